@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# EdgeLam Gateway build entry point. Every verb prints what it does and fails with a clear message.
+#
+#   ./build.sh setup     install native pieces (apt packages, ONNX Runtime from npm, pinned sha256)
+#   ./build.sh build     build everything (JIT, net10.0); afterwards ./edgelam runs the CLI
+#   ./build.sh test      setup + build + NativeAOT publish + every test; prints "N passed, N failed"
+#   ./build.sh publish [--rid linux-x64|linux-arm64]   NativeAOT binary into dist/<rid>/
+#   ./build.sh demo [--requests N]                     broker + peer + gateway on the built-in model
+#   ./build.sh deb       Debian package from dist/linux-x64
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+# ---- pinned native inputs ------------------------------------------------------------------------
+ORT_VERSION="1.30.0"
+ORT_NPM="onnxruntime-node@${ORT_VERSION}"
+ORT_NPM_SHA256="6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75"
+# The C API header (ORT_API_VERSION 29) is not in onnxruntime-node; this package ships it.
+ORT_HEADER_NPM="com.github.asus4.onnxruntime@0.4.9"
+ORT_HEADER_NPM_SHA256="e59788788818fdde1b2e522e766a21ba0f7d8391de55737abf81e32cc801785d"
+APT_PACKAGES=(mosquitto mosquitto-clients libmosquitto1 libgpiod2)
+
+NATIVE="$ROOT/native"
+ORT_DIR="$NATIVE/onnxruntime"
+CACHE="$NATIVE/.cache"
+CONFIG="${CONFIGURATION:-Release}"
+APP_TFM="net10.0"
+AOT_TFM="net9.0"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say()  { printf '==> %s\n' "$*"; }
+die()  { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
+run()  { printf '    $ %s\n' "$*"; "$@"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then run "$@"
+  elif command -v sudo >/dev/null 2>&1; then run sudo "$@"
+  else die "'$*' needs root and sudo is not installed; run it as root"; fi
+}
+
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required ($2)"; }
+
+# ---- setup ---------------------------------------------------------------------------------------
+setup_apt() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then say "apt packages present: ${APT_PACKAGES[*]}"; return; fi
+  say "installing apt packages: ${missing[*]}"
+  need apt-get "Debian/Ubuntu package manager"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq || die "apt-get update failed"
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || die "apt-get install ${missing[*]} failed"
+  # The Debian mosquitto package enables a system broker on :1883; EdgeLam starts its own broker per
+  # run with a generated configuration, so the system one is left as the administrator set it.
+}
+
+# npm_fetch SPEC SHA256 -> prints the path of the verified tarball
+npm_fetch() {
+  local spec="$1" sha="$2" name file
+  name="${spec%@*}"; name="${name//\//-}"; file="$CACHE/${name}-${spec##*@}.tgz"
+  mkdir -p "$CACHE"
+  if [ ! -f "$file" ] || ! echo "$sha  $file" | sha256sum -c --status; then
+    need npm "Node.js package manager, used only to download ONNX Runtime's official package"
+    say "downloading $spec from the npm registry" >&2
+    local tmp; tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "$spec" >/dev/null) || die "npm pack $spec failed"
+    mv "$tmp"/*.tgz "$file"; rm -rf "$tmp"
+  fi
+  echo "$sha  $file" | sha256sum -c --status \
+    || die "sha256 of $file is $(sha256sum "$file" | cut -d' ' -f1), expected $sha; refusing to use it"
+  echo "$file"
+}
+
+setup_ort() {
+  local stamp="$ORT_DIR/.stamp-$ORT_NPM_SHA256-$ORT_HEADER_NPM_SHA256"
+  if [ -f "$stamp" ]; then say "ONNX Runtime $ORT_VERSION present in native/onnxruntime"; return; fi
+  local tgz hdr tmp
+  tgz="$(npm_fetch "$ORT_NPM" "$ORT_NPM_SHA256")"
+  hdr="$(npm_fetch "$ORT_HEADER_NPM" "$ORT_HEADER_NPM_SHA256")"
+  say "unpacking libonnxruntime.so.1 (linux-x64, linux-arm64) and the C API header into native/onnxruntime"
+  tmp="$(mktemp -d)"
+  tar xzf "$tgz" -C "$tmp" package/bin/napi-v6/linux
+  local hpath='package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers'
+  tar xzf "$hdr" -C "$tmp" "$hpath/onnxruntime_c_api.h"
+  rm -rf "$ORT_DIR"; mkdir -p "$ORT_DIR/linux-x64" "$ORT_DIR/linux-arm64" "$ORT_DIR/include"
+  cp "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_DIR/linux-x64/"
+  cp "$tmp/package/bin/napi-v6/linux/arm64/libonnxruntime.so.1" "$ORT_DIR/linux-arm64/"
+  cp "$tmp/$hpath/onnxruntime_c_api.h" "$ORT_DIR/include/"
+  rm -rf "$tmp"
+  echo "$ORT_VERSION" > "$ORT_DIR/VERSION"
+  touch "$stamp"
+}
+
+cmd_setup() {
+  need dotnet ".NET SDK 10 (see global.json)"
+  setup_apt
+  setup_ort
+  say "setup complete"
+}
+
+setup_if_needed() {
+  if [ ! -f "$ORT_DIR/.stamp-$ORT_NPM_SHA256-$ORT_HEADER_NPM_SHA256" ] || ! ldconfig -p | grep -q libmosquitto.so.1; then
+    cmd_setup
+  fi
+}
+
+# ---- build ---------------------------------------------------------------------------------------
+cmd_build() {
+  setup_if_needed
+  say "building EdgeLam.Gateway.sln ($CONFIG, $APP_TFM)"
+  run dotnet build EdgeLam.Gateway.sln -c "$CONFIG" -f "$APP_TFM" -nologo -v quiet -clp:ErrorsOnly \
+    || die "build failed"
+  say "the CLI runs as ./edgelam"
+}
+
+# ---- publish -------------------------------------------------------------------------------------
+cmd_publish() {
+  local rid="linux-x64"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --rid) rid="${2:?--rid needs a value}"; shift 2 ;;
+      --rid=*) rid="${1#--rid=}"; shift ;;
+      *) die "publish: unknown argument $1" ;;
+    esac
+  done
+  case "$rid" in linux-x64|linux-arm64) ;; *) die "publish: --rid must be linux-x64 or linux-arm64" ;; esac
+  setup_if_needed
+  local out="$ROOT/dist/$rid"
+  say "publishing NativeAOT edgelam for $rid ($AOT_TFM) into dist/$rid"
+  if [ "$rid" = "linux-arm64" ] && [ "$(uname -m)" != "aarch64" ]; then
+    publish_arm64_check "$out"
+  fi
+  rm -rf "$out"; mkdir -p "$out"
+  local log; log="$(mktemp)"
+  if ! dotnet publish src/EdgeLam.Gateway/EdgeLam.Gateway.csproj -c Release -f "$AOT_TFM" -r "$rid" \
+        -o "$out" -nologo -p:TreatWarningsAsErrors=true >"$log" 2>&1; then
+    cat "$log"; rm -f "$log"; die "NativeAOT publish for $rid failed"
+  fi
+  if grep -Eq "warning (IL|CS)[0-9]+" "$log"; then
+    grep -E "warning (IL|CS)[0-9]+" "$log" | sort -u; rm -f "$log"; die "publish produced trim/AOT warnings"
+  fi
+  rm -f "$log"
+  rm -f "$out"/*.dbg "$out"/*.pdb
+  cp "$ORT_DIR/$rid/libonnxruntime.so.1" "$out/"
+  if [ -d systemd ]; then mkdir -p "$out/systemd"; cp -r systemd/. "$out/systemd/"; fi
+  say "dist/$rid/edgelam: $(du -h "$out/edgelam" | cut -f1) (NativeAOT), libonnxruntime.so.1 $ORT_VERSION beside it"
+}
+
+publish_arm64_check() {
+  # Cross-publishing NativeAOT for linux-arm64 needs the arm64 ILCompiler and runtime packs and an
+  # aarch64 cross toolchain (clang/lld + an arm64 sysroot). Say exactly what is missing.
+  local missing=() v="9.0.*"
+  local pk="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+  for p in runtime.linux-arm64.microsoft.dotnet.ilcompiler microsoft.netcore.app.runtime.linux-arm64; do
+    [ -d "$pk/$p" ] || missing+=("NuGet $p $v")
+  done
+  command -v clang >/dev/null 2>&1 || missing+=("apt clang lld")
+  [ -d /usr/lib/aarch64-linux-gnu ] || missing+=("apt gcc-aarch64-linux-gnu libc6-dev-arm64-cross (sysroot)")
+  if [ ${#missing[@]} -gt 0 ]; then
+    printf 'build.sh: linux-arm64 NativeAOT cannot be produced on this machine; missing:\n' >&2
+    printf '  - %s\n' "${missing[@]}" >&2
+    cat >&2 <<'EOF'
+Where those exist (a NuGet feed with the linux-arm64 packs), run on an arm64 board or with a cross toolchain:
+  dotnet publish src/EdgeLam.Gateway/EdgeLam.Gateway.csproj -c Release -f net9.0 -r linux-arm64 -o dist/linux-arm64
+  cp native/onnxruntime/linux-arm64/libonnxruntime.so.1 dist/linux-arm64/
+EOF
+    exit 2
+  fi
+}
+
+# ---- test ----------------------------------------------------------------------------------------
+cmd_test() {
+  setup_if_needed
+  cmd_build
+  cmd_publish --rid linux-x64
+  local results="$ROOT/artifacts/test-results"
+  rm -rf "$results"; mkdir -p "$results"
+  say "running tests (results in artifacts/test-results)"
+  export EDGELAM_REPO_ROOT="$ROOT" EDGELAM_AOT_BINARY="$ROOT/dist/linux-x64/edgelam"
+  local rc=0
+  dotnet test EdgeLam.Gateway.sln -c "$CONFIG" --no-build -nologo \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+    -- RunConfiguration.TestSessionTimeout=3000000 || rc=$?
+  summarize_trx "$results"
+  [ $rc -eq 0 ] || die "tests failed (dotnet test exit code $rc)"
+}
+
+summarize_trx() {
+  local passed=0 failed=0 skipped=0 f p x t e
+  for f in "$1"/*.trx; do
+    [ -f "$f" ] || continue
+    p=$(grep -o 'passed="[0-9]*"' "$f" | head -1 | tr -dc 0-9); passed=$((passed + ${p:-0}))
+    x=$(grep -o ' failed="[0-9]*"' "$f" | head -1 | tr -dc 0-9); failed=$((failed + ${x:-0}))
+    t=$(grep -o 'total="[0-9]*"' "$f" | head -1 | tr -dc 0-9)
+    e=$(grep -o 'executed="[0-9]*"' "$f" | head -1 | tr -dc 0-9)
+    skipped=$((skipped + ${t:-0} - ${e:-0}))
+  done
+  echo
+  echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+}
+
+# ---- demo / deb ----------------------------------------------------------------------------------
+cmd_demo() {
+  cmd_build
+  [ -f "$ROOT/src/EdgeLam.Gateway/demo.sh" ] || die "demo: not available in this build"
+  exec bash "$ROOT/src/EdgeLam.Gateway/demo.sh" "$@"
+}
+
+cmd_deb() {
+  [ -x "$ROOT/dist/linux-x64/edgelam" ] || cmd_publish --rid linux-x64
+  [ -f "$ROOT/systemd/build-deb.sh" ] || die "deb: packaging script systemd/build-deb.sh is missing"
+  bash "$ROOT/systemd/build-deb.sh" "$ROOT/dist/linux-x64" "$ROOT/dist"
+}
+
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+
+verb="${1:-}"; [ $# -gt 0 ] && shift
+case "$verb" in
+  setup)   cmd_setup "$@" ;;
+  build)   cmd_build "$@" ;;
+  test)    cmd_test "$@" ;;
+  publish) cmd_publish "$@" ;;
+  demo)    cmd_demo "$@" ;;
+  deb)     cmd_deb "$@" ;;
+  ""|-h|--help|help) usage ;;
+  *) usage; die "unknown verb '$verb'" ;;
+esac

@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace EdgeLam.Gateway.Cli;
+
+/// <summary>The `edgelam` command tree. Each command group lives in its own file and adds itself here.</summary>
+internal static class EdgeLamCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("EdgeLam gateway: sensors, split transformer inference over MQTT.");
+        return root;
+    }
+
+    public static int Run(string[] args) => Build().Parse(args).Invoke();
+}

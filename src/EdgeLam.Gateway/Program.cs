@@ -1,0 +1,3 @@
+using EdgeLam.Gateway.Cli;
+
+return EdgeLamCli.Run(args);
