@@ -206,6 +206,7 @@ internal sealed class Partition
 
             var cutSet = cut.ToHashSet(StringComparer.Ordinal);
             var anyAfter = false;
+            var leaks = new List<string>();
             for (var n = 0; n < count; n++)
             {
                 if (!hidden[n] || before[n])
@@ -217,13 +218,18 @@ internal sealed class Partition
                 foreach (var input in graph.NodeInputs(n))
                 {
                     var p = graph.Producer(input);
-                    if (p >= 0 && hidden[p] && before[p] && !cutSet.Contains(input))
+                    if (p >= 0 && hidden[p] && before[p] && !cutSet.Contains(input) && leaks.Count < 8)
                     {
-                        throw new ModelSurgeryException(
-                            $"Cut {label} does not separate the graph: tensor '{input}' (from '{graph.NodeLabel(p)}') "
-                            + $"is also read after the cut by '{graph.NodeLabel(n)}'. Add it to the cut or cut elsewhere.");
+                        leaks.Add($"'{input}' (from '{graph.NodeLabel(p)}', read by '{graph.NodeLabel(n)}')");
                     }
                 }
+            }
+
+            if (leaks.Count > 0)
+            {
+                throw new ModelSurgeryException(
+                    $"Cut {label} does not separate the graph: these tensors also cross it: {string.Join("; ", leaks.Distinct())}. "
+                    + "Add them to the cut or cut elsewhere.");
             }
 
             if (!anyAfter)
