@@ -106,7 +106,8 @@ internal sealed partial class DecoderGraph
 
     /// <summary>
     /// Additive attention bias [batch, 1, sequence, total] in float32: 0 where key j may be seen by query i
-    /// (j &lt;= past + i and attention_mask[b, j] != 0), -1e9 elsewhere.
+    /// (j &lt;= past + i and attention_mask[b, j] != 0, or j is the query's own position), -1e9 elsewhere. A padded
+    /// query thus attends to itself alone: its (ignored) outputs stay finite and do not depend on the sequence length.
     /// </summary>
     private void BuildMaskBias()
     {
@@ -123,6 +124,8 @@ internal sealed partial class DecoderGraph
         var padding = _g.Op(s + "/padding", "Cast", ["attention_mask"], Attr("to", (long)DataType.Bool));
         padding = _g.Op(s + "/padding", "Unsqueeze", [padding, _g.Int64([1, 2])]);
         var allowed = _g.Op(s + "/allowed", "And", [padding, causal]);
+        var self = _g.Op(s + "/self", "Equal", [keys, queries]);
+        allowed = _g.Op(s + "/allowed", "Or", [allowed, self]);
         _maskBias = _g.Op(s + "/bias", "Where", [allowed, _g.Scalar(0f, SyntheticDataType.Float32), _g.Scalar(-1e9f, SyntheticDataType.Float32)]);
     }
 
