@@ -23,6 +23,7 @@ internal static class ModelCommands
     {
         var model = new Command("model", "Inspect and run ONNX models.");
         model.Subcommands.Add(CreateRun());
+        model.Subcommands.Add(ModelBuildCommand.Create());
         return model;
     }
 
