@@ -4,6 +4,8 @@ using EdgeLam.Core.Native;
 using EdgeLam.Core.Npy;
 using EdgeLam.Core.Tensors;
 using EdgeLam.Onnx.Interop;
+using EdgeLam.Onnx.Model;
+using EdgeLam.Onnx.Model.Split;
 
 namespace EdgeLam.Gateway.Cli;
 
@@ -23,13 +25,15 @@ internal static class ModelCommands
     {
         var model = new Command("model", "Inspect and run ONNX models.");
         model.Subcommands.Add(CreateRun());
+        model.Subcommands.Add(ModelInspectCommand.Create());
+        model.Subcommands.Add(ModelSplitCommand.Create());
         model.Subcommands.Add(ModelBuildCommand.Create());
         return model;
     }
 
     private static Command CreateRun()
     {
-        var modelPath = new Argument<string>("MODEL") { Description = "The .onnx model (external data next to it is found automatically)." };
+        var modelPath = new Argument<string>("MODEL") { Description = "The .onnx model (external data next to it is found automatically), or a folder written by 'model split'." };
         var inputs = new Option<string>("--inputs") { Description = "Folder with one NAME.npy per model input.", Required = true };
         var outputs = new Option<string>("--outputs") { Description = "Folder that receives one NAME.npy per model output (created).", Required = true };
         var library = new Option<string?>("--onnxruntime") { Description = "Path of libonnxruntime.so (default: beside edgelam, native/ in the repository, then the system)." };
@@ -88,14 +92,17 @@ internal static class ModelCommands
         {
             return Fail(ExitBadInput, e.Message);
         }
-        catch (Exception e) when (e is FileNotFoundException or NativeLibraryLoadException or OrtException or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FileNotFoundException or NativeLibraryLoadException or OrtException or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or OnnxModelException)
         {
             return Fail(ExitRuntimeFailure, e.Message);
         }
     }
 
-    /// <summary>The runner for MODEL: one ONNX Runtime session. (A split-model folder gets its own <see cref="IModelRunner"/> here.)</summary>
-    private static IModelRunner OpenRunner(OnnxRuntime runtime, string modelPath) => new OrtModelRunner(runtime.OpenSession(modelPath));
+    /// <summary>The runner for MODEL: one ONNX Runtime session, or the segments of a split folder chained in-process.</summary>
+    private static IModelRunner OpenRunner(OnnxRuntime runtime, string modelPath) =>
+        SplitModelRunner.IsSplitDirectory(modelPath)
+            ? SplitModelRunner.Open(modelPath, segment => new OrtModelRunner(runtime.OpenSession(segment)))
+            : new OrtModelRunner(runtime.OpenSession(modelPath));
 
     private static GraphOptimizationLevel ParseLevel(string level) => level switch
     {
