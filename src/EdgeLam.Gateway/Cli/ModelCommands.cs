@@ -27,6 +27,7 @@ internal static class ModelCommands
         model.Subcommands.Add(CreateRun());
         model.Subcommands.Add(ModelInspectCommand.Create());
         model.Subcommands.Add(ModelSplitCommand.Create());
+        model.Subcommands.Add(ModelBuildCommand.Create());
         return model;
     }
 
