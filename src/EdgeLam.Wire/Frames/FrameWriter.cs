@@ -54,7 +54,7 @@ public ref struct FrameWriter
     public readonly int BytesWritten => _position;
 
     /// <summary>Writes a float32 tensor encoded with <paramref name="codec"/>.</summary>
-    public void WriteTensor(ReadOnlySpan<char> name, ReadOnlySpan<int> shape, WireCodec codec, ReadOnlySpan<float> values)
+    public void WriteTensor(scoped ReadOnlySpan<char> name, scoped ReadOnlySpan<int> shape, WireCodec codec, scoped ReadOnlySpan<float> values)
     {
         Span<byte> scale = BeginTensor(name, WireDType.Float32, shape, codec, values.Length, out Span<byte> payload);
         switch (codec)
@@ -75,7 +75,7 @@ public ref struct FrameWriter
     }
 
     /// <summary>Writes a tensor of any dtype as raw little-endian element bytes.</summary>
-    public void WriteRawTensor(ReadOnlySpan<char> name, WireDType dtype, ReadOnlySpan<int> shape, ReadOnlySpan<byte> data)
+    public void WriteRawTensor(scoped ReadOnlySpan<char> name, WireDType dtype, scoped ReadOnlySpan<int> shape, scoped ReadOnlySpan<byte> data)
     {
         int size = WireDTypes.SizeOf(dtype);
         if (size == 0 || data.Length % size != 0)
@@ -88,7 +88,7 @@ public ref struct FrameWriter
     }
 
     /// <summary>Writes a tensor of unmanaged elements (for example <see cref="long"/> position ids) raw.</summary>
-    public void WriteRawTensor<T>(ReadOnlySpan<char> name, WireDType dtype, ReadOnlySpan<int> shape, ReadOnlySpan<T> values)
+    public void WriteRawTensor<T>(scoped ReadOnlySpan<char> name, WireDType dtype, scoped ReadOnlySpan<int> shape, scoped ReadOnlySpan<T> values)
         where T : unmanaged
     {
         if (Unsafe.SizeOf<T>() != WireDTypes.SizeOf(dtype))
@@ -104,7 +104,7 @@ public ref struct FrameWriter
     /// node that forwards it): the scale data and payload must have exactly the lengths the codec requires.
     /// </summary>
     public void WriteEncodedTensor(
-        ReadOnlySpan<char> name, WireDType dtype, ReadOnlySpan<int> shape, WireCodec codec, ReadOnlySpan<byte> scaleData, ReadOnlySpan<byte> payload)
+        scoped ReadOnlySpan<char> name, WireDType dtype, scoped ReadOnlySpan<int> shape, WireCodec codec, scoped ReadOnlySpan<byte> scaleData, scoped ReadOnlySpan<byte> payload)
     {
         long elements = 1;
         foreach (int dimension in shape)
@@ -174,7 +174,7 @@ public ref struct FrameWriter
 
     /// <summary>Writes the descriptor; returns the scale span and the payload span to fill.</summary>
     private Span<byte> BeginTensor(
-        ReadOnlySpan<char> name, WireDType dtype, ReadOnlySpan<int> shape, WireCodec codec, long elementCount, out Span<byte> payload)
+        scoped ReadOnlySpan<char> name, WireDType dtype, scoped ReadOnlySpan<int> shape, WireCodec codec, long elementCount, out Span<byte> payload)
     {
         if (_completed)
         {
