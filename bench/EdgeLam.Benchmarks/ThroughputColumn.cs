@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 namespace EdgeLam.Benchmarks;
 
 /// <summary>
-/// GB/s of float32 data (4 bytes × the <c>Elements</c> parameter) per operation, for benchmarks that have an
+/// GB/s of float32 data (4 bytes × the <c>Elements</c> parameter) per operation (from the median time), for benchmarks that have an
 /// <c>Elements</c> parameter; "-" for the others.
 /// </summary>
 public sealed class ThroughputColumn : IColumn
@@ -31,14 +31,14 @@ public sealed class ThroughputColumn : IColumn
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(benchmarkCase);
-        double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (mean is null || !benchmarkCase.Parameters.Items.Any(p => p.Name == "Elements"))
+        double? median = summary[benchmarkCase]?.ResultStatistics?.Median;
+        if (median is null || !benchmarkCase.Parameters.Items.Any(p => p.Name == "Elements"))
         {
             return "-";
         }
 
         int elements = Convert.ToInt32(benchmarkCase.Parameters["Elements"], CultureInfo.InvariantCulture);
-        return (elements * 4.0 / mean.Value).ToString("F2", CultureInfo.InvariantCulture);
+        return (elements * 4.0 / median.Value).ToString("F2", CultureInfo.InvariantCulture);
     }
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
