@@ -111,7 +111,8 @@ internal sealed class SyntheticReference
                         var max = double.NegativeInfinity;
                         for (var t = 0; t < total; t++)
                         {
-                            if (t > queryIndex || attentionMask[(b * total) + t] == 0)
+                            // Causal and padding mask; a position always sees itself (so padded rows stay defined).
+                            if (t != queryIndex && (t > queryIndex || attentionMask[(b * total) + t] == 0))
                             {
                                 scores[t] = double.NegativeInfinity;
                                 continue;

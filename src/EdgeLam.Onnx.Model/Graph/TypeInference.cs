@@ -262,6 +262,18 @@ public static class TypeInference
             case "Squeeze":
             case "Reshape":
                 return ShapeFromConstants(graph, node, a);
+            case "Constant":
+                return Attribute(node, "value")?.T is { } value ? value.Dims.Select(Dim.Of).ToList()
+                    : Attribute(node, "value_float") is not null || Attribute(node, "value_int") is not null ? []
+                    : null;
+            case "ReduceMean":
+            case "ReduceSum":
+            case "ReduceMax":
+            case "ReduceMin":
+            case "ReduceProd":
+            case "ReduceL2":
+            case "ReduceSumSquare":
+                return Reduced(graph, node, a);
             default:
                 return null;
         }
@@ -304,6 +316,34 @@ public static class TypeInference
             default:
                 return null;
         }
+    }
+
+    private static List<Dim>? Reduced(OnnxGraph graph, NodeProto node, IReadOnlyList<Dim>? a)
+    {
+        if (a is null)
+        {
+            return null;
+        }
+
+        var axes = Attribute(node, "axes")?.Ints.ToList() ?? (node.Input.Count > 1 ? ConstantInts(graph, node.Input[1]) : null);
+        var keep = (Attribute(node, "keepdims")?.I ?? 1) == 1;
+        var reduced = axes is null || axes.Count == 0
+            ? Enumerable.Range(0, a.Count).ToHashSet()
+            : axes.Select(x => (int)(x < 0 ? x + a.Count : x)).ToHashSet();
+        var result = new List<Dim>();
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!reduced.Contains(i))
+            {
+                result.Add(a[i]);
+            }
+            else if (keep)
+            {
+                result.Add(Dim.Of(1));
+            }
+        }
+
+        return result;
     }
 
     private static List<long>? ConstantInts(OnnxGraph graph, string name)

@@ -63,7 +63,7 @@ internal sealed partial class DecoderGraph
         {
             var wpe = Weight("model.embed_positions.weight", [c.MaxPositions, c.HiddenSize], WeightFill.Embedding);
             var positions = _g.Op("/model/embed_positions", "Gather", [wpe, "position_ids"]);
-            x = _g.Op("/model/embed", "Add", [x, positions]);
+            x = RoundToModelType("/model/embed", _g.Op("/model/embed", "Add", [x, positions]));
         }
         else
         {
@@ -74,11 +74,13 @@ internal sealed partial class DecoderGraph
         for (var layer = 0; layer < c.Layers; layer++)
         {
             x = c.Architecture == SyntheticArchitecture.Gpt2 ? Gpt2Block(layer, x) : LlamaBlock(layer, x);
+            x = RoundToModelType(Scope(layer) + "/output", x);
         }
 
         x = c.Architecture == SyntheticArchitecture.Gpt2
             ? LayerNorm("/model/norm", x, "model.norm")
             : RmsNorm("/model/norm", x, "model.norm.weight");
+        x = RoundToModelType("/model/norm", x);
         LanguageModelHead(x, embed);
         return _g.Graph;
     }
@@ -106,7 +108,8 @@ internal sealed partial class DecoderGraph
 
     /// <summary>
     /// Additive attention bias [batch, 1, sequence, total] in float32: 0 where key j may be seen by query i
-    /// (j &lt;= past + i and attention_mask[b, j] != 0), -1e9 elsewhere.
+    /// (j &lt;= past + i and attention_mask[b, j] != 0, or j is the query's own position), -1e9 elsewhere. A padded
+    /// query thus attends to itself alone: its (ignored) outputs stay finite and do not depend on the sequence length.
     /// </summary>
     private void BuildMaskBias()
     {
@@ -123,6 +126,8 @@ internal sealed partial class DecoderGraph
         var padding = _g.Op(s + "/padding", "Cast", ["attention_mask"], Attr("to", (long)DataType.Bool));
         padding = _g.Op(s + "/padding", "Unsqueeze", [padding, _g.Int64([1, 2])]);
         var allowed = _g.Op(s + "/allowed", "And", [padding, causal]);
+        var self = _g.Op(s + "/self", "Equal", [keys, queries]);
+        allowed = _g.Op(s + "/allowed", "Or", [allowed, self]);
         _maskBias = _g.Op(s + "/bias", "Where", [allowed, _g.Scalar(0f, SyntheticDataType.Float32), _g.Scalar(-1e9f, SyntheticDataType.Float32)]);
     }
 
@@ -157,19 +162,18 @@ internal sealed partial class DecoderGraph
         return name;
     }
 
+    /// <summary>
+    /// logits = x·W over [batch·seq, hidden] rows: MatMul on lm_head.weight [hidden, vocab], or, tied, Gemm(transB) on
+    /// the shared [vocab, hidden] embedding matrix (never a transposed copy). The flattening Reshape also keeps the
+    /// float16 rounding of the final norm's output in place (see <see cref="RoundToModelType"/>).
+    /// </summary>
     private void LanguageModelHead(string x, string embed)
     {
         var c = _config;
-        if (!c.TieEmbeddings)
-        {
-            var head = Weight("lm_head.weight", [c.HiddenSize, c.VocabSize], WeightFill.Linear(c.HiddenSize));
-            _g.OpNamed("/lm_head", "MatMul", [x, head], "logits");
-            return;
-        }
-
-        // Tied: logits = x · embedᵀ through Gemm(transB) on the shared [vocab, hidden] matrix, never a transposed copy.
         var flat = _g.Op("/lm_head", "Reshape", [x, _g.Int64([-1, c.HiddenSize])]);
-        var product = _g.Op("/lm_head", "Gemm", [flat, embed], Attr("transB", 1L));
+        var product = c.TieEmbeddings
+            ? _g.Op("/lm_head", "Gemm", [flat, embed], Attr("transB", 1L))
+            : _g.Op("/lm_head", "MatMul", [flat, Weight("lm_head.weight", [c.HiddenSize, c.VocabSize], WeightFill.Linear(c.HiddenSize))]);
         var shape = _g.Op("/lm_head/shape", "Concat", [_g.Op("/lm_head/shape", "Shape", ["input_ids"]), _g.Int64([c.VocabSize])], Attr("axis", 0L));
         _g.OpNamed("/lm_head", "Reshape", [product, shape], "logits");
     }
@@ -212,6 +216,16 @@ internal sealed partial class DecoderGraph
         var bias = Weight(weightPrefix + ".bias", [_config.HiddenSize], WeightFill.Bias);
         return _g.Op(scope, "LayerNormalization", [x, gain, bias], Attr("axis", -1L), Attr("epsilon", _config.NormEpsilon));
     }
+
+    /// <summary>
+    /// float16 only: passes the hidden state through a shape-preserving Reshape. ONNX Runtime's CPU provider has no
+    /// float16 kernels for element-wise arithmetic, so it computes it in float32 behind inserted casts and keeps those
+    /// float32 intermediates across block boundaries; a data-movement op runs natively in float16 and pins the rounding
+    /// there. The hidden state at every block boundary is then the same float16 tensor whether the model runs whole
+    /// or split at that boundary.
+    /// </summary>
+    private string RoundToModelType(string scope, string x) =>
+        IsHalf ? _g.Op(scope, "Reshape", [x, _g.Int64([0, 0, _config.HiddenSize])]) : x;
 
     private string Cast(string scope, string x, DataType to) => _g.Op(scope, "Cast", [x], Attr("to", (long)to));
 }
