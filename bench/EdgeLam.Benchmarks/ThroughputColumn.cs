@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 namespace EdgeLam.Benchmarks;
 
 /// <summary>
-/// GB/s of float32 data (4 bytes × the <c>Elements</c> parameter) per operation, for benchmarks that have an
+/// GB/s of float32 data (4 bytes × the <c>Elements</c> parameter) per operation, from the fastest iteration (robust on a shared, loaded machine), for benchmarks that have an
 /// <c>Elements</c> parameter; "-" for the others.
 /// </summary>
 public sealed class ThroughputColumn : IColumn
@@ -25,20 +25,20 @@ public sealed class ThroughputColumn : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Float32 bytes (4 x Elements) processed per nanosecond = GB/s";
+    public string Legend => "Float32 bytes (4 x Elements) per nanosecond of the fastest iteration = GB/s";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(benchmarkCase);
-        double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (mean is null || !benchmarkCase.Parameters.Items.Any(p => p.Name == "Elements"))
+        double? min = summary[benchmarkCase]?.ResultStatistics?.Min;
+        if (min is null || !benchmarkCase.Parameters.Items.Any(p => p.Name == "Elements"))
         {
             return "-";
         }
 
         int elements = Convert.ToInt32(benchmarkCase.Parameters["Elements"], CultureInfo.InvariantCulture);
-        return (elements * 4.0 / mean.Value).ToString("F2", CultureInfo.InvariantCulture);
+        return (elements * 4.0 / min.Value).ToString("F2", CultureInfo.InvariantCulture);
     }
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);

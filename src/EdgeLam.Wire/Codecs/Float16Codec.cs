@@ -129,7 +129,7 @@ public static class Float16Codec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> ToHalfBits(Vector256<float> value)
+    internal static Vector256<uint> ToHalfBits(Vector256<float> value)
     {
         Vector256<uint> w = value.AsUInt32();
         Vector256<float> b = Vector256.Abs(value) * Vector256.Create(ScaleToInfBits).AsSingle()

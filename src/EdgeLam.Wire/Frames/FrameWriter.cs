@@ -222,6 +222,11 @@ public ref struct FrameWriter
             throw new ArgumentException($"A tensor name has 1 to {FrameLimits.MaxNameBytes} UTF-8 bytes.", nameof(name));
         }
 
+        if (HasTensorNamed(name))
+        {
+            throw new ArgumentException($"The frame already holds a tensor named '{name}'.", nameof(name));
+        }
+
         long scaleLength = CodecLayout.ScaleLength(codec, elementCount);
         long payloadLength = CodecLayout.PayloadLength(codec, dtype, elementCount);
         long total = FrameLayout.TensorLength(nameBytes, shape.Length, codec, dtype, elementCount);
@@ -252,5 +257,28 @@ public ref struct FrameWriter
         _position += (int)total;
         _tensorCount++;
         return scale;
+    }
+
+    private readonly bool HasTensorNamed(scoped ReadOnlySpan<char> name)
+    {
+        Span<byte> utf8 = stackalloc byte[FrameLimits.MaxNameBytes];
+        int length = Encoding.UTF8.GetBytes(name, utf8);
+        int pos = FrameLayout.HeaderLength;
+        for (int t = 0; t < _tensorCount; t++)
+        {
+            int nameLength = _buffer[pos];
+            int rank = _buffer[pos + 3];
+            if (_buffer.Slice(pos + FrameLayout.TensorPrefixLength, nameLength).SequenceEqual(utf8[..length]))
+            {
+                return true;
+            }
+
+            int descriptor = FrameLayout.TensorPrefixLength + nameLength + (4 * rank);
+            long scale = BinaryPrimitives.ReadUInt32LittleEndian(_buffer[(pos + descriptor)..]);
+            long payload = BinaryPrimitives.ReadUInt32LittleEndian(_buffer[(pos + descriptor + 4)..]);
+            pos += (int)(descriptor + 8 + scale + payload);
+        }
+
+        return false;
     }
 }

@@ -38,12 +38,19 @@ public class BFloat16CodecTests
         if (float.IsNaN(input))
         {
             // NaN stays NaN: sign and upper payload kept, quiet bit set.
-            Assert.Equal((ushort)((BitConverter.SingleToUInt32Bits(input) >> 16) | 0x40), actual);
+            ushort quiet = (ushort)((BitConverter.SingleToUInt32Bits(input) >> 16) | 0x40);
+            if (quiet != actual)
+            {
+                Assert.Fail($"NaN input {BitConverter.SingleToUInt32Bits(input):X8}: expected {quiet:X4}, got {actual:X4}");
+            }
         }
         else
         {
             ushort expected = Reference(input);
-            Assert.True(expected == actual, $"input {input:R} ({BitConverter.SingleToUInt32Bits(input):X8}): expected {expected:X4}, got {actual:X4}");
+            if (expected != actual)
+            {
+                Assert.Fail($"input {input:R} ({BitConverter.SingleToUInt32Bits(input):X8}): expected {expected:X4}, got {actual:X4}");
+            }
         }
     }
 

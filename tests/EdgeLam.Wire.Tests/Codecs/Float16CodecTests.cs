@@ -10,12 +10,17 @@ public class Float16CodecTests
     {
         if (float.IsNaN(input))
         {
-            Assert.True(Half.IsNaN(BitConverter.UInt16BitsToHalf(actual)), $"NaN input {BitConverter.SingleToUInt32Bits(input):X8} gave {actual:X4}");
-            Assert.Equal(expected & 0x8000, actual & 0x8000);
+            if (!Half.IsNaN(BitConverter.UInt16BitsToHalf(actual)) || (expected & 0x8000) != (actual & 0x8000))
+            {
+                Assert.Fail($"NaN input {BitConverter.SingleToUInt32Bits(input):X8} gave {actual:X4}");
+            }
         }
         else
         {
-            Assert.True(expected == actual, $"input {input:R} ({BitConverter.SingleToUInt32Bits(input):X8}): expected {expected:X4}, got {actual:X4}");
+            if (expected != actual)
+            {
+                Assert.Fail($"input {input:R} ({BitConverter.SingleToUInt32Bits(input):X8}): expected {expected:X4}, got {actual:X4}");
+            }
         }
     }
 

@@ -58,6 +58,22 @@ public class Int8Block32CodecTests
         }
     }
 
+    [Theory]
+    [InlineData(256)]
+    [InlineData(1000)]
+    [InlineData(4096 + 17)]
+    public void Encode_LongInputsWithSpecialValues_MatchesGgmlReference(int length)
+    {
+        var random = new Random(length);
+        float[] source = FloatSamples.Mixed(random, length);
+        (ushort[] expectedScales, sbyte[] expectedQuants) = Reference(source);
+        var scales = new ushort[expectedScales.Length];
+        var quants = new sbyte[length];
+        Int8Block32Codec.Encode(source, scales, quants);
+        Assert.Equal(expectedScales, scales);
+        Assert.Equal(expectedQuants, quants);
+    }
+
     [Fact]
     public void Encode_RampBlock_GivesHandComputedQuants()
     {
