@@ -9,6 +9,7 @@ internal static class EdgeLamCli
     {
         var root = new RootCommand("EdgeLam gateway: sensors, split transformer inference over MQTT.");
         root.Subcommands.Add(ModelCommands.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         return root;
     }
 
