@@ -23,19 +23,22 @@ public sealed unsafe class MosquittoPropertyList : SafeHandle
     public void AddByte(MqttPropertyId id, byte value)
     {
         var list = Begin();
-        End(list, MosquittoNative.PropertyAddByte(&list, (int)id, value), "mosquitto_property_add_byte");
+        var rc = MosquittoNative.PropertyAddByte(&list, (int)id, value);
+        End(list, rc, "mosquitto_property_add_byte");
     }
 
     public void AddInt16(MqttPropertyId id, ushort value)
     {
         var list = Begin();
-        End(list, MosquittoNative.PropertyAddInt16(&list, (int)id, value), "mosquitto_property_add_int16");
+        var rc = MosquittoNative.PropertyAddInt16(&list, (int)id, value);
+        End(list, rc, "mosquitto_property_add_int16");
     }
 
     public void AddInt32(MqttPropertyId id, uint value)
     {
         var list = Begin();
-        End(list, MosquittoNative.PropertyAddInt32(&list, (int)id, value), "mosquitto_property_add_int32");
+        var rc = MosquittoNative.PropertyAddInt32(&list, (int)id, value);
+        End(list, rc, "mosquitto_property_add_int32");
     }
 
     public void AddBinary(MqttPropertyId id, ReadOnlySpan<byte> value)

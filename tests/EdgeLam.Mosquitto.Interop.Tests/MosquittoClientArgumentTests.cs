@@ -82,6 +82,16 @@ public sealed class MosquittoClientArgumentTests : IDisposable
     }
 
     [Fact]
+    public void Properties_SessionExpiryOnPublish_ThrowsProtocol()
+    {
+        // Session expiry interval is a CONNECT/CONNACK/DISCONNECT property (MQTT 5 §3.1.2.11.2), not PUBLISH.
+        using var props = new MosquittoPropertyList();
+        props.AddInt32(MqttPropertyId.SessionExpiryInterval, 60);
+        var ex = Assert.Throws<MosquittoException>(() => client.Publish("edgelam/test", [1], 1, false, props));
+        Assert.Equal(MosquittoError.Protocol, ex.Error);
+    }
+
+    [Fact]
     public void Client_UseAfterDispose_ThrowsObjectDisposed()
     {
         var other = new MosquittoClient(null, cleanStart: true, new RecordingCallbacks());

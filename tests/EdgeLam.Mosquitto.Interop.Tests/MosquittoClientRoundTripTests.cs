@@ -26,10 +26,11 @@ public sealed class MosquittoClientRoundTripTests : IDisposable
             subscriber.Subscribe("edgelam/rt/#", 1);
             Assert.True(sub.Subscribed.Wait(Wait));
 
+            // Expiry first: the list head is created by an integer property (regression: the head was lost).
             using var props = new MosquittoPropertyList();
+            props.AddInt32(MqttPropertyId.MessageExpiryInterval, 3600);
             props.AddString(MqttPropertyId.ContentType, "application/x-test");
             props.AddBinary(MqttPropertyId.CorrelationData, [9, 8, 7]);
-            props.AddInt32(MqttPropertyId.MessageExpiryInterval, 3600);
             props.AddStringPair(MqttPropertyId.UserProperty, "k1", "v1");
             props.AddStringPair(MqttPropertyId.UserProperty, "k2", "v2");
             var payload = Encoding.UTF8.GetBytes("héllo");

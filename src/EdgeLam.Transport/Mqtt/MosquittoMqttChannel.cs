@@ -195,11 +195,6 @@ public sealed class MosquittoMqttChannel : IMqttChannel, IMosquittoCallbacks
         var list = new MosquittoPropertyList();
         try
         {
-            if (p.MessageExpiryInterval is { } expiry)
-            {
-                list.AddInt32(MqttPropertyId.MessageExpiryInterval, expiry);
-            }
-
             if (p.ContentType is not null)
             {
                 list.AddString(MqttPropertyId.ContentType, p.ContentType);
@@ -221,6 +216,11 @@ public sealed class MosquittoMqttChannel : IMqttChannel, IMosquittoCallbacks
                 {
                     list.AddStringPair(MqttPropertyId.UserProperty, u.Name, u.Value);
                 }
+            }
+
+            if (p.MessageExpiryInterval is { } expiry)
+            {
+                list.AddInt32(MqttPropertyId.MessageExpiryInterval, expiry);
             }
 
             return list;

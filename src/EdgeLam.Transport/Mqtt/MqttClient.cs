@@ -272,6 +272,7 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
 
     private void NetworkLoop()
     {
+        var alive = false;
         while (!stopRequested.IsSet)
         {
             try
@@ -284,21 +285,25 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
                 continue;
             }
 
-            while (!stopRequested.IsSet && channel.Pump(PumpInterval))
+            while ((alive = channel.Pump(PumpInterval)) && !stopRequested.IsSet)
             {
             }
 
-            connectedGate.Close();
-            if (!stopRequested.IsSet)
+            if (!alive)
             {
-                WaitBeforeReconnect("connection lost");
+                connectedGate.Close();
+                if (!stopRequested.IsSet)
+                {
+                    WaitBeforeReconnect("connection lost");
+                }
             }
         }
 
-        if (connectedGate.IsOpen)
+        if (alive)
         {
+            // Graceful: DISCONNECT tells the broker to discard the will; pump until it is written.
             channel.Disconnect();
-            for (var i = 0; i < 20 && channel.Pump(TimeSpan.FromMilliseconds(10)); i++)
+            for (var i = 0; i < 50 && channel.Pump(TimeSpan.FromMilliseconds(10)); i++)
             {
             }
         }
@@ -382,9 +387,14 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
 
     void IMqttChannelHandler.OnSubscribed(int messageId, ReadOnlySpan<int> grantedQos)
     {
-        if (!pendingSubscribes.TryRemove(messageId, out var pending))
+        (string Filter, TaskCompletionSource Done) pending;
+        lock (publishSync)
         {
-            return;
+            // The SUBACK can beat the caller storing the packet id; the lock orders them.
+            if (!pendingSubscribes.TryRemove(messageId, out pending))
+            {
+                return;
+            }
         }
 
         foreach (var code in grantedQos)
