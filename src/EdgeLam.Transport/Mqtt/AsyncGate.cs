@@ -4,18 +4,9 @@ namespace EdgeLam.Transport.Mqtt;
 internal sealed class AsyncGate
 {
     private readonly Lock sync = new();
-    private TaskCompletionSource opened = NewSource();
+    private volatile TaskCompletionSource opened = NewSource();
 
-    public bool IsOpen
-    {
-        get
-        {
-            lock (sync)
-            {
-                return opened.Task.IsCompleted;
-            }
-        }
-    }
+    public bool IsOpen => opened.Task.IsCompleted;
 
     public void Open()
     {

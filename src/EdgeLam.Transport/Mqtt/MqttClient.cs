@@ -438,14 +438,18 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
         var reader = outgoing.Reader;
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            await connectedGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!connectedGate.IsOpen)
+            {
+                await connectedGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (!reader.TryPeek(out var item))
             {
                 continue;
             }
 
             var qos1 = item.QualityOfService == MqttQualityOfService.AtLeastOnce;
-            if (qos1)
+            if (qos1 && !inflightSlots.Wait(0, CancellationToken.None))
             {
                 await inflightSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
