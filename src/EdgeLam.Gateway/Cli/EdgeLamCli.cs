@@ -8,6 +8,8 @@ internal static class EdgeLamCli
     public static RootCommand Build()
     {
         var root = new RootCommand("EdgeLam gateway: sensors, split transformer inference over MQTT.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }
 
