@@ -156,8 +156,13 @@ public sealed class MetricsTests : IDisposable
         var settings = Settings.Valid(("Metrics:Enabled", "true"));
         var store = new SettingsStore(new EdgeLamSettings
         {
-            Node = settings.Node, Mqtt = settings.Mqtt, Model = settings.Model, Shutdown = settings.Shutdown, Board = settings.Board,
-            Diagnostics = settings.Diagnostics, LogLevels = settings.LogLevels,
+            Node = settings.Node,
+            Mqtt = settings.Mqtt,
+            Model = settings.Model,
+            Shutdown = settings.Shutdown,
+            Board = settings.Board,
+            Diagnostics = settings.Diagnostics,
+            LogLevels = settings.LogLevels,
             Metrics = new MetricsOptions { Enabled = true, Port = 0 }, // 0: any free loopback port
         });
         using var endpoint = new PrometheusEndpoint(_collector, store, NullLogger<PrometheusEndpoint>.Instance);
