@@ -2,6 +2,7 @@ using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Health;
 using EdgeLam.Hosting.Logging;
 using EdgeLam.Hosting.Metrics;
+using EdgeLam.Hosting.Options;
 using EdgeLam.Hosting.Reload;
 using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Status;
@@ -55,8 +56,8 @@ public static class HostingServiceCollectionExtensions
         services.AddSingleton<PrometheusEndpoint>();
         services.AddHostedService(sp => sp.GetRequiredService<PrometheusEndpoint>());
 
-        // The drain bound plus time to disconnect must fit in the host's shutdown timeout.
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout + TimeSpan.FromSeconds(5));
+        // The longest drain a reload may set, plus time to disconnect, within the unit's TimeoutStopSec=30s.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownOptions.MaxDrainTimeout + TimeSpan.FromSeconds(3));
 
         logging.ClearProviders();
         logging.SetMinimumLevel(LogLevel.Trace); // JournalLoggerProvider applies Logging:LogLevel itself (reloadable)

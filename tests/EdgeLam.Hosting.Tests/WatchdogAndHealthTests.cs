@@ -1,5 +1,6 @@
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Health;
+using EdgeLam.Hosting.Status;
 using EdgeLam.Hosting.Systemd;
 using EdgeLam.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,10 +25,11 @@ public class WatchdogAndHealthTests
         public HealthResult Check() => throw new InvalidOperationException("boom");
     }
 
-    private static WatchdogService Watchdog(RecordingNotifier notifier, params IHealthCheck[] checks) => new(
+    private static WatchdogService Watchdog(RecordingNotifier notifier, ServiceStatus status, params IHealthCheck[] checks) => new(
         SystemdEnvironment.From(k => k == "WATCHDOG_USEC" ? "1000000" : null, 1),
         notifier,
         new HealthMonitor(checks),
+        status,
         TimeProvider.System,
         NullLogger<WatchdogService>.Instance);
 
@@ -35,8 +37,13 @@ public class WatchdogAndHealthTests
     public void Tick_PingsOnlyWhileHealthy()
     {
         var notifier = new RecordingNotifier();
+        var status = new ServiceStatus();
+        status.SetPhase("running");
+        status.Set("model", "waiting for model assignment");
+        var lines = new List<string>();
+        status.Changed += lines.Add;
         var check = new SwitchCheck("pipeline");
-        var watchdog = Watchdog(notifier, check, new SwitchCheck("mqtt"));
+        var watchdog = Watchdog(notifier, status, check, new SwitchCheck("mqtt"));
 
         watchdog.Tick();
         check.Healthy = false;
@@ -45,7 +52,8 @@ public class WatchdogAndHealthTests
         check.Healthy = true;
         watchdog.Tick();
 
-        Assert.Equal(["WATCHDOG=1", "STATUS=unhealthy: pipeline: stalled", "WATCHDOG=1"], notifier.Messages);
+        Assert.Equal(["WATCHDOG=1", "WATCHDOG=1"], notifier.Messages);
+        Assert.Equal(["unhealthy: pipeline: stalled; waiting for model assignment", "waiting for model assignment"], lines);
     }
 
     [Fact]

@@ -6,7 +6,12 @@ namespace EdgeLam.Hosting.Configuration;
 /// <param name="Allowed">What would be accepted, phrased so it completes "must ...".</param>
 public sealed record ConfigProblem(string Key, string? Value, string Allowed)
 {
+    private string? _text;
+
+    /// <summary>A problem reported by another component's validator as a complete sentence naming the key.</summary>
+    public static ConfigProblem Preformatted(string key, string text) => new(key, null, text) { _text = text };
+
     /// <summary><c>Mqtt:Port = "70000": must be an integer from 1 to 65535</c>.</summary>
     public override string ToString() =>
-        Value is null ? $"{Key}: {Allowed}" : $"{Key} = \"{Value}\": {Allowed}";
+        _text ?? (Value is null ? $"{Key}: {Allowed}" : $"{Key} = \"{Value}\": {Allowed}");
 }

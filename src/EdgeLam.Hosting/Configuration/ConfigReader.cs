@@ -23,6 +23,9 @@ public sealed class ConfigReader
 
     public void Problem(string key, string? value, string allowed) => _problems.Add(new ConfigProblem(key, value, allowed));
 
+    /// <summary>Adds a problem another component's validator phrased itself (it must name the key).</summary>
+    public void Problem(ConfigProblem problem) => _problems.Add(problem);
+
     /// <summary>The raw value, or null when the key is missing or empty.</summary>
     public string? Raw(string key) => Configuration[key] is { Length: > 0 } v ? v : null;
 

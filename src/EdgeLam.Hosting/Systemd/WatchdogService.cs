@@ -1,5 +1,6 @@
 using EdgeLam.Hosting.Health;
 using EdgeLam.Hosting.Logging;
+using EdgeLam.Hosting.Status;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,7 @@ public sealed class WatchdogService(
     SystemdEnvironment environment,
     ISystemdNotifier notifier,
     HealthMonitor health,
+    ServiceStatus status,
     TimeProvider time,
     ILogger<WatchdogService> logger) : BackgroundService
 {
@@ -35,7 +37,10 @@ public sealed class WatchdogService(
 
     private bool _healthy = true;
 
-    /// <summary>One watchdog period: ping when healthy; on the transition to unhealthy log it and set STATUS.</summary>
+    /// <summary>The <see cref="ServiceStatus"/> entry showing failed checks (sorts before other waits, so STATUS starts with it).</summary>
+    public const string StatusComponent = "health";
+
+    /// <summary>One watchdog period: ping when healthy; on a transition log it and show or clear it in STATUS.</summary>
     internal void Tick()
     {
         var report = health.Evaluate();
@@ -45,12 +50,13 @@ public sealed class WatchdogService(
             if (!_healthy)
             {
                 HostingLog.HealthRestored(logger);
+                status.Set(StatusComponent, null);
             }
         }
         else if (_healthy)
         {
             HostingLog.Unhealthy(logger, report.Describe());
-            notifier.Notify(NotifyMessages.Status(report.Describe()));
+            status.Set(StatusComponent, report.Describe());
         }
 
         _healthy = report.IsHealthy;
