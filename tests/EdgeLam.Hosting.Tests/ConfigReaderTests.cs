@@ -72,4 +72,13 @@ public class ConfigReaderTests
     [InlineData("", false)]
     public void IsTopicSafe_FollowsMqttTopicLevelRules(string name, bool expected) =>
         Assert.Equal(expected, ConfigReader.IsTopicSafe(name, 64));
+
+    [Fact]
+    public void Preformatted_PrintsTheComponentsOwnSentence()
+    {
+        var problem = ConfigProblem.Preformatted("Onnx:IntraOpThreads", "Onnx:IntraOpThreads must be 0 (ORT default) to 1024; it is -1.");
+
+        Assert.Equal("Onnx:IntraOpThreads", problem.Key);
+        Assert.Equal("Onnx:IntraOpThreads must be 0 (ORT default) to 1024; it is -1.", problem.ToString());
+    }
 }

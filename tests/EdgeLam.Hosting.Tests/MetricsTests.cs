@@ -197,4 +197,33 @@ public sealed class MetricsTests : IDisposable
         Assert.Null(endpoint.BoundPort);
         await endpoint.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task Endpoint_ReloadEnablingMetrics_StartsListening()
+    {
+        var store = new SettingsStore(Settings.Valid());
+        using var endpoint = new PrometheusEndpoint(_collector, store, NullLogger<PrometheusEndpoint>.Instance);
+        await endpoint.StartAsync(CancellationToken.None);
+        var current = store.Current;
+
+        store.Replace(new EdgeLamSettings
+        {
+            Node = current.Node,
+            Mqtt = current.Mqtt,
+            Model = current.Model,
+            Shutdown = current.Shutdown,
+            Board = current.Board,
+            Diagnostics = current.Diagnostics,
+            LogLevels = current.LogLevels,
+            Metrics = new MetricsOptions { Enabled = true, Port = 0 },
+        });
+        for (var i = 0; i < 100 && endpoint.BoundPort is null; i++)
+        {
+            await Task.Delay(50); // the listener restarts off the reload thread
+        }
+
+        Assert.NotNull(endpoint.BoundPort);
+        Assert.StartsWith("HTTP/1.1 200 OK", await RequestAsync(endpoint.BoundPort!.Value, "GET /metrics HTTP/1.0\r\n\r\n"), StringComparison.Ordinal);
+        await endpoint.StopAsync(CancellationToken.None);
+    }
 }
