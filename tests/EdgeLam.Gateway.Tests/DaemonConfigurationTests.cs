@@ -19,6 +19,8 @@ public sealed class DaemonConfigurationTests : IDisposable
         { "drain timeout too long", """{ "Shutdown": { "DrainTimeout": "10m" } }""", "Shutdown:DrainTimeout = \"10m\"" },
         { "metrics port zero", """{ "Metrics": { "Port": 0 } }""", "Metrics:Port = \"0\"" },
         { "unknown role", """{ "Node": { "Role": "boss" } }""", "Node:Role = \"boss\": must be one of auto, gateway, peer" },
+        { "ONNX threads out of range", """{ "Onnx": { "IntraOpThreads": -1 } }""", "Onnx:IntraOpThreads = \"-1\"" },
+        { "unknown ONNX provider", """{ "Onnx": { "Providers": [ "XPU" ] } }""", "Onnx:Providers has 'XPU'" },
         { "malformed JSON", "{ \"Mqtt\": { \"Port\": 1883,\n", "edgelam.json: must be valid JSON" },
     };
 

@@ -48,6 +48,7 @@ internal static class DoctorCommand
                     DeviceDirectory = parseResult.GetValue(devDir)!,
                     BrokerTimeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
                 },
+                context => OnnxRuntimeDoctorCheck.Run(context, OnnxSectionValidator.Bind(new ConfigReader(root))),
                 cancellationToken).ConfigureAwait(false));
 
             foreach (var f in findings)
