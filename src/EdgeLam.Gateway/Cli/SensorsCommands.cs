@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using EdgeLam.Core.Native;
+using EdgeLam.Onnx.Interop;
 using EdgeLam.Sensors.Composition;
 using EdgeLam.Sensors.Configuration;
 using EdgeLam.Sensors.Model;
@@ -153,7 +155,21 @@ internal static class SensorsCommands
             : [.. promptIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
         using var runtime = SensorRuntime.Create(options);
         var windows = CollectFirstWindows(runtime, only);
-        using var tokenizer = new SensorTokenizer(options.Tokenizer);
+        OnnxRuntime? ort = null;
+        if (runtime.Streams.Any(s => s.Options.Tokenizer == "patch"))
+        {
+            try
+            {
+                ort = OnnxRuntime.Create(new OnnxRuntimeOptions { IntraOpThreads = Math.Max(0, profile.Onnx.IntraOpThreads) });
+            }
+            catch (Exception e) when (e is NativeLibraryLoadException or InvalidOperationException)
+            {
+                Console.Error.WriteLine("warning: ONNX Runtime unavailable, patch streams show features only: " + e.Message);
+            }
+        }
+
+        using var ortScope = ort;
+        using var tokenizer = new SensorTokenizer(options.Tokenizer, ort is null ? null : width => OnnxPatchEncoder.Open(options.Tokenizer.Patch, width, runtime: ort));
         var results = windows.Select(w => tokenizer.Tokenize(w, runtime.Streams.First(s => s.Name == w.Stream).Options.Tokenizer)).ToList();
         var chronos = results.Where(r => r.Tokens is not null).Select(r => r.Tokens!).ToList();
         var sequence = TokenSequence.Build(prompt, chronos, options.Tokenizer.Chronos, runtime.StreamOrder);

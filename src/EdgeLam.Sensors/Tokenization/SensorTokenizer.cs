@@ -6,20 +6,20 @@ namespace EdgeLam.Sensors.Tokenization;
 /// <summary>Chooses the tokenizer a stream is configured with: <c>chronos</c> → token ids, <c>patch</c> → features → encoder.</summary>
 public sealed class SensorTokenizer : IDisposable
 {
-    private readonly IPatchEncoder? _encoder;
+    private readonly Func<int, IPatchEncoder>? _encoderFactory;
+    private readonly Dictionary<int, IPatchEncoder> _encoders = [];
 
-    public SensorTokenizer(TokenizerOptions options, IPatchEncoder? encoder = null)
+    /// <param name="encoderFactory">Opens the encoder for a feature width (P × channels); null: features only.</param>
+    public SensorTokenizer(TokenizerOptions options, Func<int, IPatchEncoder>? encoderFactory = null)
     {
         Options = options;
         Chronos = new ChronosTokenizer(options.Chronos);
-        _encoder = encoder;
+        _encoderFactory = encoderFactory;
     }
 
     public TokenizerOptions Options { get; }
 
     public ChronosTokenizer Chronos { get; }
-
-    public IPatchEncoder? Encoder => _encoder;
 
     public WindowTokens Tokenize(SensorWindow window, string tokenizer)
     {
@@ -41,14 +41,40 @@ public sealed class SensorTokenizer : IDisposable
         var stds = new float[window.Channels];
         PatchFeatures.Compute(window, p, features, means, stds);
         float[]? embeddings = null;
-        if (_encoder is { } encoder)
+        var hidden = 0;
+        if (EncoderFor(width) is { } encoder)
         {
-            embeddings = new float[patches * encoder.HiddenSize];
+            hidden = encoder.HiddenSize;
+            embeddings = new float[patches * hidden];
             encoder.Encode(features, patches, width, embeddings);
         }
 
-        return new PatchResult(patches, width, features, means, stds, _encoder?.HiddenSize ?? 0, embeddings);
+        return new PatchResult(patches, width, features, means, stds, hidden, embeddings);
     }
 
-    public void Dispose() => _encoder?.Dispose();
+    public void Dispose()
+    {
+        foreach (var e in _encoders.Values)
+        {
+            e.Dispose();
+        }
+
+        _encoders.Clear();
+    }
+
+    private IPatchEncoder? EncoderFor(int width)
+    {
+        if (_encoderFactory is null)
+        {
+            return null;
+        }
+
+        if (!_encoders.TryGetValue(width, out var encoder))
+        {
+            encoder = _encoderFactory(width);
+            _encoders[width] = encoder;
+        }
+
+        return encoder;
+    }
 }
