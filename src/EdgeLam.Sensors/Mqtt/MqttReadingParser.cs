@@ -15,7 +15,7 @@ public static class MqttReadingParser
     {
         reading = default;
         error = null;
-        double? ts = null;
+        decimal? ts = null;
         double? value = null;
         var valueNull = false;
         string? channel = null;
@@ -34,7 +34,8 @@ public static class MqttReadingParser
                 if (reader.ValueTextEquals("ts"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var t))
+                    // decimal keeps nanoseconds exact for epoch seconds (a double only has ~0.2 µs there).
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var t))
                     {
                         error = "'ts' must be a number (seconds since the Unix epoch)";
                         return false;
@@ -100,13 +101,13 @@ public static class MqttReadingParser
             return false;
         }
 
-        if (!double.IsFinite(ts.Value) || ts.Value < 0 || ts.Value > 9.2e9)
+        if (ts.Value < 0 || ts.Value > 9.2e9m)
         {
             error = "'ts' out of range";
             return false;
         }
 
-        reading = new SensorReading((long)(ts.Value * 1e9), channel, value ?? double.NaN, unit);
+        reading = new SensorReading((long)(ts.Value * 1_000_000_000m), channel, value ?? double.NaN, unit);
         return true;
     }
 }

@@ -60,7 +60,7 @@ public sealed class ReplayFile
             }
 
             string Field(int i) => i >= 0 && i < fields.Length ? fields[i].Trim() : string.Empty;
-            if (!double.TryParse(Field(columns[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out var ts) || Field(columns[1]).Length == 0)
+            if (!decimal.TryParse(Field(columns[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out var ts) || ts < 0 || ts > 9.2e9m || Field(columns[1]).Length == 0)
             {
                 errors.Add($"line {number}: bad ts or channel");
                 continue;
@@ -74,7 +74,7 @@ public sealed class ReplayFile
                 continue;
             }
 
-            readings.Add(new SensorReading((long)(ts * 1e9), Field(columns[1]), value, Field(columns[3])));
+            readings.Add(new SensorReading((long)(ts * 1_000_000_000m), Field(columns[1]), value, Field(columns[3])));
         }
 
         return new ReplayFile([.. readings.OrderBy(r => r.TimestampNs)], errors);
