@@ -33,8 +33,11 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Graph optimizations applied when a session loads (default: all).</summary>
     public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.All;
 
-    /// <summary>The least severe message ORT's own logger prints (default: errors).</summary>
-    public OrtLogLevel LogLevel { get; set; } = OrtLogLevel.Error;
+    /// <summary>
+    /// The least severe message ORT's own logger prints to the console (default: fatal only). Every failure reaches the
+    /// caller as an <see cref="OrtException"/> and a skipped provider as one warning, so ORT's own lines would repeat them.
+    /// </summary>
+    public OrtLogLevel LogLevel { get; set; } = OrtLogLevel.Fatal;
 
     /// <summary>Every problem with these options (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

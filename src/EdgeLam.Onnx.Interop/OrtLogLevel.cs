@@ -12,9 +12,9 @@ public enum OrtLogLevel
     /// <summary>ORT_LOGGING_LEVEL_WARNING.</summary>
     Warning = 2,
 
-    /// <summary>ORT_LOGGING_LEVEL_ERROR (default: errors reach the caller as <see cref="OrtException"/> anyway).</summary>
+    /// <summary>ORT_LOGGING_LEVEL_ERROR.</summary>
     Error = 3,
 
-    /// <summary>ORT_LOGGING_LEVEL_FATAL.</summary>
+    /// <summary>ORT_LOGGING_LEVEL_FATAL (the default: errors reach the caller as <see cref="OrtException"/>).</summary>
     Fatal = 4,
 }

@@ -10,6 +10,8 @@ internal static class EdgeLamCli
         var root = new RootCommand("EdgeLam gateway: sensors, split transformer inference over MQTT.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ModelCommands.Create());
+        root.Subcommands.Add(SensorsCommands.Create());
         return root;
     }
 
