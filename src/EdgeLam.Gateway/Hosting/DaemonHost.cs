@@ -37,6 +37,7 @@ internal static class DaemonHost
         builder.Services.AddEdgeLamHosting(builder.Logging, builder.Configuration, settings, systemd);
         builder.Services.AddHostedService<DaemonStatusService>();
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(OnnxSectionValidator.Bind(new ConfigReader(builder.Configuration))));
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(SensorsSectionValidator.Bind(builder.Configuration)));
         // Pipeline components register here: services.AddSingleton<IHealthCheck, …>(), services.AddSingleton<IDrainable, …>().
 
         using var host = builder.Build();
