@@ -82,8 +82,9 @@ public sealed partial class SamplingScheduler : IDisposable
     }
 
     /// <summary>
-    /// Reads every source due at <paramref name="nowNs"/> (timestamps are the due times, jitter is now − due when
-    /// <paramref name="recordJitter"/>). Returns the number of reads performed.
+    /// Reads every source due at <paramref name="nowNs"/> (timestamps are the due times; with
+    /// <paramref name="recordJitter"/> the lateness of each read's start against the clock is recorded). Returns the
+    /// number of reads performed.
     /// </summary>
     public int Step(long nowNs, bool recordJitter = false)
     {
@@ -99,7 +100,8 @@ public sealed partial class SamplingScheduler : IDisposable
             var due = s.NextDueNs;
             if (recordJitter)
             {
-                s.Jitter.Record(nowNs - due);
+                // Lateness of this read's actual start (sources due together are read one after the other).
+                s.Jitter.Record(MonotonicClock.NowNs - due);
             }
 
             ReadOne(i, s, due, nowNs);
