@@ -74,6 +74,23 @@ public sealed class ConversationTests(ModelsFixture models)
         }
     }
 
+    [Fact]
+    public void Rewind_ThenSameToken_SameLogitsAsFirstTime()
+    {
+        using var pipeline = PipelineFactory.Open(models, models.Preset("tiny"));
+        var conversation = Guid.NewGuid();
+        pipeline.Prefill(conversation, PipelineFactory.Prompt(10, 512));
+        var first = pipeline.Decode(conversation, 42).ToArray();
+        pipeline.Decode(conversation, 43);
+        pipeline.Decode(conversation, 44);
+
+        pipeline.Rewind(conversation, 10);
+        var again = pipeline.Decode(conversation, 42).ToArray();
+
+        Assert.Equal(11, pipeline.Length(conversation));
+        Assert.Equal(first, again);
+    }
+
     [Theory]
     [InlineData(false, null)]
     [InlineData(true, WireCodec.Raw)]

@@ -8,6 +8,7 @@ internal static class EdgeLamCli
     public static RootCommand Build()
     {
         var root = new RootCommand("EdgeLam gateway: sensors, split transformer inference over MQTT.");
+        root.Subcommands.Add(GenerateCommand.Create());
         return root;
     }
 

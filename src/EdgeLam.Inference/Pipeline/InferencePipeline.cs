@@ -170,6 +170,28 @@ public sealed unsafe class InferencePipeline : IDisposable
         return held;
     }
 
+    /// <summary>
+    /// Forgets every position from <paramref name="length"/> on (e.g. to regenerate an answer); the cache keeps its
+    /// capacity. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ConversationNotFoundException">The conversation is not held.</exception>
+    public void Rewind(Guid conversation, int length)
+    {
+        if (!_lengths.TryGetValue(conversation, out var current))
+        {
+            throw new ConversationNotFoundException(conversation);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, current);
+        foreach (var s in _segments)
+        {
+            s.Conversations.Get(conversation).Length = length;
+        }
+
+        _lengths[conversation] = length;
+    }
+
     /// <summary>Appends prompt tokens to the conversation (starting it when unknown); returns the logits of the last position.</summary>
     public ReadOnlySpan<float> Prefill(Guid conversation, ReadOnlySpan<long> tokens)
     {
@@ -233,7 +255,9 @@ public sealed unsafe class InferencePipeline : IDisposable
             TensorElementType.Float16 => OrtValue.CreateTensor<Half>(Array.ConvertAll(data, f => (Half)f), [1, positions, hidden]),
             _ => throw new InferenceException("Embeddings of type " + spec.ElementType.OnnxName() + " are not supported."),
         };
-        _control.InputIds = null;
+        // Segments after the embedding read input_ids only for its shape (sequence length); they get pad ids.
+        using var placeholderIds = OrtValue.CreateTensor<long>(new long[positions], [1, positions]);
+        _control.InputIds = _embeddingSegment == 0 ? null : placeholderIds;
         _control.InputsEmbeds = _embeddingSegment == 0 ? value : null;
         try
         {
@@ -241,6 +265,7 @@ public sealed unsafe class InferencePipeline : IDisposable
         }
         finally
         {
+            _control.InputIds = null;
             _control.InputsEmbeds = null;
         }
     }

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace EdgeLam.Transport.Topics;
+
+/// <summary>Encodes and decodes control messages; malformed input is a <see cref="ControlMessageException"/>, never a crash.</summary>
+public static class ControlMessageCodec
+{
+    /// <summary>The MQTT 5 content type of every control message.</summary>
+    public const string ContentType = "application/json";
+
+    public static byte[] Encode(NodeStatusMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.NodeStatusMessage);
+
+    public static byte[] Encode(NodeCapacityMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.NodeCapacityMessage);
+
+    public static byte[] Encode(PlanMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.PlanMessage);
+
+    public static byte[] Encode(SessionClaimMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.SessionClaimMessage);
+
+    public static NodeStatusMessage DecodeStatus(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.NodeStatusMessage);
+
+    public static NodeCapacityMessage DecodeCapacity(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.NodeCapacityMessage);
+
+    public static PlanMessage DecodePlan(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.PlanMessage);
+
+    public static SessionClaimMessage DecodeClaim(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.SessionClaimMessage);
+
+    private static T Decode<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, type) ?? throw new ControlMessageException($"{typeof(T).Name}: JSON null");
+        }
+        catch (JsonException ex)
+        {
+            throw new ControlMessageException($"{typeof(T).Name}: {ex.Message}", ex);
+        }
+    }
+}
+
+/// <summary>A control message could not be decoded.</summary>
+public sealed class ControlMessageException : Exception
+{
+    public ControlMessageException()
+    {
+    }
+
+    public ControlMessageException(string message)
+        : base(message)
+    {
+    }
+
+    public ControlMessageException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using EdgeLam.Transport.Topics;
+
+namespace EdgeLam.Transport.Tests.Topics;
+
+public sealed class ControlMessageCodecTests
+{
+    [Fact]
+    public void DecodeStatus_DocumentedExample_ReadsEveryField()
+    {
+        // The example from docs/protocol.md, "Topics".
+        const string json = """
+            {"node":"gw1","state":"online","version":"0.1.0","roles":["gateway"],"planEpoch":3,
+             "startedAt":"2026-11-22T10:00:00+00:00","timestamp":"2026-11-22T10:00:05+00:00"}
+            """;
+        var status = ControlMessageCodec.DecodeStatus(Encoding.UTF8.GetBytes(json));
+        Assert.Equal("gw1", status.Node);
+        Assert.Equal(NodeState.Online, status.State);
+        Assert.Equal(["gateway"], status.Roles!);
+        Assert.Equal(3, status.PlanEpoch);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 5, TimeSpan.Zero), status.Timestamp);
+    }
+
+    [Fact]
+    public void EncodeStatus_OfflineWill_CamelCaseAndNullsOmitted()
+    {
+        var bytes = ControlMessageCodec.Encode(new NodeStatusMessage { Node = "p1", State = NodeState.Offline });
+        using var doc = JsonDocument.Parse(bytes);
+        var names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(["node", "state"], names);
+        Assert.Equal("offline", doc.RootElement.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public void Plan_RoundTrip_PreservesStages()
+    {
+        var plan = new PlanMessage
+        {
+            Epoch = 7,
+            ModelId = "tiny-llama-fp16",
+            Layers = 22,
+            Codec = "fp16",
+            Stages =
+            [
+                new PlanStage { Index = 0, FirstLayer = 0, EndLayer = 11, Nodes = ["gw1"] },
+                new PlanStage { Index = 1, FirstLayer = 11, EndLayer = 22, Nodes = ["p1", "p2"] },
+            ],
+        };
+        var back = ControlMessageCodec.DecodePlan(ControlMessageCodec.Encode(plan));
+        Assert.Equal(7, back.Epoch);
+        Assert.Equal(2, back.Stages.Count);
+        Assert.Equal(["p1", "p2"], back.Stages[1].Nodes);
+        Assert.Equal(11, back.Stages[1].FirstLayer);
+    }
+
+    [Fact]
+    public void Capacity_DocumentedExample_Decodes()
+    {
+        const string json = """
+            {"node":"p1","models":[{"modelId":"tiny-llama-fp16","firstLayer":11,"endLayer":22,"maxSessions":4,"activeSessions":1}],
+             "cpuCount":4,"memoryBytes":4294967296}
+            """;
+        var capacity = ControlMessageCodec.DecodeCapacity(Encoding.UTF8.GetBytes(json));
+        Assert.Equal(22, capacity.Models[0].EndLayer);
+        Assert.Equal(4294967296L, capacity.MemoryBytes);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("null")]
+    [InlineData("{\"state\":\"online\"}")]
+    [InlineData("{\"node\":\"n\",\"state\":\"exploded\"}")]
+    [InlineData("{\"node\":\"n\",\"state\":\"online\"")]
+    public void DecodeStatus_Malformed_ThrowsControlMessageException(string json)
+    {
+        Assert.Throws<ControlMessageException>(() => ControlMessageCodec.DecodeStatus(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void DecodeClaim_MissingEpoch_Throws()
+    {
+        var json = "{\"session\":\"s\",\"modelId\":\"m\",\"boundary\":4,\"node\":\"p1\"}"u8.ToArray();
+        Assert.Throws<ControlMessageException>(() => ControlMessageCodec.DecodeClaim(json));
+    }
+}
