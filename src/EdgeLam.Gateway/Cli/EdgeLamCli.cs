@@ -9,6 +9,7 @@ internal static class EdgeLamCli
     {
         var root = new RootCommand("EdgeLam gateway: sensors, split transformer inference over MQTT.");
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(NodeCommands.Create());
         return root;
     }
 
