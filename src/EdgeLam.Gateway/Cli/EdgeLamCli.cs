@@ -13,6 +13,7 @@ internal static class EdgeLamCli
         root.Subcommands.Add(ModelCommands.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(SensorsCommands.Create());
+        root.Subcommands.Add(NodeCommands.Create());
         return root;
     }
 
