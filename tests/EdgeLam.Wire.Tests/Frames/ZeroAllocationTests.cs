@@ -76,15 +76,24 @@ public class ZeroAllocationTests
         var frame = new byte[1024];
         new Random(9).NextBytes(frame);
         FrameContract contract = FrameTestData.Contract();
+        byte[] valid = FrameTestData.Write(4, WireCodec.Int8Block32);
+        valid[^1] ^= 1;
+        for (int i = 0; i < 100; i++)
+        {
+            FrameReader.TryRead(frame, contract, out _);
+            FrameReader.TryRead(valid, contract, out _);
+        }
+
         long before = GC.GetAllocatedBytesForCurrentThread();
         int rejected = 0;
         for (int i = 0; i < 2000; i++)
         {
             frame[0] = (byte)i;
             rejected += FrameReader.TryRead(frame.AsSpan(0, 100 + (i % 900)), contract, out _) != FrameError.None ? 1 : 0;
+            rejected += FrameReader.TryRead(valid, contract, out _) == FrameError.ChecksumMismatch ? 1 : 0;
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(2000, rejected);
+        Assert.Equal(4000, rejected);
     }
 }
