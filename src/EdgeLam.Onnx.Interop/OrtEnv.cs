@@ -19,7 +19,17 @@ public sealed unsafe class OrtEnv : OrtHandle
         }
 
         env.SetHandle(raw);
-        OrtStatus.Check(OrtApi.DisableTelemetryEvents(raw), "DisableTelemetryEvents");
+        try
+        {
+            // Belt and braces: ORT_DISABLE_TELEMETRY=1 (set before the library loaded) is what keeps files from being written.
+            OrtStatus.Check(OrtApi.DisableTelemetryEvents(raw), "DisableTelemetryEvents");
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
+
         return env;
     }
 

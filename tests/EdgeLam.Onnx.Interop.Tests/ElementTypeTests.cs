@@ -127,6 +127,22 @@ public sealed class ElementTypeTests(RuntimeFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void Run_TerminatedRunOptions_ThrowsOrtExceptionAndResetAllowsRunning()
+    {
+        using var session = Open(TensorElementType.Float32);
+        using var x = OrtValue.CreateTensor<float>(new float[] { 1, 2, 3 }, [1, 3]);
+        using var runOptions = new OrtRunOptions();
+
+        runOptions.Terminate();
+        var e = Assert.Throws<OrtException>(() => session.Run(["x"], [x], ["y"], runOptions));
+        runOptions.ResetTerminate();
+        using var y = Assert.Single(session.Run(["x"], [x], ["y"], runOptions));
+
+        Assert.Contains("terminat", e.OrtMessage, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal([1f, 2f, 3f], y.GetData<float>().ToArray());
+    }
+
+    [Fact]
     public void Run_ZeroSizedTensor_Works()
     {
         using var session = Open(TensorElementType.Float16);
