@@ -147,6 +147,7 @@ cmd_publish() {
   rm -f "$out"/*.dbg "$out"/*.pdb
   cp "$ORT_DIR/$rid/libonnxruntime.so.1" "$out/"
   if [ -d systemd ]; then mkdir -p "$out/systemd"; cp -r systemd/. "$out/systemd/"; fi
+  if [ -d boards ]; then mkdir -p "$out/boards"; cp boards/*.json "$out/boards/"; fi
   say "dist/$rid/edgelam: $(du -h "$out/edgelam" | cut -f1) (NativeAOT), libonnxruntime.so.1 $ORT_VERSION beside it"
 }
 
