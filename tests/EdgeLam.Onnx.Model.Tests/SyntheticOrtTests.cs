@@ -126,6 +126,27 @@ public sealed class SyntheticOrtTests(SyntheticRuntimeFixture fixture)
         Assert.InRange(a.Zip(b, (x, y) => Math.Abs(x - y)).Max(), 0, 0.02 * scale);
     }
 
+    [Theory]
+    [InlineData("tiny", SyntheticDataType.Float32)]
+    [InlineData("tiny-gpt2", SyntheticDataType.Float16)]
+    public void Build_ExampleCases_RunInOrtWithTheExpectedShapes(string preset, SyntheticDataType dataType)
+    {
+        var config = Config(preset);
+        using var temp = new TempDirectory();
+        SyntheticModelBuilder.Build(config, 4, dataType, temp.Path);
+        using var runner = new OrtModelRunner(fixture.Runtime.OpenSession(temp.Combine("model.onnx")));
+
+        var prefill = runner.Run(NpyDirectory.ReadAll(temp.Combine("cases", "prefill", "inputs")));
+        var decode = runner.Run(NpyDirectory.ReadAll(temp.Combine("cases", "decode", "inputs")));
+
+        var head = config.HiddenSize / config.Heads;
+        Assert.Equal([1, 8, config.VocabSize], prefill["logits"].Shape.ToArray());
+        Assert.Equal([1, config.KeyValueHeads, 8, head], prefill["present.1.value"].Shape.ToArray());
+        Assert.Equal([1, 1, config.VocabSize], decode["logits"].Shape.ToArray());
+        Assert.Equal([1, config.KeyValueHeads, 9, head], decode["present.0.key"].Shape.ToArray());
+        Assert.All(decode["logits"].ToDoubleArray(), v => Assert.True(double.IsFinite(v)));
+    }
+
     private static SyntheticModelConfig Config(string preset) =>
         preset == TinyTiedBiased.Name ? TinyTiedBiased
         : SyntheticPresets.TryGet(preset, out var config) ? config

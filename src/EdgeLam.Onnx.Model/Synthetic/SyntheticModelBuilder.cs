@@ -16,7 +16,8 @@ public sealed record SyntheticModelPlan(long ParameterCount, long DataFileBytes,
 
 /// <summary>
 /// Writes a seeded synthetic decoder-only transformer: <c>model.onnx</c> (graph, small constants),
-/// <c>model.onnx.data</c> (every weight, streamed) and <c>model_info.json</c>. The same config, seed and element
+/// <c>model.onnx.data</c> (every weight, streamed), <c>model_info.json</c> and example inputs under <c>cases/</c>
+/// (see <see cref="SyntheticCases"/>). The same config, seed and element
 /// type give byte-identical files.
 /// </summary>
 public static class SyntheticModelBuilder
@@ -75,6 +76,7 @@ public static class SyntheticModelBuilder
         }
 
         File.WriteAllText(infoPath, JsonSerializer.Serialize(info, SyntheticModelInfoJsonContext.Default.SyntheticModelInfo) + "\n");
+        SyntheticCases.Write(config, dataType, seed, outputDirectory);
         return new SyntheticModelResult(modelPath, dataPath, infoPath, info);
     }
 
