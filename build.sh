@@ -147,6 +147,10 @@ cmd_publish() {
   rm -f "$out"/*.dbg "$out"/*.pdb
   cp "$ORT_DIR/$rid/libonnxruntime.so.1" "$out/"
   if [ -d systemd ]; then mkdir -p "$out/systemd"; cp -r systemd/. "$out/systemd/"; fi
+  # Default configuration, board profiles (searched beside the executable) and the ORT version for `edgelam doctor`.
+  [ -f systemd/edgelam.json ] && cp systemd/edgelam.json "$out/edgelam.json"
+  if compgen -G "boards/*.json" >/dev/null; then mkdir -p "$out/boards"; cp boards/*.json "$out/boards/"; fi
+  cp "$ORT_DIR/VERSION" "$out/onnxruntime.VERSION"
   say "dist/$rid/edgelam: $(du -h "$out/edgelam" | cut -f1) (NativeAOT), libonnxruntime.so.1 $ORT_VERSION beside it"
 }
 

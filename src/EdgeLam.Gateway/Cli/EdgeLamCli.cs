@@ -8,6 +8,12 @@ internal static class EdgeLamCli
     public static RootCommand Build()
     {
         var root = new RootCommand("EdgeLam gateway: sensors, split transformer inference over MQTT.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ModelCommands.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(SensorsCommands.Create());
+        root.Subcommands.Add(NodeCommands.Create());
         return root;
     }
 

@@ -39,6 +39,9 @@ public sealed class TopicScheme
     /// <summary><c>…/nodes/{node}/claims</c>: JSON <see cref="SessionClaimMessage"/>s addressed to the upstream node {node}.</summary>
     public string NodeClaims(string node) => prefix + "nodes/" + Name(node, nameof(node)) + "/claims";
 
+    /// <summary><c>…/nodes/{node}/replies</c>: JSON <see cref="Roles.StepReply"/>s of the last stage to the gateway {node}.</summary>
+    public string NodeReplies(string node) => prefix + "nodes/" + Name(node, nameof(node)) + "/replies";
+
     /// <summary><c>…/plan</c>: retained JSON <see cref="PlanMessage"/> with its epoch.</summary>
     public string Plan => prefix + "plan";
 
@@ -131,6 +134,7 @@ public sealed class TopicScheme
                     "status" => TopicKind.NodeStatus,
                     "capacity" => TopicKind.NodeCapacity,
                     "claims" => TopicKind.NodeClaims,
+                    "replies" => TopicKind.NodeReplies,
                     _ => (TopicKind?)null,
                 };
                 if (kind is null)
@@ -181,6 +185,7 @@ public enum TopicKind
     NodeStatus,
     NodeCapacity,
     NodeClaims,
+    NodeReplies,
     Plan,
     Activation,
     PeerActivation,

@@ -1,0 +1,23 @@
+using BenchmarkDotNet.Running;
+
+namespace EdgeLam.Benchmarks;
+
+/// <summary>
+/// Entry point: <c>dotnet run -c Release --project bench/EdgeLam.Benchmarks -- --filter '*' --job short</c>.
+/// <c>-- frame-sizes</c> prints the bytes per frame for each codec instead of benchmarking.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "frame-sizes")
+        {
+            Wire.FrameSizeReport.Print(Console.Out);
+            return 0;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
+        return 0;
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using EdgeLam.Onnx.Model;
+using EdgeLam.Onnx.Model.Split;
+
+namespace EdgeLam.Gateway.Cli;
+
+/// <summary>
+/// <c>edgelam model split MODEL --out DIR (--at 4,8 | --segments N | --cut T1+T2;T3)</c>: cut a transformer export
+/// into segments at block boundaries (0 = embedding boundary), balanced by estimated cost, or at named tensors.
+/// </summary>
+internal static class ModelSplitCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "Path of the .onnx file to split." };
+        var output = new Option<string>("--out") { Description = "Folder for the segments and manifest.json.", Required = true };
+        var at = new Option<string>("--at") { Description = "Block boundaries, e.g. 4,8 (0 = after the embedding, N = before the head)." };
+        var segments = new Option<int?>("--segments") { Description = "Number of segments of about equal estimated cost." };
+        var cut = new Option<string>("--cut") { Description = "Manual cuts as tensor names: '+' joins the tensors of one cut, ';' separates cuts." };
+        var command = new Command("split", "Split a transformer model into segments that run one after another.");
+        command.Arguments.Add(model);
+        command.Options.Add(output);
+        command.Options.Add(at);
+        command.Options.Add(segments);
+        command.Options.Add(cut);
+        command.SetAction(parse =>
+        {
+            var given = new[] { parse.GetValue(at) is not null, parse.GetValue(segments) is not null, parse.GetValue(cut) is not null };
+            if (given.Count(g => g) != 1)
+            {
+                Console.Error.WriteLine("edgelam model split: give exactly one of --at, --segments or --cut.");
+                return 2;
+            }
+
+            try
+            {
+                var plan = parse.GetValue(at) is { } a ? SplitPlan.ParseBoundaries(a)
+                    : parse.GetValue(segments) is { } n ? Balanced(n)
+                    : SplitPlan.ParseTensorCuts(parse.GetValue(cut)!);
+                var source = ModelFile.Load(parse.GetValue(model)!);
+                var outDir = parse.GetValue(output)!;
+                var manifest = ModelSplitter.Split(source, plan, outDir);
+                Print(manifest, outDir);
+                return 0;
+            }
+            catch (OnnxModelException e)
+            {
+                Console.Error.WriteLine("edgelam model split: " + e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static SplitPlan Balanced(int segments) =>
+        segments >= 2 ? SplitPlan.Balanced(segments) : throw new ModelSurgeryException("--segments needs at least 2.");
+
+    private static void Print(SplitManifest manifest, string outDir)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.Out.WriteLine(string.Create(c, $"{manifest.Source.FileName}: {manifest.BlockCount} blocks ({manifest.Detection}) -> {manifest.Segments.Count} segments in {outDir}"));
+        foreach (var s in manifest.Segments)
+        {
+            var range = s.FirstBlock < 0 ? "manual" : s.FirstBlock == s.EndBlock ? "no blocks" : $"blocks {s.FirstBlock}..{s.EndBlock - 1}";
+            var parts = new List<string> { range };
+            if (s.Embedding)
+            {
+                parts.Add("embedding");
+            }
+
+            if (s.Head)
+            {
+                parts.Add("head");
+            }
+
+            Console.Out.WriteLine(string.Create(c, $"  segment {s.Index}: {string.Join(", ", parts)}; {s.Nodes} nodes, {s.WeightBytes} weight bytes, {s.FlopsPerToken} FLOPs/token"));
+            if (s.BoundaryOutputs.Count > 0)
+            {
+                Console.Out.WriteLine("    hands on: " + string.Join(", ", s.BoundaryOutputs.Select(t => $"{t.Name} {t.Dtype}[{string.Join(",", t.Shape ?? ["?"])}]")));
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using EdgeLam.Hosting;
+using EdgeLam.Hosting.Configuration;
+using EdgeLam.Hosting.Logging;
+using EdgeLam.Hosting.Systemd;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLam.Gateway.Hosting;
+
+/// <summary>The composition root of <c>edgelam run</c>.</summary>
+internal static class DaemonHost
+{
+    public static int Run(ConfigLayout layout)
+    {
+        var systemd = SystemdEnvironment.FromProcess();
+        var journal = systemd.JournalStream || systemd.IsSystemdService;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "edgelam",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var problems = EdgeLamConfiguration.AddLayers(builder.Configuration, layout);
+        EdgeLamSettings? settings = null;
+        if (problems.Count == 0)
+        {
+            settings = EdgeLamSettings.Bind(builder.Configuration, DaemonSections.Validators, out problems);
+        }
+
+        if (problems.Count > 0 || settings is null)
+        {
+            ReportConfigProblems(problems, journal);
+            return ExitCodes.Config;
+        }
+
+        builder.Services.AddEdgeLamHosting(builder.Logging, builder.Configuration, settings, systemd);
+        builder.Services.AddHostedService<DaemonStatusService>();
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(OnnxSectionValidator.Bind(new ConfigReader(builder.Configuration))));
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(SensorsSectionValidator.Bind(builder.Configuration)));
+        // Pipeline components register here: services.AddSingleton<IHealthCheck, …>(), services.AddSingleton<IDrainable, …>().
+
+        using var host = builder.Build();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLam.Gateway");
+        foreach (var section in EdgeLamSettings.UnknownSections(builder.Configuration))
+        {
+            DaemonLog.UnknownSection(logger, section);
+        }
+
+        try
+        {
+            host.Run();
+            return ExitCodes.Ok;
+        }
+#pragma warning disable CA1031 // last line of defence: log it and exit non-zero so systemd restarts the service
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            DaemonLog.Failed(logger, e);
+            return ExitCodes.Software;
+        }
+    }
+
+    private static void ReportConfigProblems(IReadOnlyList<ConfigProblem> problems, bool journal)
+    {
+        var prefix = journal ? "<3>" : "";
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"{prefix}edgelam: configuration: {problem}");
+        }
+
+        Console.Error.WriteLine($"{prefix}edgelam: {problems.Count} configuration problem(s); not starting (exit 78)");
+    }
+}
+
+internal static partial class DaemonLog
+{
+    [LoggerMessage(2000, LogLevel.Warning, "Configuration section {Section} is not used by any component (misspelt?)")]
+    public static partial void UnknownSection(ILogger logger, string section);
+
+    [LoggerMessage(2001, LogLevel.Critical, "EdgeLam failed")]
+    public static partial void Failed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,41 @@
+using EdgeLam.Hosting.Configuration;
+using EdgeLam.Sensors.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeLam.Gateway.Hosting;
+
+/// <summary>
+/// Binds section <c>Sensors</c> (from the board profile and the operator's layers) into <see cref="SensorsOptions"/>
+/// with the configuration binder source generator, and reports <see cref="SensorsOptionsValidator"/>'s problems.
+/// </summary>
+internal sealed class SensorsSectionValidator : IConfigSectionValidator
+{
+    public string Section => SensorsOptions.SectionName;
+
+    public void Validate(ConfigReader reader)
+    {
+        SensorsOptions options;
+        try
+        {
+            options = Bind(reader.Configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The generated binder names the key: "Failed to convert configuration value at 'Sensors:Seed' to type 'System.Int32'."
+            reader.Problem(ConfigProblem.Preformatted(SensorsOptions.SectionName, e.Message));
+            return;
+        }
+
+        foreach (var problem in SensorsOptionsValidator.Validate(options))
+        {
+            reader.Problem(ConfigProblem.Preformatted(problem.Split(' ')[0], problem));
+        }
+    }
+
+    public static SensorsOptions Bind(IConfiguration configuration)
+    {
+        var options = new SensorsOptions();
+        configuration.GetSection(SensorsOptions.SectionName).Bind(options);
+        return options;
+    }
+}

@@ -1,0 +1,68 @@
+using EdgeLam.Hosting.Logging;
+using EdgeLam.Hosting.Options;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeLam.Hosting.Configuration;
+
+/// <summary>Every options section the daemon owns, bound and validated together from one configuration.</summary>
+public sealed class EdgeLamSettings
+{
+    /// <summary>Top-level sections known to the daemon and its components; anything else draws a warning.</summary>
+    public static readonly IReadOnlySet<string> KnownSections = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        NodeOptions.Section, MqttOptions.Section, ModelOptions.Section, MetricsOptions.Section,
+        ShutdownOptions.Section, BoardOptions.Section, DiagnosticsOptions.Section, "Logging",
+        "Onnx", "Sensors", "Memory", "Pipeline", "Transport",
+
+        // Host settings HostApplicationBuilder itself places in configuration.
+        "applicationName", "contentRoot", "environment",
+    };
+
+    public required NodeOptions Node { get; init; }
+
+    public required MqttOptions Mqtt { get; init; }
+
+    public required ModelOptions Model { get; init; }
+
+    public required MetricsOptions Metrics { get; init; }
+
+    public required ShutdownOptions Shutdown { get; init; }
+
+    public required BoardOptions Board { get; init; }
+
+    public required DiagnosticsOptions Diagnostics { get; init; }
+
+    public required LogLevelRules LogLevels { get; init; }
+
+    /// <summary>Binds every section; <paramref name="problems"/> lists each invalid value (empty when valid).</summary>
+    public static EdgeLamSettings Bind(
+        IConfiguration configuration,
+        IEnumerable<IConfigSectionValidator> sectionValidators,
+        out IReadOnlyList<ConfigProblem> problems)
+    {
+        var r = new ConfigReader(configuration);
+        var node = NodeOptions.Bind(r);
+        var settings = new EdgeLamSettings
+        {
+            Node = node,
+            Mqtt = MqttOptions.Bind(r, node),
+            Model = ModelOptions.Bind(r),
+            Metrics = MetricsOptions.Bind(r),
+            Shutdown = ShutdownOptions.Bind(r),
+            Board = BoardOptions.Bind(r),
+            Diagnostics = DiagnosticsOptions.Bind(r),
+            LogLevels = LogLevelRules.Bind(r),
+        };
+        foreach (var validator in sectionValidators)
+        {
+            validator.Validate(r);
+        }
+
+        problems = r.Problems;
+        return settings;
+    }
+
+    /// <summary>Top-level sections nobody reads (usually a typo such as <c>Mqqt</c>).</summary>
+    public static IReadOnlyList<string> UnknownSections(IConfiguration configuration) =>
+        [.. configuration.GetChildren().Select(c => c.Key).Where(k => !KnownSections.Contains(k))];
+}

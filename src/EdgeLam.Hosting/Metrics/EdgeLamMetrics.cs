@@ -1,0 +1,69 @@
+using System.Diagnostics.Metrics;
+
+namespace EdgeLam.Hosting.Metrics;
+
+/// <summary>
+/// Every EdgeLam instrument, in one meter (<see cref="MeterName"/>). Components take this class from DI and call
+/// the typed methods; the Prometheus endpoint and the status summary read the instruments through
+/// <see cref="MetricsCollector"/>. Recording does not allocate.
+/// </summary>
+public sealed class EdgeLamMetrics : IDisposable
+{
+    public const string MeterName = "EdgeLam";
+
+    private readonly Histogram<double> _stageDuration;
+    private readonly Counter<long> _frames;
+    private readonly Counter<long> _bytes;
+    private readonly Counter<long> _drops;
+    private readonly Counter<long> _reconnects;
+    private readonly Counter<long> _sensorErrors;
+    private int _split = -1;
+    private long _epoch = -1;
+
+    public EdgeLamMetrics(IMeterFactory? meterFactory = null)
+    {
+        Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _stageDuration = Meter.CreateHistogram<double>("edgelam.stage.duration", "s", "Time spent in one pipeline stage (tag stage).");
+        _frames = Meter.CreateCounter<long>("edgelam.frames", "{frame}", "Activation frames sent or received (tag direction).");
+        _bytes = Meter.CreateCounter<long>("edgelam.bytes", "By", "Activation payload bytes sent or received (tag direction).");
+        _drops = Meter.CreateCounter<long>("edgelam.drops", "{frame}", "Frames or requests dropped (tag reason).");
+        _reconnects = Meter.CreateCounter<long>("edgelam.mqtt.reconnects", "{reconnect}", "Broker reconnections.");
+        _sensorErrors = Meter.CreateCounter<long>("edgelam.sensor.errors", "{error}", "Sensor read errors (tag sensor).");
+        Meter.CreateObservableGauge("edgelam.split.layer", () => Volatile.Read(ref _split), "{layer}", "Current split boundary (first layer of the next segment); -1 before a plan.");
+        Meter.CreateObservableGauge("edgelam.plan.epoch", () => Volatile.Read(ref _epoch), "{epoch}", "Current plan epoch; -1 before a plan.");
+    }
+
+    public Meter Meter { get; }
+
+    /// <summary>Current split boundary, as last set.</summary>
+    public int Split => Volatile.Read(ref _split);
+
+    public long Epoch => Volatile.Read(ref _epoch);
+
+    /// <summary>Records one stage's duration (stage names: sensor, tokenize, encode, infer, send, receive, decode, …).</summary>
+    public void RecordStage(string stage, TimeSpan duration) =>
+        _stageDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
+
+    public void FrameSent(int bytes) => Frame("sent", bytes);
+
+    public void FrameReceived(int bytes) => Frame("received", bytes);
+
+    public void Dropped(string reason) => _drops.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Reconnected() => _reconnects.Add(1);
+
+    public void SensorError(string sensor) => _sensorErrors.Add(1, new KeyValuePair<string, object?>("sensor", sensor));
+
+    public void SetSplit(int layer) => Volatile.Write(ref _split, layer);
+
+    public void SetEpoch(long epoch) => Volatile.Write(ref _epoch, epoch);
+
+    private void Frame(string direction, int bytes)
+    {
+        var tag = new KeyValuePair<string, object?>("direction", direction);
+        _frames.Add(1, tag);
+        _bytes.Add(bytes, tag);
+    }
+
+    public void Dispose() => Meter.Dispose();
+}

@@ -1,0 +1,113 @@
+using EdgeLam.Hosting.Configuration;
+
+namespace EdgeLam.Hosting.Options;
+
+/// <summary>Section <c>Mqtt</c>: the broker connection.</summary>
+public sealed class MqttOptions
+{
+    public const string Section = "Mqtt";
+    public const int DefaultPort = 1883;
+    public const int DefaultTlsPort = 8883;
+
+    public string Host { get; init; } = "localhost";
+
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>MQTT client id (default <c>edgelam-NODE</c>).</summary>
+    public string ClientId { get; init; } = "edgelam";
+
+    public string? Username { get; init; }
+
+    /// <summary>Inline password; prefer <see cref="PasswordFile"/> (for example a systemd credential).</summary>
+    public string? Password { get; init; }
+
+    public string? PasswordFile { get; init; }
+
+    /// <summary>Keepalive interval in seconds (MQTT allows up to 65535).</summary>
+    public int Keepalive { get; init; } = 30;
+
+    public MqttTlsOptions Tls { get; init; } = new();
+
+    /// <summary>The password from <see cref="Password"/> or the first line of <see cref="PasswordFile"/>.</summary>
+    public string? ResolvePassword() =>
+        Password ?? (PasswordFile is { } f ? File.ReadLines(f).FirstOrDefault()?.TrimEnd('\r') : null);
+
+    public static MqttOptions Bind(ConfigReader r, NodeOptions node)
+    {
+        var tls = MqttTlsOptions.Bind(r);
+        var host = r.String("Mqtt:Host", "localhost");
+        if (host.Any(c => char.IsWhiteSpace(c) || c is '/' or '\\'))
+        {
+            r.Problem("Mqtt:Host", host, "must be a host name or IP address");
+        }
+
+        var clientId = r.String("Mqtt:ClientId", "edgelam-" + node.Name);
+        if (clientId.Length > 128 || clientId.Any(c => c is '+' or '#' or '/' || char.IsControl(c)))
+        {
+            r.Problem("Mqtt:ClientId", clientId, "must be at most 128 characters without '+', '#', '/' or control characters");
+        }
+
+        var password = r.Raw("Mqtt:Password");
+        var passwordFile = r.ExistingFile("Mqtt:PasswordFile");
+        if (password is not null && passwordFile is not null)
+        {
+            r.Problem("Mqtt:Password", "(hidden)", "must not be set together with Mqtt:PasswordFile (use one)");
+        }
+
+        var username = r.String("Mqtt:Username");
+        if (username is null && (password is not null || passwordFile is not null))
+        {
+            r.Problem("Mqtt:Username", null, "is required when Mqtt:Password or Mqtt:PasswordFile is set");
+        }
+
+        return new MqttOptions
+        {
+            Host = host,
+            Port = r.Int("Mqtt:Port", tls.Enabled ? DefaultTlsPort : DefaultPort, 1, 65535),
+            ClientId = clientId,
+            Username = username,
+            Password = password,
+            PasswordFile = passwordFile,
+            Keepalive = r.Int("Mqtt:Keepalive", 30, 5, 65535),
+            Tls = tls,
+        };
+    }
+}
+
+/// <summary>Section <c>Mqtt:Tls</c>. TLS is on when <c>Enabled</c> is true or any file is configured.</summary>
+public sealed class MqttTlsOptions
+{
+    public bool Enabled { get; init; }
+
+    /// <summary>CA bundle used to verify the broker (null: the system store).</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>Client certificate for mutual TLS (with <see cref="KeyFile"/>).</summary>
+    public string? CertFile { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    /// <summary>Name expected in the broker's certificate when it differs from <c>Mqtt:Host</c>.</summary>
+    public string? ServerName { get; init; }
+
+    public static MqttTlsOptions Bind(ConfigReader r)
+    {
+        var ca = r.ExistingFile("Mqtt:Tls:CaFile");
+        var cert = r.ExistingFile("Mqtt:Tls:CertFile");
+        var key = r.ExistingFile("Mqtt:Tls:KeyFile");
+        if ((cert is null) != (key is null))
+        {
+            r.Problem(cert is null ? "Mqtt:Tls:CertFile" : "Mqtt:Tls:KeyFile", null, "must be set together with " + (cert is null ? "Mqtt:Tls:KeyFile" : "Mqtt:Tls:CertFile"));
+        }
+
+        var any = ca is not null || cert is not null;
+        return new MqttTlsOptions
+        {
+            Enabled = r.Bool("Mqtt:Tls:Enabled", any),
+            CaFile = ca,
+            CertFile = cert,
+            KeyFile = key,
+            ServerName = r.String("Mqtt:Tls:ServerName"),
+        };
+    }
+}

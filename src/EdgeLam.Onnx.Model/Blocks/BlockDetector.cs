@@ -1,0 +1,415 @@
+using EdgeLam.Onnx.Model.Graph;
+
+namespace EdgeLam.Onnx.Model.Blocks;
+
+/// <summary>
+/// Finds the transformer blocks of a graph without relying on one exporter. Evidence, strongest first: block scopes
+/// in node names, KV-cache input/output names, block indices in weight names. The evidence labels some nodes; the
+/// remaining hidden-path nodes (unnamed PyTorch nodes, fused ops, reshapes, residual adds) are placed by graph
+/// structure: each one lies between its labelled ancestors and descendants, and where it could go either way, a
+/// minimum cut decides so that as few tensors as possible cross each block boundary.
+/// </summary>
+public static class BlockDetector
+{
+    /// <summary>Elements an initializer needs before its name counts as evidence (small constants get shared across layers).</summary>
+    private const long MinLabelledWeightElements = 64;
+
+    /// <summary>Detects the blocks of <paramref name="model"/>'s main graph.</summary>
+    /// <exception cref="ModelSurgeryException">No block is recognisable.</exception>
+    public static BlockLayout Detect(ModelFile model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Detect(new OnnxGraph(model.Graph), Path.GetFileName(model.FilePath) ?? model.Graph.Name);
+    }
+
+    /// <summary>Detects the blocks of an indexed graph.</summary>
+    public static BlockLayout Detect(OnnxGraph graph, string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var types = TypeInference.Infer(graph);
+        var constant = HiddenPath.ConstantNodes(graph);
+        var seed = HiddenPath.FindEmbedding(graph, constant);
+        var hidden = HiddenPath.Mark(graph, seed, out var origin);
+
+        var (labels, evidence) = Label(graph, constant, hidden);
+        DropInconsistentLabels(graph, hidden, labels);
+        DropOutlierLabels(graph, hidden, labels);
+
+        var sourceIndices = labels.Where(l => l is not null).Select(l => l!.Value).Distinct().Order().ToList();
+        if (sourceIndices.Count == 0)
+        {
+            throw new ModelSurgeryException(
+                $"No transformer blocks recognised in '{modelName}': no node names with a block scope "
+                + "('/model/layers.N/', '/transformer/h.N/', 'encoder/layer_._N/'), no weights named like 'h.N.', "
+                + "'encoder.layer.N.', 'transformer.layer.N.', 'model.layers.N.', and no KV-cache inputs/outputs "
+                + "('past_key_values.N.key', 'past_N', 'present.N.value', 'present_N', 'key_cache.N'). "
+                + "Give the cut as tensor names instead.");
+        }
+
+        var ordinal = sourceIndices.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i);
+        var fixedStage = new int?[graph.Nodes.Count];
+        for (var n = 0; n < graph.Nodes.Count; n++)
+        {
+            if (labels[n] is { } l)
+            {
+                fixedStage[n] = ordinal[l];
+            }
+        }
+
+        if (seed >= 0)
+        {
+            fixedStage[seed] = BlockLayout.EmbeddingStage;
+        }
+
+        var blockCount = sourceIndices.Count;
+
+        // Unlabelled producers of the model's results (logits, pooled output) anchor the head.
+        foreach (var output in graph.Outputs.Where(o => !BlockNamePatterns.IsKvName(o)))
+        {
+            var p = graph.Producer(output);
+            if (p >= 0 && hidden[p] && fixedStage[p] is null)
+            {
+                fixedStage[p] = blockCount;
+            }
+        }
+
+        var stages = PlaceNodes(graph, hidden, fixedStage, blockCount);
+        var blocks = DescribeBlocks(graph, constant, stages, sourceIndices);
+        var embeddingCost = StageCosts.Of(graph, constant, stages, BlockLayout.EmbeddingStage);
+        var headCost = StageCosts.Of(graph, constant, stages, blockCount);
+        return new BlockLayout(graph, types, stages, blocks, embeddingCost, headCost, evidence, origin);
+    }
+
+    private static (int?[] Labels, string Evidence) Label(OnnxGraph graph, bool[] constant, bool[] hidden)
+    {
+        var labels = new int?[graph.Nodes.Count];
+        var sources = new SortedSet<string>(StringComparer.Ordinal);
+        var outputs = graph.Outputs.ToHashSet(StringComparer.Ordinal);
+        var inputs = graph.Inputs.ToHashSet(StringComparer.Ordinal);
+        for (var n = 0; n < graph.Nodes.Count; n++)
+        {
+            var node = graph.Nodes[n];
+            if (BlockNamePatterns.BlockIndex(node.Name) is { } byName)
+            {
+                labels[n] = byName;
+                sources.Add("node names");
+                continue;
+            }
+
+            var kv = node.Input.Where(inputs.Contains).Concat(node.Output.Where(outputs.Contains))
+                .Select(BlockNamePatterns.KvIndex).Where(i => i is not null).Distinct().ToList();
+            if (kv.Count == 1)
+            {
+                labels[n] = kv[0];
+                sources.Add("KV-cache names");
+                continue;
+            }
+
+            var byWeight = node.Input
+                .SelectMany(i => HiddenPath.UnderlyingInitializers(graph, constant, i))
+                .Where(t => TensorStorage.ElementCount(t) >= MinLabelledWeightElements)
+                .Select(t => BlockNamePatterns.BlockIndex(t.Name))
+                .Where(i => i is not null)
+                .Distinct()
+                .ToList();
+            if (byWeight.Count == 1)
+            {
+                labels[n] = byWeight[0];
+                sources.Add("weight names");
+            }
+        }
+
+        // Labels only matter on the hidden-state path.
+        for (var n = 0; n < labels.Length; n++)
+        {
+            if (!hidden[n])
+            {
+                labels[n] = null;
+            }
+        }
+
+        return (labels, string.Join(", ", sources));
+    }
+
+    /// <summary>A label lower than a label upstream of it comes from a weight shared with an earlier block: drop it.</summary>
+    private static void DropInconsistentLabels(OnnxGraph graph, bool[] hidden, int?[] labels)
+    {
+        var upstream = new int[graph.Nodes.Count];
+        foreach (var n in graph.TopologicalOrder)
+        {
+            if (!hidden[n])
+            {
+                continue;
+            }
+
+            var max = int.MinValue;
+            foreach (var input in graph.NodeInputs(n))
+            {
+                var p = graph.Producer(input);
+                if (p >= 0 && hidden[p])
+                {
+                    max = Math.Max(max, Math.Max(upstream[p], labels[p] ?? int.MinValue));
+                }
+            }
+
+            upstream[n] = max;
+            if (labels[n] is { } l && l < max)
+            {
+                labels[n] = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// An index carried by far fewer nodes than the others is not a block (the genai builder names the final norm
+    /// '/model/layers.{N}/final_norm_layernorm'); its nodes are placed by structure instead.
+    /// </summary>
+    private static void DropOutlierLabels(OnnxGraph graph, bool[] hidden, int?[] labels)
+    {
+        var counts = labels.Where(l => l is not null).GroupBy(l => l!.Value).ToDictionary(g => g.Key, g => g.Count());
+        if (counts.Count < 2)
+        {
+            return;
+        }
+
+        var sorted = counts.Values.Order().ToList();
+        var median = sorted[sorted.Count / 2];
+        var outliers = counts.Where(kv => kv.Value * 4 < median).Select(kv => kv.Key).ToHashSet();
+        for (var n = 0; n < labels.Length; n++)
+        {
+            if (labels[n] is { } l && outliers.Contains(l))
+            {
+                labels[n] = null;
+            }
+        }
+
+        _ = graph;
+        _ = hidden;
+    }
+
+    /// <summary>
+    /// Gives every hidden-path node a stage. Labelled nodes keep theirs; the rest are bounded by their labelled
+    /// ancestors (earliest) and descendants (latest), and each boundary is settled by a minimum cut over the nodes that
+    /// could go either way, keeping as much as possible before the boundary among the cheapest cuts.
+    /// </summary>
+    private static int[] PlaceNodes(OnnxGraph graph, bool[] hidden, int?[] fixedStage, int blockCount)
+    {
+        var count = graph.Nodes.Count;
+        var head = blockCount;
+        var earliest = new int[count];
+        var latest = new int[count];
+        foreach (var n in graph.TopologicalOrder)
+        {
+            if (!hidden[n])
+            {
+                continue;
+            }
+
+            var lo = fixedStage[n] ?? BlockLayout.EmbeddingStage;
+            foreach (var p in HiddenProducers(graph, hidden, n))
+            {
+                lo = Math.Max(lo, earliest[p]);
+            }
+
+            earliest[n] = lo;
+        }
+
+        foreach (var n in graph.TopologicalOrder.Reverse())
+        {
+            if (!hidden[n])
+            {
+                continue;
+            }
+
+            var hi = fixedStage[n] ?? head;
+            foreach (var c in HiddenConsumers(graph, hidden, n))
+            {
+                hi = Math.Min(hi, latest[c]);
+            }
+
+            latest[n] = Math.Max(hi, earliest[n]);
+        }
+
+        var stages = new int[count];
+        Array.Fill(stages, BlockLayout.SideStage);
+        var undecided = new bool[count];
+        for (var n = 0; n < count; n++)
+        {
+            if (!hidden[n])
+            {
+                continue;
+            }
+
+            if (earliest[n] == latest[n])
+            {
+                stages[n] = earliest[n];
+            }
+            else
+            {
+                undecided[n] = true;
+            }
+        }
+
+        for (var boundary = 0; boundary <= blockCount; boundary++)
+        {
+            var before = boundary - 1;
+            var flexible = new List<int>();
+            for (var n = 0; n < count; n++)
+            {
+                if (!undecided[n])
+                {
+                    continue;
+                }
+
+                if (latest[n] <= before)
+                {
+                    stages[n] = before;
+                    undecided[n] = false;
+                }
+                else if (earliest[n] <= before)
+                {
+                    flexible.Add(n);
+                }
+            }
+
+            if (flexible.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var n in CutBefore(graph, hidden, stages, undecided, flexible, before))
+            {
+                stages[n] = before;
+                undecided[n] = false;
+            }
+        }
+
+        for (var n = 0; n < count; n++)
+        {
+            if (undecided[n])
+            {
+                stages[n] = head;
+            }
+        }
+
+        return stages;
+    }
+
+    /// <summary>The flexible nodes that go before the boundary in the latest minimum cut.</summary>
+    private static List<int> CutBefore(OnnxGraph graph, bool[] hidden, int[] stages, bool[] undecided, List<int> flexible, int before)
+    {
+        var count = graph.Nodes.Count;
+        var flexibleSet = flexible.ToHashSet();
+
+        // Vertex layout: nodes 0..count-1, then a tensor pair (in, out) per crossing candidate, then source and sink.
+        var tensorIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var n = 0; n < count; n++)
+        {
+            if (!hidden[n])
+            {
+                continue;
+            }
+
+            foreach (var o in graph.Nodes[n].Output)
+            {
+                if (o.Length > 0 && graph.Consumers(o).Any(c => hidden[c]))
+                {
+                    tensorIds[o] = tensorIds.Count;
+                }
+            }
+        }
+
+        var source = count + (2 * tensorIds.Count);
+        var sink = source + 1;
+        var cut = new MinCut(sink + 1);
+        for (var n = 0; n < count; n++)
+        {
+            if (!hidden[n])
+            {
+                continue;
+            }
+
+            var isBefore = !undecided[n] && stages[n] <= before;
+            if (isBefore)
+            {
+                cut.AddEdge(source, n, MinCut.Infinite);
+            }
+            else if (!flexibleSet.Contains(n))
+            {
+                cut.AddEdge(n, sink, MinCut.Infinite);
+            }
+
+            foreach (var o in graph.Nodes[n].Output)
+            {
+                if (!tensorIds.TryGetValue(o, out var t))
+                {
+                    continue;
+                }
+
+                var tin = count + (2 * t);
+                var tout = tin + 1;
+                cut.AddEdge(n, tin, MinCut.Infinite);
+                cut.AddEdge(tin, tout, 1);
+                foreach (var c in graph.Consumers(o))
+                {
+                    if (hidden[c])
+                    {
+                        cut.AddEdge(tout, c, MinCut.Infinite);
+
+                        // A consumer before the boundary forces its producer before it.
+                        cut.AddEdge(c, n, MinCut.Infinite);
+                    }
+                }
+            }
+        }
+
+        cut.Run(source, sink);
+        var sinkSide = cut.SinkSide(sink);
+        return flexible.Where(n => !sinkSide[n]).ToList();
+    }
+
+    private static IEnumerable<int> HiddenProducers(OnnxGraph graph, bool[] hidden, int n)
+    {
+        foreach (var input in graph.NodeInputs(n))
+        {
+            var p = graph.Producer(input);
+            if (p >= 0 && hidden[p])
+            {
+                yield return p;
+            }
+        }
+    }
+
+    private static IEnumerable<int> HiddenConsumers(OnnxGraph graph, bool[] hidden, int n)
+    {
+        foreach (var o in graph.Nodes[n].Output)
+        {
+            if (o.Length == 0)
+            {
+                continue;
+            }
+
+            foreach (var c in graph.Consumers(o))
+            {
+                if (hidden[c])
+                {
+                    yield return c;
+                }
+            }
+        }
+    }
+
+    private static List<BlockInfo> DescribeBlocks(OnnxGraph graph, bool[] constant, int[] stages, List<int> sourceIndices)
+    {
+        var blocks = new List<BlockInfo>(sourceIndices.Count);
+        for (var b = 0; b < sourceIndices.Count; b++)
+        {
+            var nodes = Enumerable.Range(0, stages.Length).Where(n => stages[n] == b).ToList();
+            var kvIn = graph.Inputs.Where(i => BlockNamePatterns.KvIndex(i) == sourceIndices[b]).ToList();
+            var kvOut = graph.Outputs.Where(o => BlockNamePatterns.KvIndex(o) == sourceIndices[b]).ToList();
+            blocks.Add(new BlockInfo(b, sourceIndices[b], nodes.Count, StageCosts.Of(graph, constant, stages, b), kvIn, kvOut));
+        }
+
+        return blocks;
+    }
+}

@@ -1,0 +1,205 @@
+using EdgeLam.Onnx.Model.Graph;
+using EdgeLam.Onnx.Model.Protos;
+
+namespace EdgeLam.Onnx.Model.Blocks;
+
+/// <summary>
+/// Splits the nodes of a transformer graph into the hidden-state path (everything downstream of the embedding lookup)
+/// and the side computations that depend only on graph inputs and constants, which any segment can recompute.
+/// </summary>
+internal static class HiddenPath
+{
+    private static readonly HashSet<string> EmbeddingOps = ["Gather", "GatherBlockQuantized", "EmbedLayerNormalization"];
+
+    /// <summary>Nodes whose inputs are all initializers or outputs of such nodes (Constant, Transpose of a weight, ...).</summary>
+    public static bool[] ConstantNodes(OnnxGraph graph)
+    {
+        var constant = new bool[graph.Nodes.Count];
+        foreach (var n in graph.TopologicalOrder)
+        {
+            var all = true;
+            foreach (var input in graph.NodeInputs(n))
+            {
+                if (graph.IsInitializer(input))
+                {
+                    continue;
+                }
+
+                var p = graph.Producer(input);
+                if (p < 0 || !constant[p])
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            // Random* ops have no inputs but are not constants.
+            constant[n] = all && !graph.Nodes[n].OpType.StartsWith("Random", StringComparison.Ordinal);
+        }
+
+        return constant;
+    }
+
+    /// <summary>Initializers a tensor is computed from through constant nodes (the tensor itself when it is one).</summary>
+    public static IEnumerable<TensorProto> UnderlyingInitializers(OnnxGraph graph, bool[] constant, string tensor, int depth = 0)
+    {
+        if (graph.Initializers.TryGetValue(tensor, out var init))
+        {
+            yield return init;
+            yield break;
+        }
+
+        var p = graph.Producer(tensor);
+        if (p < 0 || !constant[p] || depth > 6)
+        {
+            yield break;
+        }
+
+        foreach (var input in graph.NodeInputs(p))
+        {
+            foreach (var t in UnderlyingInitializers(graph, constant, input, depth + 1))
+            {
+                yield return t;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The node that looks up token embeddings: a Gather-like node reading a constant table with indices computed
+    /// from graph inputs; the largest table wins (word embeddings over position/type embeddings). -1 when none.
+    /// </summary>
+    public static int FindEmbedding(OnnxGraph graph, bool[] constant)
+    {
+        var best = -1;
+        var bestDirect = false;
+        long bestBytes = 0;
+        for (var n = 0; n < graph.Nodes.Count; n++)
+        {
+            var node = graph.Nodes[n];
+            if (!EmbeddingOps.Contains(node.OpType) || constant[n] || node.Input.Count < 2)
+            {
+                continue;
+            }
+
+            // Gather(data, indices) vs. EmbedLayerNormalization(input_ids, segment_ids, word_embedding, ...).
+            var (table, indices) = node.OpType == "EmbedLayerNormalization"
+                ? (node.Input.Count > 2 ? node.Input[2] : string.Empty, node.Input[0])
+                : (node.Input[0], node.Input[1]);
+            var tables = UnderlyingInitializers(graph, constant, table).ToList();
+            if (tables.Count == 0 || IsConstant(graph, constant, indices))
+            {
+                continue;
+            }
+
+            var weight = tables.MaxBy(TensorStorage.ByteLength)!;
+            if (weight.Dims.Count != 2 && node.OpType == "Gather")
+            {
+                continue;
+            }
+
+            // Token ids come straight from a graph input (maybe through a cast or reshape); position indices computed
+            // from shapes do not, so a large position table does not beat a small vocabulary.
+            var direct = ReadsGraphInputDirectly(graph, indices);
+            var bytes = TensorStorage.ByteLength(weight);
+            if ((direct && !bestDirect) || (direct == bestDirect && bytes > bestBytes))
+            {
+                best = n;
+                bestBytes = bytes;
+                bestDirect = direct;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Marks the hidden-state path: descendants of <paramref name="seed"/>, or of float graph inputs when there is no seed.</summary>
+    public static bool[] Mark(OnnxGraph graph, int seed, out string origin)
+    {
+        var hidden = new bool[graph.Nodes.Count];
+        var frontier = new Queue<string>();
+        if (seed >= 0)
+        {
+            hidden[seed] = true;
+            foreach (var o in graph.Nodes[seed].Output)
+            {
+                frontier.Enqueue(o);
+            }
+
+            origin = $"embedding lookup '{graph.NodeLabel(seed)}'";
+        }
+        else
+        {
+            var floats = graph.Inputs
+                .Where(i => !BlockNamePatterns.IsKvName(i) && IsFloat(graph.InputInfo[i]))
+                .ToList();
+            foreach (var i in floats)
+            {
+                frontier.Enqueue(i);
+            }
+
+            origin = floats.Count > 0 ? "float graph inputs " + string.Join(", ", floats) : "nothing";
+        }
+
+        while (frontier.Count > 0)
+        {
+            var t = frontier.Dequeue();
+            if (t.Length == 0)
+            {
+                continue;
+            }
+
+            foreach (var c in graph.Consumers(t))
+            {
+                if (!hidden[c])
+                {
+                    hidden[c] = true;
+                    foreach (var o in graph.Nodes[c].Output)
+                    {
+                        frontier.Enqueue(o);
+                    }
+                }
+            }
+        }
+
+        return hidden;
+    }
+
+    private static bool ReadsGraphInputDirectly(OnnxGraph graph, string tensor)
+    {
+        for (var depth = 0; depth < 4; depth++)
+        {
+            if (graph.InputInfo.ContainsKey(tensor))
+            {
+                return true;
+            }
+
+            var p = graph.Producer(tensor);
+            if (p < 0 || graph.Nodes[p].OpType is not ("Cast" or "Reshape" or "Unsqueeze" or "Squeeze" or "Flatten" or "Identity"))
+            {
+                return false;
+            }
+
+            tensor = graph.Nodes[p].Input[0];
+        }
+
+        return false;
+    }
+
+    private static bool IsConstant(OnnxGraph graph, bool[] constant, string tensor)
+    {
+        if (graph.IsInitializer(tensor))
+        {
+            return true;
+        }
+
+        var p = graph.Producer(tensor);
+        return p >= 0 && constant[p];
+    }
+
+    private static bool IsFloat(ValueInfoProto info)
+    {
+        var t = (TensorProto.Types.DataType)(info.Type?.TensorType?.ElemType ?? 0);
+        return t is TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Float16
+            or TensorProto.Types.DataType.Bfloat16 or TensorProto.Types.DataType.Double;
+    }
+}

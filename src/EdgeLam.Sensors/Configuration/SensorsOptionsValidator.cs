@@ -1,0 +1,306 @@
+using System.Globalization;
+using EdgeLam.Sensors.Drivers.Ads1115;
+
+namespace EdgeLam.Sensors.Configuration;
+
+/// <summary>
+/// Checks a <see cref="SensorsOptions"/> at start. Each problem is one message naming the key (full configuration
+/// path), the value found and what is allowed.
+/// </summary>
+public static class SensorsOptionsValidator
+{
+    public static readonly string[] Drivers = ["bme280", "bmp180", "mpu6050", "ads1115", "iio", "signal", "replay", "mqtt"];
+    public static readonly string[] I2cDrivers = ["bme280", "bmp180", "mpu6050", "ads1115"];
+
+    public static IReadOnlyList<string> Validate(SensorsOptions o)
+    {
+        var errors = new List<string>();
+        const string S = SensorsOptions.SectionName;
+        void Add(string key, object? value, string allowed) =>
+            errors.Add($"{key} = {Format(value)}: {allowed}");
+
+        foreach (var (name, bus) in o.Buses)
+        {
+            var key = $"{S}:Buses:{name}";
+            if (bus.Kind is not ("i2c" or "iio" or "gpio"))
+            {
+                Add(key + ":Kind", bus.Kind, "must be i2c, iio or gpio");
+            }
+
+            if (string.IsNullOrWhiteSpace(bus.Path) && !bus.Simulated)
+            {
+                Add(key + ":Path", bus.Path, "must name the device node or sysfs root of a bus that is not Simulated");
+            }
+        }
+
+        foreach (var (name, d) in o.Devices)
+        {
+            ValidateDevice(o, $"{S}:Devices:{name}", d, Add);
+        }
+
+        foreach (var (name, line) in o.GpioLines)
+        {
+            var key = $"{S}:GpioLines:{name}";
+            if (o.Devices.ContainsKey(name))
+            {
+                Add(key, name, "a GPIO line may not share its name with a device");
+            }
+
+            if (!o.Buses.TryGetValue(line.Bus, out var bus) || bus.Kind != "gpio")
+            {
+                Add(key + ":Bus", line.Bus, "must name a bus of Kind gpio in Sensors:Buses");
+            }
+
+            if (line.Line is < 0 or >= 1024)
+            {
+                Add(key + ":Line", line.Line, "must be a line offset between 0 and 1023");
+            }
+
+            if (line.Edge is not ("none" or "rising" or "falling" or "both"))
+            {
+                Add(key + ":Edge", line.Edge, "must be none, rising, falling or both");
+            }
+
+            if (!(line.RateHz > 0 && line.RateHz <= 1000))
+            {
+                Add(key + ":RateHz", line.RateHz, "must be > 0 and <= 1000");
+            }
+        }
+
+        var chronos = o.Tokenizer.Chronos;
+        var patch = o.Tokenizer.Patch;
+        const string T = S + ":Tokenizer";
+        if (chronos.Bins is < 2 or > 1_000_000)
+        {
+            Add(T + ":Chronos:Bins", chronos.Bins, "must be between 2 and 1000000");
+        }
+
+        if (!(chronos.Low < chronos.High) || !double.IsFinite(chronos.Low) || !double.IsFinite(chronos.High))
+        {
+            Add(T + ":Chronos:Low", chronos.Low, $"must be finite and below High ({Format(chronos.High)})");
+        }
+
+        if (chronos.PadId == chronos.EosId || chronos.PadId < 0 || chronos.EosId < 0 || chronos.TokenOffset < 0)
+        {
+            Add(T + ":Chronos:PadId", chronos.PadId, $"PadId and EosId ({chronos.EosId}) must be distinct and >= 0, TokenOffset >= 0");
+        }
+
+        if (chronos.FirstSeparatorId <= Math.Max(chronos.PadId, chronos.EosId))
+        {
+            Add(T + ":Chronos:FirstSeparatorId", chronos.FirstSeparatorId, "must be above PadId and EosId");
+        }
+
+        if (chronos.MaxStreams < o.Streams.Count)
+        {
+            Add(T + ":Chronos:MaxStreams", chronos.MaxStreams, $"must be at least the number of streams ({o.Streams.Count})");
+        }
+
+        if (patch.PatchLength is < 1 or > 1024)
+        {
+            Add(T + ":Patch:PatchLength", patch.PatchLength, "must be between 1 and 1024");
+        }
+
+        if (patch.HiddenSize is < 1 or > 65536)
+        {
+            Add(T + ":Patch:HiddenSize", patch.HiddenSize, "must be between 1 and 65536");
+        }
+
+        if (patch.EncoderPath is { Length: > 0 } encoder && !File.Exists(encoder))
+        {
+            Add(T + ":Patch:EncoderPath", encoder, "must be an existing ONNX file (or empty for the default encoder)");
+        }
+
+        foreach (var (name, s) in o.Streams)
+        {
+            var key = $"{S}:Streams:{name}";
+            if (!o.Devices.ContainsKey(s.Device) && !o.GpioLines.ContainsKey(s.Device))
+            {
+                Add(key + ":Device", s.Device, "must name an entry of Sensors:Devices or Sensors:GpioLines");
+            }
+
+            if (s.WindowLength is < 2 or > 65536)
+            {
+                Add(key + ":WindowLength", s.WindowLength, "must be between 2 and 65536");
+            }
+
+            if (s.Hop < 1 || s.Hop > s.WindowLength)
+            {
+                Add(key + ":Hop", s.Hop, $"must be between 1 and WindowLength ({s.WindowLength})");
+            }
+
+            if (s.Tokenizer is not ("chronos" or "patch"))
+            {
+                Add(key + ":Tokenizer", s.Tokenizer, "must be chronos or patch");
+            }
+            else if (s.Tokenizer == "patch" && patch.PatchLength > 0 && s.WindowLength % patch.PatchLength != 0)
+            {
+                Add(key + ":WindowLength", s.WindowLength, $"must be a multiple of Sensors:Tokenizer:Patch:PatchLength ({patch.PatchLength}) for the patch tokenizer");
+            }
+
+            if (s.BadData is not ("impute" or "mask" or "drop"))
+            {
+                Add(key + ":BadData", s.BadData, "must be impute, mask or drop");
+            }
+
+            if (!(s.MaxBadFraction >= 0 && s.MaxBadFraction <= 1))
+            {
+                Add(key + ":MaxBadFraction", s.MaxBadFraction, "must be between 0 and 1");
+            }
+        }
+
+        if (!(o.InitialBackoffSeconds > 0) || !(o.MaxBackoffSeconds >= o.InitialBackoffSeconds))
+        {
+            Add(S + ":InitialBackoffSeconds", o.InitialBackoffSeconds, $"must be > 0 and <= MaxBackoffSeconds ({Format(o.MaxBackoffSeconds)})");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Parses "0x76" or "118"; null when invalid.</summary>
+    public static int? ParseAddress(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        text = text.Trim();
+        var ok = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? int.TryParse(text.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value)
+            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+        return ok ? value : null;
+    }
+
+    private static void ValidateDevice(SensorsOptions o, string key, DeviceOptions d, Action<string, object?, string> add)
+    {
+        if (!Drivers.Contains(d.Driver))
+        {
+            add(key + ":Driver", d.Driver, "must be one of " + string.Join(", ", Drivers));
+            return;
+        }
+
+        if (d.Driver is not ("replay" or "mqtt") && !(d.RateHz > 0 && d.RateHz <= 1000))
+        {
+            add(key + ":RateHz", d.RateHz, "must be > 0 and <= 1000");
+        }
+
+        if (d.StuckAfter < 0)
+        {
+            add(key + ":StuckAfter", d.StuckAfter, "must be >= 0 (0 disables the check)");
+        }
+
+        if (I2cDrivers.Contains(d.Driver))
+        {
+            if (d.Bus is null || !o.Buses.TryGetValue(d.Bus, out var bus) || bus.Kind != "i2c")
+            {
+                add(key + ":Bus", d.Bus, "must name a bus of Kind i2c in Sensors:Buses");
+            }
+
+            var address = ParseAddress(d.Address);
+            var allowed = d.Driver switch
+            {
+                "bme280" => new[] { 0x76, 0x77 },
+                "bmp180" => [0x77],
+                "mpu6050" => [0x68, 0x69],
+                _ => [0x48, 0x49, 0x4A, 0x4B],
+            };
+            if (address is null || !allowed.Contains(address.Value))
+            {
+                add(key + ":Address", d.Address, $"must be one of {string.Join(", ", allowed.Select(a => $"0x{a:X2}"))} for {d.Driver}");
+            }
+        }
+
+        switch (d.Driver)
+        {
+            case "bme280" when d.Oversampling is not (1 or 2 or 4 or 8 or 16):
+                add(key + ":Oversampling", d.Oversampling, "must be 1, 2, 4, 8 or 16 for bme280");
+                break;
+            case "bmp180" when d.Oversampling is < 0 or > 3:
+                add(key + ":Oversampling", d.Oversampling, "must be 0, 1, 2 or 3 for bmp180");
+                break;
+            case "mpu6050":
+                if (d.AccelRangeG is not (2 or 4 or 8 or 16))
+                {
+                    add(key + ":AccelRangeG", d.AccelRangeG, "must be 2, 4, 8 or 16");
+                }
+
+                if (d.GyroRangeDps is not (250 or 500 or 1000 or 2000))
+                {
+                    add(key + ":GyroRangeDps", d.GyroRangeDps, "must be 250, 500, 1000 or 2000");
+                }
+
+                break;
+            case "ads1115":
+                if (d.GainVolts is not (6.144 or 4.096 or 2.048 or 1.024 or 0.512 or 0.256))
+                {
+                    add(key + ":GainVolts", d.GainVolts, "must be 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256");
+                }
+
+                if (d.DataRate is not (8 or 16 or 32 or 64 or 128 or 250 or 475 or 860))
+                {
+                    add(key + ":DataRate", d.DataRate, "must be 8, 16, 32, 64, 128, 250, 475 or 860");
+                }
+
+                if (d.Inputs.Count == 0 || d.Inputs.Any(i => !Ads1115Config.TryParseMux(i, out _)))
+                {
+                    add(key + ":Inputs", string.Join(",", d.Inputs), "must list AIN0..AIN3 or AIN0-AIN1, AIN0-AIN3, AIN1-AIN3, AIN2-AIN3");
+                }
+                else if (d.RateHz * d.Inputs.Count > d.DataRate)
+                {
+                    add(key + ":RateHz", d.RateHz, $"× {d.Inputs.Count} inputs must not exceed DataRate ({d.DataRate} SPS)");
+                }
+
+                break;
+            case "iio":
+                if (d.Bus is null || !o.Buses.TryGetValue(d.Bus, out var iioBus) || iioBus.Kind != "iio")
+                {
+                    add(key + ":Bus", d.Bus, "must name a bus of Kind iio in Sensors:Buses");
+                }
+
+                if (string.IsNullOrWhiteSpace(d.IioDevice))
+                {
+                    add(key + ":IioDevice", d.IioDevice, "must name an IIO device directory (iio:device0) or its name attribute");
+                }
+
+                break;
+            case "signal" or "mqtt":
+                if (d.Channels.Count == 0)
+                {
+                    add(key + ":Channels", "", $"must list at least one channel for {d.Driver}");
+                }
+
+                break;
+            case "replay":
+                if (string.IsNullOrWhiteSpace(d.Path))
+                {
+                    add(key + ":Path", d.Path, "must name a .csv or .jsonl replay file");
+                }
+
+                if (d.Channels.Count == 0)
+                {
+                    add(key + ":Channels", "", "must list the replayed channels");
+                }
+
+                if (!(d.Speed >= 0) || !double.IsFinite(d.Speed))
+                {
+                    add(key + ":Speed", d.Speed, "must be >= 0 (0 = as fast as possible)");
+                }
+
+                break;
+        }
+
+        if (d.Units.Count > 0 && d.Units.Count != d.Channels.Count)
+        {
+            add(key + ":Units", string.Join(",", d.Units), $"must have one unit per channel ({d.Channels.Count})");
+        }
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "(missing)",
+        string { Length: 0 } => "(empty)",
+        string s => $"'{s}'",
+        double v => v.ToString(CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+}

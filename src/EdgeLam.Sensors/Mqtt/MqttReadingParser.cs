@@ -1,0 +1,113 @@
+using System.Text.Json;
+using EdgeLam.Sensors.Model;
+
+namespace EdgeLam.Sensors.Mqtt;
+
+/// <summary>
+/// Parses the JSON reading other devices publish: <c>{"ts": 1732270000.25, "channel": "temp", "value": 21.5, "unit": "degC"}</c>.
+/// <c>ts</c> is seconds since the Unix epoch (a number, fractions allowed); <c>channel</c> and <c>value</c> are required,
+/// <c>unit</c> is optional (empty), <c>value</c> may be null (a reported dropout → NaN). Unknown members are ignored.
+/// No reflection: a <see cref="Utf8JsonReader"/> walk.
+/// </summary>
+public static class MqttReadingParser
+{
+    public static bool TryParse(ReadOnlySpan<byte> utf8Json, out SensorReading reading, out string? error)
+    {
+        reading = default;
+        error = null;
+        decimal? ts = null;
+        double? value = null;
+        var valueNull = false;
+        string? channel = null;
+        var unit = string.Empty;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 8 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = "reading is not a JSON object";
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("ts"u8))
+                {
+                    reader.Read();
+                    // decimal keeps nanoseconds exact for epoch seconds (a double only has ~0.2 µs there).
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var t))
+                    {
+                        error = "'ts' must be a number (seconds since the Unix epoch)";
+                        return false;
+                    }
+
+                    ts = t;
+                }
+                else if (reader.ValueTextEquals("channel"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { Length: > 0 } c)
+                    {
+                        error = "'channel' must be a non-empty string";
+                        return false;
+                    }
+
+                    channel = c;
+                }
+                else if (reader.ValueTextEquals("value"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        valueNull = true;
+                    }
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var v))
+                    {
+                        value = v;
+                    }
+                    else
+                    {
+                        error = "'value' must be a number or null";
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("unit"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        error = "'unit' must be a string";
+                        return false;
+                    }
+
+                    unit = reader.GetString() ?? string.Empty;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            error = "malformed JSON: " + e.Message;
+            return false;
+        }
+
+        if (ts is null || channel is null || (value is null && !valueNull))
+        {
+            error = "reading needs 'ts', 'channel' and 'value'";
+            return false;
+        }
+
+        if (ts.Value < 0 || ts.Value > 9.2e9m)
+        {
+            error = "'ts' out of range";
+            return false;
+        }
+
+        reading = new SensorReading((long)(ts.Value * 1_000_000_000m), channel, value ?? double.NaN, unit);
+        return true;
+    }
+}

@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using EdgeLam.Inference;
+using EdgeLam.Inference.Links;
+using EdgeLam.Onnx.Interop;
+using EdgeLam.Transport.Mqtt;
+using EdgeLam.Transport.Topics;
+using EdgeLam.Wire.Frames;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLam.Transport.Roles;
+
+/// <summary>
+/// The first stage: runs the gateway's segments on a request's tokens, publishes the activation frame, and waits for
+/// the last stage's token to run the next decode step. New sessions go to the next stage's shared subscription; once a
+/// peer answered, later steps go to that peer's own topic (it holds the KV cache). A step with no reply is sent again
+/// (peers answer repeats from their replay cache); a peer that stays silent is replaced by re-running the conversation
+/// so far as a prefill on whichever peer takes it — no request is lost while some peer serves the stage.
+/// </summary>
+public sealed class GatewayStage : IDisposable
+{
+    private readonly NodeRoleOptions _options;
+    private readonly MqttClient _client;
+    private readonly ILogger _logger;
+    private readonly StageExecutor _executor;
+    private readonly BoundaryFrameCodec _outgoing;
+    private readonly TopicScheme _topics;
+    private readonly ModelId _modelId;
+    private readonly string _model;
+    private readonly string _replies;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<(Guid Session, uint Step), TaskCompletionSource<StepReply>> _pending = new();
+    private long _requests;
+    private long _resent;
+    private long _rehomed;
+    private long _rejected;
+
+    /// <summary>Opens the gateway's segments; call <see cref="StartAsync"/>, run <see cref="RunAsync"/>, then generate.</summary>
+    public GatewayStage(NodeRoleOptions options, OnnxRuntime runtime, MqttClient client, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(client);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
+        }
+
+        if (options.FirstSegment != 0)
+        {
+            throw new ArgumentException("The gateway runs segment 0 (Node:Segments must start at 0).", nameof(options));
+        }
+
+        _options = options;
+        _client = client;
+        _logger = logger ?? NullLogger.Instance;
+        _topics = new TopicScheme(options.Site);
+        _modelId = SplitModelIdentity.Read(options.ModelDirectory);
+        _model = _modelId.ToString();
+        _replies = _topics.NodeReplies(options.Node);
+        _executor = StageExecutor.Open(runtime, options.ModelDirectory, 0, options.LastSegment, options.ContextLimit);
+        if (_executor.IsLast)
+        {
+            _executor.Dispose();
+            throw new ArgumentException("The gateway hosts every segment (0-" + options.LastSegment + "); nothing is left for peers.", nameof(options));
+        }
+
+        _outgoing = new BoundaryFrameCodec(_executor.OutgoingBoundary, _executor.OutgoingNames, options.Codec);
+    }
+
+    /// <summary>Steps sent again after a timeout.</summary>
+    public long Resent => Interlocked.Read(ref _resent);
+
+    /// <summary>Conversations moved to another peer after theirs went silent.</summary>
+    public long Rehomed => Interlocked.Read(ref _rehomed);
+
+    /// <summary>Replies that matched no pending step (duplicates, late answers) or could not be read.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>The model id (hex) used in topics and frames.</summary>
+    public string ModelId => _model;
+
+    /// <summary>Subscribes to this gateway's reply topic.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        RoleLog.Serving(_logger, "gateway", _options.Node, 0, _executor.Last, _model, _options.PlanEpoch, _options.Codec.ToString());
+        await _client.SubscribeAsync(_replies, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes replies until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _client.RunMessageHandlerAsync((m, _) =>
+        {
+            OnReply(m);
+            return ValueTask.CompletedTask;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Generates up to <paramref name="maxNewTokens"/> tokens after <paramref name="prompt"/> across the stages;
+    /// stops early at a token of <paramref name="stopTokens"/>.
+    /// </summary>
+    /// <exception cref="InferenceException">No stage answered a step after every attempt.</exception>
+    public async Task<GatewayGeneration> GenerateAsync(IReadOnlyList<long> prompt, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (prompt.Count == 0)
+        {
+            throw new ArgumentException("The prompt is empty.", nameof(prompt));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNewTokens);
+        stopTokens ??= [];
+        var request = (ulong)Interlocked.Increment(ref _requests);
+        var session = Guid.NewGuid();
+        var route = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tokens = new List<long>(maxNewTokens);
+        var steps = new List<GatewayStep>(maxNewTokens);
+        var stops = string.Join(',', stopTokens.Select(t => t.ToString(CultureInfo.InvariantCulture)));
+        var boundary = _executor.OutgoingBoundary.ToString(CultureInfo.InvariantCulture);
+        var prefillNext = true;
+        try
+        {
+            for (uint step = 0; ; step++)
+            {
+                var stepStart = Stopwatch.GetTimestamp();
+                var stepStartUs = RouteHeader.NowUs();
+                IReadOnlyList<long> input = prefillNext ? [.. prompt, .. tokens] : [tokens[^1]];
+                var (frame, timing) = await RunLocalAsync(session, step, request, input, prefillNext, cancellationToken).ConfigureAwait(false);
+                StepReply? reply = null;
+                for (var attempt = 1; attempt <= _options.MaxAttempts && reply is null; attempt++)
+                {
+                    var topic = route.TryGetValue(boundary, out var holder)
+                        ? _topics.PeerActivation(_model, _executor.OutgoingBoundary, holder)
+                        : _topics.Activation(_model, _executor.OutgoingBoundary);
+                    var waiter = new TaskCompletionSource<StepReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _pending[(session, step)] = waiter;
+                    await _client.PublishAsync(Activation(topic, frame, route, timing, stepStartUs, maxNewTokens, stops), cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        reply = await waiter.Task.WaitAsync(_options.StepTimeout, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        Interlocked.Increment(ref _resent);
+                        RoleLog.Resending(_logger, step, request, _options.StepTimeout, attempt + 1);
+                        if (holder is not null && attempt % 3 == 0)
+                        {
+                            // The peer holding the session is silent: run the conversation so far as a prefill on
+                            // whichever peer of the stage takes it.
+                            Interlocked.Increment(ref _rehomed);
+                            route.Clear();
+                            _pending.TryRemove((session, step), out _);
+                            await DropLocalAsync(session).ConfigureAwait(false);
+                            session = Guid.NewGuid();
+                            (frame, timing) = await RunLocalAsync(session, step, request, [.. prompt, .. tokens], true, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    finally
+                    {
+                        _pending.TryRemove((session, step), out _);
+                    }
+                }
+
+                if (reply is null)
+                {
+                    throw new InferenceException("Request " + request + ": no stage answered step " + step + " after " + _options.MaxAttempts + " attempts of " + _options.StepTimeout + ".");
+                }
+
+                prefillNext = false;
+                foreach (var (b, node) in reply.Route)
+                {
+                    route[b] = node;
+                }
+
+                tokens.Add(reply.Token);
+                steps.Add(new GatewayStep(step, reply.Token, Stopwatch.GetElapsedTime(stepStart), [timing, .. reply.Stages]));
+                if (tokens.Count >= maxNewTokens || stopTokens.Contains(reply.Token))
+                {
+                    return new GatewayGeneration(session, request, tokens, steps);
+                }
+            }
+        }
+        finally
+        {
+            await DropLocalAsync(session).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _outgoing.Dispose();
+        _executor.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task<(byte[] Frame, StageTiming Timing)> RunLocalAsync(Guid session, uint step, ulong request, IReadOnlyList<long> input, bool prefill, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var waited = Stopwatch.GetTimestamp();
+            if (prefill && _executor.Length(session) > 0)
+            {
+                _executor.Drop(session);
+            }
+
+            _executor.RunTokens(session, input is long[] a ? a : [.. input]);
+            var encodeStart = Stopwatch.GetTimestamp();
+            var header = new FrameHeader
+            {
+                Flags = prefill ? FrameFlags.Prefill : FrameFlags.None,
+                SessionId = session,
+                RequestId = request,
+                Step = step,
+                PlanEpoch = _options.PlanEpoch,
+                ModelId = _modelId,
+                BoundaryIndex = (ushort)_executor.OutgoingBoundary,
+            };
+            var frame = _outgoing.Encode(_executor.Outgoing, header).ToArray();
+            var timing = new StageTiming
+            {
+                Node = _options.Node,
+                FirstSegment = 0,
+                ComputeUs = _executor.LastComputeTicks * 1_000_000 / Stopwatch.Frequency,
+                EncodeUs = Stopwatch.GetElapsedTime(encodeStart).Ticks / 10,
+                QueueUs = Stopwatch.GetElapsedTime(waited).Ticks / 10 - (_executor.LastComputeTicks * 1_000_000 / Stopwatch.Frequency) - (Stopwatch.GetElapsedTime(encodeStart).Ticks / 10),
+            };
+            return (frame, timing with { QueueUs = Math.Max(0, timing.QueueUs) });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task DropLocalAsync(Guid session)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            _executor.Drop(session);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private MqttApplicationMessage Activation(string topic, byte[] frame, Dictionary<string, string> route, StageTiming timing, long stepStartUs, int maxNewTokens, string stops) =>
+        new(topic, frame)
+        {
+            Properties = new MqttMessageProperties
+            {
+                ResponseTopic = _replies,
+                ContentType = "application/vnd.edgelam.frame",
+                UserProperties =
+                [
+                    new MqttUserProperty(RouteHeader.Gateway, _options.Node),
+                    new MqttUserProperty(RouteHeader.Route, RouteHeader.FormatRoute(route)),
+                    new MqttUserProperty(RouteHeader.Timings, JsonSerializer.Serialize(new List<StageTiming> { timing }, RoleJsonContext.Default.ListStageTiming)),
+                    new MqttUserProperty(RouteHeader.StepStart, RouteHeader.FormatUs(stepStartUs)),
+                    new MqttUserProperty(RouteHeader.SentAt, RouteHeader.FormatUs(RouteHeader.NowUs())),
+                    new MqttUserProperty(RouteHeader.Limit, maxNewTokens.ToString(CultureInfo.InvariantCulture)),
+                    new MqttUserProperty(RouteHeader.Stop, stops),
+                ],
+            },
+        };
+
+    private void OnReply(MqttReceivedMessage message)
+    {
+        StepReply? reply;
+        try
+        {
+            reply = JsonSerializer.Deserialize(message.Payload.Span, RoleJsonContext.Default.StepReply);
+        }
+        catch (JsonException ex)
+        {
+            Interlocked.Increment(ref _rejected);
+            RoleLog.Rejected(_logger, message.Topic, "unreadable reply: " + ex.Message, Rejected);
+            return;
+        }
+
+        if (reply is null || !_pending.TryGetValue((reply.Session, reply.Step), out var waiter) || !waiter.TrySetResult(reply))
+        {
+            Interlocked.Increment(ref _rejected);
+        }
+    }
+}
+
+/// <summary>One step as the gateway saw it.</summary>
+public sealed record GatewayStep(uint Step, long Token, TimeSpan Elapsed, IReadOnlyList<StageTiming> Stages);
+
+/// <summary>A finished request.</summary>
+public sealed record GatewayGeneration(Guid Session, ulong Request, IReadOnlyList<long> Tokens, IReadOnlyList<GatewayStep> Steps);

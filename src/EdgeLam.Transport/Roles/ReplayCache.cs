@@ -1,0 +1,65 @@
+namespace EdgeLam.Transport.Roles;
+
+/// <summary>
+/// Per conversation: the last step a stage ran and the messages it sent for it, so a step that arrives again (the
+/// broker redelivered it, or the gateway resent it after a timeout) is answered with the same messages instead of
+/// being run twice on a KV cache that already holds it. Bounded: the least recently used conversation goes first.
+/// </summary>
+internal sealed class ReplayCache(int capacity)
+{
+    private readonly Dictionary<Guid, LinkedListNode<Entry>> _entries = [];
+    private readonly LinkedList<Entry> _order = new();
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(Guid session, out Entry entry)
+    {
+        if (_entries.TryGetValue(session, out var node))
+        {
+            _order.Remove(node);
+            _order.AddFirst(node);
+            entry = node.Value;
+            return true;
+        }
+
+        entry = null!;
+        return false;
+    }
+
+    public Entry GetOrAdd(Guid session)
+    {
+        if (TryGet(session, out var entry))
+        {
+            return entry;
+        }
+
+        entry = new Entry(session);
+        _entries[session] = _order.AddFirst(entry);
+        while (_entries.Count > capacity && _order.Last is { } oldest)
+        {
+            _order.RemoveLast();
+            _entries.Remove(oldest.Value.Session);
+        }
+
+        return entry;
+    }
+
+    public void Remove(Guid session)
+    {
+        if (_entries.Remove(session, out var node))
+        {
+            _order.Remove(node);
+        }
+    }
+
+    internal sealed class Entry(Guid session)
+    {
+        public Guid Session { get; } = session;
+
+        public long Step { get; set; } = -1;
+
+        public List<long> Tokens { get; } = [];
+
+        public List<Mqtt.MqttApplicationMessage> Sent { get; } = [];
+    }
+}

@@ -1,0 +1,378 @@
+using EdgeLam.Inference;
+using EdgeLam.Inference.Pipeline;
+using EdgeLam.Inference.Segments;
+using EdgeLam.Onnx.Interop;
+
+namespace EdgeLam.Transport.Roles;
+
+/// <summary>
+/// Runs one node's contiguous range of segments of a split model for one step of a conversation. The first stage
+/// takes token ids; a later stage takes the boundary tensors decoded from the upstream frame. A stage that ends the
+/// chain yields logits; any other yields the tensors its downstream stage takes. Each segment keeps its own KV cache
+/// per conversation, so the executor only tracks conversation lengths.
+/// </summary>
+public sealed class StageExecutor : IDisposable
+{
+    private readonly SegmentRunner[] _segments;
+    private readonly (int Segment, int Output)[][] _sources;
+    private readonly OrtValue[][] _args;
+    private readonly OrtValue[] _outgoing;
+    private readonly int[] _outgoingOutput;
+    private readonly Dictionary<Guid, int> _lengths = [];
+    private readonly StepControl _control = new();
+    private readonly StepInputs _inputs;
+    private readonly float[] _logits;
+    private readonly long[] _ids = new long[1];
+
+    /// <summary>Hosts <paramref name="segments"/>: segments <paramref name="first"/>.. of a chain of <paramref name="total"/>.</summary>
+    public StageExecutor(IReadOnlyList<SegmentRunner> segments, int first, int total, IReadOnlyList<string>? downstreamInputs, int contextLimit)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        if (segments.Count == 0)
+        {
+            throw new ArgumentException("A stage hosts at least one segment.", nameof(segments));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + segments.Count, total);
+        _segments = [.. segments];
+        First = first;
+        Total = total;
+        if (IsFirst && !_segments[0].Signature.TakesInputIds)
+        {
+            throw new InferenceException("Segment 0 (" + _segments[0].Name + ") takes no input_ids; the first stage feeds token ids.");
+        }
+
+        IncomingNames = IsFirst ? [] : [.. _segments[0].BoundaryInputs.Select(i => i.Name)];
+        _sources = new (int, int)[_segments.Length][];
+        _args = new OrtValue[_segments.Length][];
+        for (var k = 0; k < _segments.Length; k++)
+        {
+            var inputs = _segments[k].BoundaryInputs;
+            _args[k] = new OrtValue[inputs.Count];
+            _sources[k] = [.. inputs.Select(i => FindSource(k, i.Name))];
+        }
+
+        if (IsLast)
+        {
+            var last = _segments[^1];
+            if (last.Signature.LogitsOutput < 0)
+            {
+                throw new InferenceException("The last segment (" + last.Name + ") has no 'logits' output.");
+            }
+
+            var spec = last.Signature.Outputs[last.Signature.LogitsOutput];
+            VocabularySize = spec.Rank == 3 && spec.Shape[2] > 0
+                ? (int)spec.Shape[2]
+                : throw new InferenceException("The logits output must be [batch, sequence, vocabulary] with a fixed vocabulary; it is " + spec + ".");
+            OutgoingNames = [];
+        }
+        else
+        {
+            ArgumentNullException.ThrowIfNull(downstreamInputs);
+            OutgoingNames = [.. downstreamInputs];
+        }
+
+        _logits = new float[VocabularySize];
+        _outgoing = new OrtValue[OutgoingNames.Count];
+        _outgoingOutput = [.. OutgoingNames.Select(FindOutgoing)];
+        _inputs = new StepInputs(contextLimit);
+    }
+
+    /// <summary>Index of the first hosted segment.</summary>
+    public int First { get; }
+
+    /// <summary>Segments in the whole chain.</summary>
+    public int Total { get; }
+
+    /// <summary>Index of the last hosted segment.</summary>
+    public int Last => First + _segments.Length - 1;
+
+    /// <summary>True when this stage starts the chain (takes token ids).</summary>
+    public bool IsFirst => First == 0;
+
+    /// <summary>True when this stage ends the chain (yields logits).</summary>
+    public bool IsLast => Last == Total - 1;
+
+    /// <summary>The cut in front of this stage (boundary index = index of the upstream segment), or -1 for the first stage.</summary>
+    public int IncomingBoundary => First - 1;
+
+    /// <summary>The cut behind this stage, or -1 for the last stage.</summary>
+    public int OutgoingBoundary => IsLast ? -1 : Last;
+
+    /// <summary>The tensors the upstream frame must carry, in order.</summary>
+    public IReadOnlyList<string> IncomingNames { get; }
+
+    /// <summary>The tensors this stage sends downstream, in order.</summary>
+    public IReadOnlyList<string> OutgoingNames { get; }
+
+    /// <summary>Vocabulary of the logits (last stage), else 0.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>Stopwatch ticks spent in ORT by the last step.</summary>
+    public long LastComputeTicks { get; private set; }
+
+    /// <summary>Conversations held.</summary>
+    public int Conversations => _lengths.Count;
+
+    /// <summary>
+    /// Opens segments <paramref name="first"/>..<paramref name="last"/> of the split model in <paramref name="directory"/>.
+    /// </summary>
+    public static StageExecutor Open(OnnxRuntime runtime, string directory, int first, int last, int contextLimit = 2048, long memoryBudgetBytes = 1L << 30)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var files = ModelDirectory.SegmentFiles(directory);
+        if (first < 0 || last < first || last >= files.Count)
+        {
+            throw new InferenceException("Segments " + first + "-" + last + " do not exist: " + directory + " holds " + files.Count + " segment(s) (0-" + (files.Count - 1) + ").");
+        }
+
+        var options = new SegmentRunnerOptions { ContextLimit = contextLimit, MemoryBudgetBytes = memoryBudgetBytes };
+        var runners = new List<SegmentRunner>();
+        OrtSession? downstream = null;
+        try
+        {
+            for (var i = first; i <= last; i++)
+            {
+                var session = runtime.OpenSession(files[i]);
+                try
+                {
+                    runners.Add(new SegmentRunner(session, options));
+                }
+                catch
+                {
+                    session.Dispose();
+                    throw;
+                }
+            }
+
+            IReadOnlyList<string>? downstreamInputs = null;
+            if (last < files.Count - 1)
+            {
+                // The downstream segment's boundary inputs are what the frame carries; read them from its model.
+                downstream = runtime.OpenSession(files[last + 1]);
+                using var probe = new SegmentRunner(downstream, options, ownsSession: false);
+                downstreamInputs = [.. probe.BoundaryInputs.Select(i => i.Name)];
+            }
+
+            return new StageExecutor(runners, first, files.Count, downstreamInputs, contextLimit);
+        }
+        catch
+        {
+            foreach (var r in runners)
+            {
+                r.Dispose();
+            }
+
+            throw;
+        }
+        finally
+        {
+            downstream?.Dispose();
+        }
+    }
+
+    /// <summary>Positions held for <paramref name="conversation"/> (0 when unknown).</summary>
+    public int Length(Guid conversation) => _lengths.GetValueOrDefault(conversation);
+
+    /// <summary>Drops the conversation's caches.</summary>
+    public bool Drop(Guid conversation)
+    {
+        var held = _lengths.Remove(conversation);
+        foreach (var s in _segments)
+        {
+            held |= s.Drop(conversation);
+        }
+
+        return held;
+    }
+
+    /// <summary>Runs a first-stage step on token ids (a prompt, or one token for a decode step).</summary>
+    public void RunTokens(Guid conversation, ReadOnlySpan<long> tokens)
+    {
+        if (!IsFirst)
+        {
+            throw new InvalidOperationException("Only the first stage takes token ids.");
+        }
+
+        if (tokens.IsEmpty)
+        {
+            throw new ArgumentException("A step needs at least one token.", nameof(tokens));
+        }
+
+        OrtValue? transient = null;
+        try
+        {
+            OrtValue ids;
+            if (tokens.Length == 1)
+            {
+                _ids[0] = tokens[0];
+                transient = OrtValue.CreateTensor<long>(_ids, [1, 1]);
+            }
+            else
+            {
+                transient = OrtValue.CreateTensor<long>(tokens.ToArray(), [1, tokens.Length]);
+            }
+
+            ids = transient;
+            _control.InputIds = ids;
+            Run(conversation, tokens.Length, []);
+        }
+        finally
+        {
+            _control.InputIds = null;
+            transient?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs a later-stage step on the decoded upstream tensors (<see cref="IncomingNames"/> order); the step's
+    /// position count is the sequence dimension of the first tensor.
+    /// </summary>
+    public void RunBoundary(Guid conversation, ReadOnlySpan<OrtValue> incoming)
+    {
+        if (IsFirst)
+        {
+            throw new InvalidOperationException("The first stage takes token ids.");
+        }
+
+        if (incoming.Length != IncomingNames.Count || incoming.Length == 0)
+        {
+            throw new ArgumentException("The stage takes " + IncomingNames.Count + " boundary tensors; " + incoming.Length + " were given.", nameof(incoming));
+        }
+
+        var shape = incoming[0].Shape;
+        if (shape.Length < 2 || shape[1] <= 0 || shape[1] > int.MaxValue)
+        {
+            throw new InferenceException("Boundary tensor '" + IncomingNames[0] + "' must be [batch, sequence, ...]; it is " + string.Join('x', shape.ToArray()) + ".");
+        }
+
+        Run(conversation, (int)shape[1], incoming);
+    }
+
+    /// <summary>The tensors for the downstream stage after a step (not the last stage); valid until the next step.</summary>
+    public ReadOnlySpan<OrtValue> Outgoing
+    {
+        get
+        {
+            var outputs = _segments[^1].Outputs;
+            for (var i = 0; i < _outgoing.Length; i++)
+            {
+                _outgoing[i] = outputs[_outgoingOutput[i]];
+            }
+
+            return _outgoing;
+        }
+    }
+
+    /// <summary>The last position's logits after a step of the last stage; valid until the next step.</summary>
+    public ReadOnlySpan<float> Logits => _logits;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var s in _segments)
+        {
+            s.Dispose();
+        }
+
+        _inputs.Dispose();
+    }
+
+    private void Run(Guid conversation, int count, ReadOnlySpan<OrtValue> incoming)
+    {
+        var past = _lengths.GetValueOrDefault(conversation);
+        _inputs.Prepare(_control, conversation, past, count);
+        long ticks = 0;
+        try
+        {
+            for (var k = 0; k < _segments.Length; k++)
+            {
+                var args = _args[k];
+                for (var b = 0; b < args.Length; b++)
+                {
+                    var (segment, output) = _sources[k][b];
+                    args[b] = segment < 0 ? incoming[output] : _segments[segment].Outputs[output];
+                }
+
+                _segments[k].Run(_control, args);
+                ticks += _segments[k].LastRunTicks;
+            }
+        }
+        catch (ConversationNotFoundException)
+        {
+            Drop(conversation);
+            throw;
+        }
+        finally
+        {
+            _inputs.Release(_control);
+        }
+
+        LastComputeTicks = ticks;
+        _lengths[conversation] = past + count;
+        if (IsLast)
+        {
+            var last = _segments[^1];
+            LogitsReader.ReadLastRow(last.Outputs[last.Signature.LogitsOutput], count, _logits);
+        }
+    }
+
+    private (int Segment, int Output) FindSource(int segment, string name)
+    {
+        for (var j = segment - 1; j >= 0; j--)
+        {
+            var outputs = _segments[j].Signature.Outputs;
+            for (var o = 0; o < outputs.Count; o++)
+            {
+                if (outputs[o].Name == name)
+                {
+                    return (j, o);
+                }
+            }
+        }
+
+        if (!IsFirst && segment == 0)
+        {
+            return (-1, IndexOf(_segments[0].BoundaryInputs, name));
+        }
+
+        if (!IsFirst)
+        {
+            var index = IndexOf(_segments[0].BoundaryInputs, name);
+            if (index >= 0)
+            {
+                return (-1, index);
+            }
+        }
+
+        throw new InferenceException("Segment " + (First + segment) + " (" + _segments[segment].Name + ") takes '" + name + "', which no segment of this stage nor the upstream frame provides.");
+    }
+
+    private int FindOutgoing(string name)
+    {
+        var outputs = _segments[^1].Signature.Outputs;
+        for (var o = 0; o < outputs.Count; o++)
+        {
+            if (outputs[o].Name == name)
+            {
+                return o;
+            }
+        }
+
+        throw new InferenceException("The downstream stage takes '" + name + "', which segment " + Last + " (" + _segments[^1].Name + ") does not produce; boundary tensors must come from the segment just before the cut.");
+    }
+
+    private static int IndexOf(IReadOnlyList<EdgeLam.Core.Tensors.TensorSpec> specs, string name)
+    {
+        for (var i = 0; i < specs.Count; i++)
+        {
+            if (specs[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

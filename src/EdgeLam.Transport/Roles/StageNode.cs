@@ -1,0 +1,137 @@
+using EdgeLam.Onnx.Interop;
+using EdgeLam.Transport.Mqtt;
+using EdgeLam.Transport.Topics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLam.Transport.Roles;
+
+/// <summary>
+/// One node on the broker: its MQTT client (with the node's status as last will), its retained online status, and the
+/// gateway or peer stage it runs, served on a background task. The CLI and the daemon both host nodes through this.
+/// </summary>
+public sealed class StageNode : IAsyncDisposable
+{
+    private readonly MqttClient _client;
+    private readonly TopicScheme _topics;
+    private readonly NodeRoleOptions _role;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _serving = Task.CompletedTask;
+
+    private StageNode(NodeRoleOptions role, MqttClient client)
+    {
+        _role = role;
+        _client = client;
+        _topics = new TopicScheme(role.Site);
+    }
+
+    /// <summary>The gateway stage, when this node runs segment 0.</summary>
+    public GatewayStage? Gateway { get; private set; }
+
+    /// <summary>The peer stage, when this node runs later segments.</summary>
+    public PeerStage? Peer { get; private set; }
+
+    /// <summary>The node's MQTT client.</summary>
+    public MqttClient Client => _client;
+
+    /// <summary>Connects, announces the node and starts serving its stage.</summary>
+    public static async Task<StageNode> StartAsync(NodeRoleOptions role, MqttClientOptions mqtt, OnnxRuntime runtime, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        ArgumentNullException.ThrowIfNull(mqtt);
+        ArgumentNullException.ThrowIfNull(runtime);
+        loggers ??= NullLoggerFactory.Instance;
+        var topics = new TopicScheme(role.Site);
+        if (string.IsNullOrEmpty(mqtt.ClientId))
+        {
+            mqtt.ClientId = "edgelam-" + role.Node;
+        }
+
+        mqtt.LastWill ??= new MqttLastWill
+        {
+            Topic = topics.NodeStatus(role.Node),
+            Payload = ControlMessageCodec.Encode(new NodeStatusMessage { Node = role.Node, State = NodeState.Offline }),
+            Retain = true,
+            ContentType = "application/json",
+        };
+        var client = MqttClient.Create(mqtt, loggers.CreateLogger<MqttClient>());
+        var node = new StageNode(role, client);
+        try
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (role.FirstSegment == 0)
+            {
+                node.Gateway = new GatewayStage(role, runtime, client, loggers.CreateLogger<GatewayStage>());
+                await node.Gateway.StartAsync(cancellationToken).ConfigureAwait(false);
+                node._serving = node.Gateway.RunAsync(node._stop.Token);
+            }
+            else
+            {
+                node.Peer = new PeerStage(role, runtime, client, loggers.CreateLogger<PeerStage>());
+                await node.Peer.StartAsync(cancellationToken).ConfigureAwait(false);
+                node._serving = node.Peer.RunAsync(node._stop.Token);
+            }
+
+            await node.PublishStatusAsync(NodeState.Online, cancellationToken).ConfigureAwait(false);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Publishes the node's retained status.</summary>
+    public ValueTask PublishStatusAsync(NodeState state, CancellationToken cancellationToken = default) =>
+        _client.PublishAsync(
+            new MqttApplicationMessage(
+                _topics.NodeStatus(_role.Node),
+                ControlMessageCodec.Encode(new NodeStatusMessage
+                {
+                    Node = _role.Node,
+                    State = state,
+                    Roles = [Gateway is not null ? "gateway" : "peer"],
+                    PlanEpoch = _role.PlanEpoch,
+                    Timestamp = DateTimeOffset.UtcNow,
+                }),
+                Retain: true)
+            {
+                Properties = new MqttMessageProperties { ContentType = "application/json" },
+            },
+            cancellationToken);
+
+    /// <summary>Announces the node offline, stops serving and disconnects.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_client.IsConnected)
+            {
+                await PublishStatusAsync(NodeState.Offline).ConfigureAwait(false);
+                using var flush = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _client.FlushAsync(flush.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _serving.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _client.DisposeAsync().ConfigureAwait(false);
+        Gateway?.Dispose();
+        Peer?.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeLam.Transport.Roles;
+
+/// <summary>What one stage spent on a step, in microseconds.</summary>
+public sealed record StageTiming
+{
+    /// <summary>The stage's node.</summary>
+    public required string Node { get; init; }
+
+    /// <summary>First segment the stage hosts.</summary>
+    public int FirstSegment { get; init; }
+
+    /// <summary>Time the frame waited in the node's queue before it was taken.</summary>
+    public long QueueUs { get; init; }
+
+    /// <summary>Time in ONNX Runtime.</summary>
+    public long ComputeUs { get; init; }
+
+    /// <summary>Time decoding the incoming frame.</summary>
+    public long DecodeUs { get; init; }
+
+    /// <summary>Time encoding the outgoing frame (or sampling on the last stage).</summary>
+    public long EncodeUs { get; init; }
+}
+
+/// <summary>A token and its probability.</summary>
+public sealed record TokenProbability(long Id, float P);
+
+/// <summary>
+/// The last stage's answer to the gateway for one step (topic <c>…/nodes/{gateway}/replies</c>): the sampled token,
+/// the route the step took (boundary → node, for session affinity) and every stage's timings.
+/// </summary>
+public sealed record StepReply
+{
+    /// <summary>The conversation.</summary>
+    public required Guid Session { get; init; }
+
+    /// <summary>The gateway's request id.</summary>
+    public required ulong Request { get; init; }
+
+    /// <summary>The step (0 = prefill).</summary>
+    public required uint Step { get; init; }
+
+    /// <summary>The sampled token.</summary>
+    public required long Token { get; init; }
+
+    /// <summary>boundary → node that holds the session after that cut.</summary>
+    public required IReadOnlyDictionary<string, string> Route { get; init; }
+
+    /// <summary>Top-k tokens with probabilities.</summary>
+    public IReadOnlyList<TokenProbability> TopK { get; init; } = [];
+
+    /// <summary>Timings of the stages after the gateway.</summary>
+    public IReadOnlyList<StageTiming> Stages { get; init; } = [];
+}
+
+/// <summary>An inference result on <c>…/results/{gateway}</c> (schema: docs/results-schema.md).</summary>
+public sealed record InferenceResult
+{
+    /// <summary>Schema version.</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>The gateway that made the request.</summary>
+    public required string Gateway { get; init; }
+
+    /// <summary>The conversation.</summary>
+    public required Guid Session { get; init; }
+
+    /// <summary>The request id (unique per gateway).</summary>
+    public required ulong Request { get; init; }
+
+    /// <summary>The step (0 = prefill).</summary>
+    public required uint Step { get; init; }
+
+    /// <summary>Tokens generated so far, this step's last.</summary>
+    public required IReadOnlyList<long> Tokens { get; init; }
+
+    /// <summary>Top-k tokens of this step with probabilities.</summary>
+    public required IReadOnlyList<TokenProbability> TopK { get; init; }
+
+    /// <summary>True when the request is complete (stop token or token limit).</summary>
+    public bool Final { get; init; }
+
+    /// <summary>The plan epoch the step ran under.</summary>
+    public uint PlanEpoch { get; init; }
+
+    /// <summary>The model id (manifest hash, hex).</summary>
+    public required string ModelId { get; init; }
+
+    /// <summary>Per-stage timings, gateway first.</summary>
+    public required IReadOnlyList<StageTiming> Stages { get; init; }
+
+    /// <summary>Time on the wire: the step's round trip at the gateway minus the time spent in the stages.</summary>
+    public long WireUs { get; init; }
+
+    /// <summary>The step's round trip at the gateway.</summary>
+    public long StepUs { get; init; }
+}
+
+/// <summary>Source-generated JSON for the role messages (NativeAOT-safe).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StepReply))]
+[JsonSerializable(typeof(InferenceResult))]
+[JsonSerializable(typeof(List<StageTiming>))]
+public sealed partial class RoleJsonContext : JsonSerializerContext;

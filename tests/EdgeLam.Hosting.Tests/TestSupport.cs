@@ -1,0 +1,54 @@
+using EdgeLam.Hosting.Configuration;
+using EdgeLam.Hosting.Systemd;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeLam.Hosting.Tests;
+
+/// <summary>Records every datagram the code under test would send to systemd.</summary>
+internal sealed class RecordingNotifier : ISystemdNotifier
+{
+    private readonly List<string> _messages = [];
+
+    public bool IsEnabled => true;
+
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    public void Notify(string assignments)
+    {
+        lock (_messages)
+        {
+            _messages.Add(assignments);
+        }
+    }
+}
+
+internal static class Settings
+{
+    public static IConfigurationRoot Config(params (string Key, string? Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    public static EdgeLamSettings Bind(IConfiguration config, out IReadOnlyList<ConfigProblem> problems) =>
+        EdgeLamSettings.Bind(config, [], out problems);
+
+    public static EdgeLamSettings Valid(params (string Key, string? Value)[] values)
+    {
+        var settings = Bind(Config(values), out var problems);
+        Assert.Empty(problems);
+        return settings;
+    }
+}
+
+/// <summary>A clock fixed at a given instant.</summary>
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
