@@ -237,10 +237,14 @@ public sealed class MosquittoMqttChannel : IMqttChannel, IMosquittoCallbacks
         List<KeyValuePair<string, string>>? pairs = null;
         Span<MqttPropertyId> ids = stackalloc MqttPropertyId[32];
         var count = view.ReadIdentifiers(ids);
-        if (ids[..count].Contains(MqttPropertyId.UserProperty))
+        foreach (var id in ids[..count])
         {
-            pairs = [];
-            view.ReadUserProperties(pairs);
+            if (id == MqttPropertyId.UserProperty)
+            {
+                pairs = [];
+                view.ReadUserProperties(pairs);
+                break;
+            }
         }
 
         return new MqttMessageProperties

@@ -61,3 +61,20 @@ public sealed class MqttClientOptionsTests
         Assert.Contains(o.Validate(), e => e.Contains("/nonexistent/ca.pem", StringComparison.Ordinal));
     }
 }
+
+public sealed class MqttClientOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_InvalidOptions_FailsWithEveryMessage()
+    {
+        var result = new MqttClientOptionsValidator().Validate(null, new MqttClientOptions { Port = 70000, ClientId = "x", MaxInflightMessages = 0 });
+        Assert.True(result.Failed);
+        Assert.Equal(2, result.Failures!.Count());
+    }
+
+    [Fact]
+    public void Validate_ValidOptions_Succeeds()
+    {
+        Assert.True(new MqttClientOptionsValidator().Validate(null, new MqttClientOptions { ClientId = "gw1" }).Succeeded);
+    }
+}
