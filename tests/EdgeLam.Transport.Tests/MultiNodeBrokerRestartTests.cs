@@ -37,7 +37,8 @@ public sealed class MultiNodeBrokerRestartTests(MultiNodeFixture fixture, ITestO
             {
                 m.ReconnectDelayMin = TimeSpan.FromMilliseconds(50);
                 m.ReconnectDelayMax = TimeSpan.FromMilliseconds(300);
-            });
+            },
+            output);
 
         // An independent subscriber on results/+ (persistent session, QoS 1) counts every result it gets.
         var results = new ConcurrentDictionary<(ulong Request, uint Step), long>();
@@ -88,8 +89,21 @@ public sealed class MultiNodeBrokerRestartTests(MultiNodeFixture fixture, ITestO
                 Interlocked.Increment(ref completed);
             }
         }, cts.Token)).ToArray();
-        await Task.WhenAll(workers);
-        await restarts;
+        try
+        {
+            await Task.WhenAll(workers);
+            await restarts;
+        }
+        finally
+        {
+            output.WriteLine($"gateway client: {cluster.GatewayClient!.GetStatistics()}");
+            output.WriteLine($"peer client: {peer.Client.GetStatistics()}");
+            output.WriteLine($"results client: {monitor.GetStatistics()}");
+            if (Volatile.Read(ref completed) < Requests)
+            {
+                output.WriteLine(_broker.Log);
+            }
+        }
 
         var expected = generations.SelectMany(g => g!.Steps.Select(s => ((g.Request, s.Step), s.Token))).ToDictionary(e => e.Item1, e => e.Token);
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cts.Token))

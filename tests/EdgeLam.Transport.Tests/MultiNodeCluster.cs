@@ -47,6 +47,8 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
 
     public GatewayStage? Gateway { get; private set; }
 
+    public MqttClient? GatewayClient => _gatewayClient;
+
     public IReadOnlyList<PeerHost> Peers => _peers;
 
     public NodeRoleOptions Options(string node, int first, int last)
