@@ -329,21 +329,21 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
         backoff.Reset();
         Interlocked.Increment(ref connections);
         MqttClientLog.Connected(logger, options.Host, options.Port, options.ClientId, sessionPresent);
-        if (!sessionPresent)
-        {
-            (string, MqttQualityOfService)[] again;
-            lock (subscriptions)
-            {
-                again = [.. subscriptions];
-            }
 
-            foreach (var (filter, qos) in again)
+        // A resumed session keeps its subscriptions, except shared ones: mosquitto 2.0 does not restore $share
+        // subscriptions from its persistence file after a restart, so those are always made again (idempotent).
+        (string Filter, MqttQualityOfService Qos)[] again;
+        lock (subscriptions)
+        {
+            again = [.. subscriptions.Where(s => !sessionPresent || s.Filter.StartsWith("$share/", StringComparison.Ordinal))];
+        }
+
+        foreach (var (filter, qos) in again)
+        {
+            lock (publishSync)
             {
-                lock (publishSync)
-                {
-                    var mid = channel.Subscribe(filter, qos);
-                    pendingSubscribes[mid] = (filter, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-                }
+                var mid = channel.Subscribe(filter, qos);
+                pendingSubscribes[mid] = (filter, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             }
         }
 

@@ -177,7 +177,8 @@ public sealed class GatewayStage : IDisposable
                 }
 
                 tokens.Add(reply.Token);
-                steps.Add(new GatewayStep(step, reply.Token, Stopwatch.GetElapsedTime(stepStart), [timing, .. reply.Stages]));
+                // The reply's stages start with the gateway's own timing (carried in the frame's timings header).
+                steps.Add(new GatewayStep(step, reply.Token, Stopwatch.GetElapsedTime(stepStart), reply.Stages));
                 if (tokens.Count >= maxNewTokens || stopTokens.Contains(reply.Token))
                 {
                     return new GatewayGeneration(session, request, tokens, steps);

@@ -23,6 +23,7 @@ public sealed class StageExecutor : IDisposable
     private readonly StepInputs _inputs;
     private readonly float[] _logits;
     private readonly long[] _ids = new long[1];
+    private readonly bool _takesInputIds;
 
     /// <summary>Hosts <paramref name="segments"/>: segments <paramref name="first"/>.. of a chain of <paramref name="total"/>.</summary>
     public StageExecutor(IReadOnlyList<SegmentRunner> segments, int first, int total, IReadOnlyList<string>? downstreamInputs, int contextLimit)
@@ -44,6 +45,7 @@ public sealed class StageExecutor : IDisposable
         }
 
         IncomingNames = IsFirst ? [] : [.. _segments[0].BoundaryInputs.Select(i => i.Name)];
+        _takesInputIds = _segments.Any(s => s.Signature.TakesInputIds);
         _sources = new (int, int)[_segments.Length][];
         _args = new OrtValue[_segments.Length][];
         for (var k = 0; k < _segments.Length; k++)
@@ -247,7 +249,33 @@ public sealed class StageExecutor : IDisposable
             throw new InferenceException("Boundary tensor '" + IncomingNames[0] + "' must be [batch, sequence, ...]; it is " + string.Join('x', shape.ToArray()) + ".");
         }
 
-        Run(conversation, (int)shape[1], incoming);
+        // Segments after the embedding that still declare input_ids read it only for its shape (the sequence
+        // length), as in InferencePipeline.PrefillEmbeddings; the frame carries no ids, so they get pad ids.
+        var count = (int)shape[1];
+        OrtValue? placeholder = null;
+        try
+        {
+            if (_takesInputIds)
+            {
+                if (count == 1)
+                {
+                    _ids[0] = 0;
+                    placeholder = OrtValue.CreateTensor<long>(_ids, [1, 1]);
+                }
+                else
+                {
+                    placeholder = OrtValue.CreateTensor<long>(new long[count], [1, count]);
+                }
+            }
+
+            _control.InputIds = placeholder;
+            Run(conversation, count, incoming);
+        }
+        finally
+        {
+            _control.InputIds = null;
+            placeholder?.Dispose();
+        }
     }
 
     /// <summary>The tensors for the downstream stage after a step (not the last stage); valid until the next step.</summary>

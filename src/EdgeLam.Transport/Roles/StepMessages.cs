@@ -51,7 +51,7 @@ public sealed record StepReply
     /// <summary>Top-k tokens with probabilities.</summary>
     public IReadOnlyList<TokenProbability> TopK { get; init; } = [];
 
-    /// <summary>Timings of the stages after the gateway.</summary>
+    /// <summary>Timings of every stage, the gateway first.</summary>
     public IReadOnlyList<StageTiming> Stages { get; init; } = [];
 }
 
