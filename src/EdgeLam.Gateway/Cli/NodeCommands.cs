@@ -77,7 +77,7 @@ internal static class NodeCommands
         try
         {
             var options = ParseRole(role, model, segments, site, node, wire, timeout);
-            var mqtt = ParseBroker(broker);
+            var mqtt = ParseBroker(broker, options.Node);
             using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { IntraOpThreads = 1 });
             await using var stage = await StageNode.StartAsync(options, mqtt, runtime, loggers, stop.Token).ConfigureAwait(false);
             if (stage.Gateway is null)
@@ -199,7 +199,7 @@ internal static class NodeCommands
         return problems.Count == 0 ? options : throw new ArgumentException(string.Join(Environment.NewLine, problems));
     }
 
-    private static MqttClientOptions ParseBroker(string broker)
+    private static MqttClientOptions ParseBroker(string broker, string node)
     {
         var colon = broker.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(broker.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
@@ -207,7 +207,7 @@ internal static class NodeCommands
             throw new ArgumentException("--broker '" + broker + "' must be HOST:PORT.");
         }
 
-        var options = new MqttClientOptions { Host = broker[..colon], Port = port };
+        var options = new MqttClientOptions { Host = broker[..colon], Port = port, ClientId = "edgelam-" + node };
         options.ThrowIfInvalid();
         return options;
     }
