@@ -130,6 +130,7 @@ public sealed class GatewayStage : IDisposable
                 var stepStartUs = RouteHeader.NowUs();
                 IReadOnlyList<long> input = prefillNext ? [.. prompt, .. tokens] : [tokens[^1]];
                 var (frame, timing) = await RunLocalAsync(session, step, request, input, prefillNext, cancellationToken).ConfigureAwait(false);
+                var positions = input.Count;
                 StepReply? reply = null;
                 for (var attempt = 1; attempt <= _options.MaxAttempts && reply is null; attempt++)
                 {
@@ -138,7 +139,7 @@ public sealed class GatewayStage : IDisposable
                         : _topics.Activation(_model, _executor.OutgoingBoundary);
                     var waiter = new TaskCompletionSource<StepReply>(TaskCreationOptions.RunContinuationsAsynchronously);
                     _pending[(session, step)] = waiter;
-                    await _client.PublishAsync(Activation(topic, frame, route, timing, stepStartUs, maxNewTokens, stops), cancellationToken).ConfigureAwait(false);
+                    await _client.PublishAsync(Activation(topic, frame, positions, route, timing, stepStartUs, maxNewTokens, stops), cancellationToken).ConfigureAwait(false);
                     try
                     {
                         reply = await waiter.Task.WaitAsync(_options.StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -156,7 +157,9 @@ public sealed class GatewayStage : IDisposable
                             _pending.TryRemove((session, step), out _);
                             await DropLocalAsync(session).ConfigureAwait(false);
                             session = Guid.NewGuid();
-                            (frame, timing) = await RunLocalAsync(session, step, request, [.. prompt, .. tokens], true, cancellationToken).ConfigureAwait(false);
+                            IReadOnlyList<long> conversation = [.. prompt, .. tokens];
+                            (frame, timing) = await RunLocalAsync(session, step, request, conversation, true, cancellationToken).ConfigureAwait(false);
+                            positions = conversation.Count;
                         }
                     }
                     finally
@@ -252,7 +255,7 @@ public sealed class GatewayStage : IDisposable
         }
     }
 
-    private MqttApplicationMessage Activation(string topic, byte[] frame, Dictionary<string, string> route, StageTiming timing, long stepStartUs, int maxNewTokens, string stops) =>
+    private MqttApplicationMessage Activation(string topic, byte[] frame, int positions, Dictionary<string, string> route, StageTiming timing, long stepStartUs, int maxNewTokens, string stops) =>
         new(topic, frame)
         {
             Properties = new MqttMessageProperties
@@ -262,6 +265,7 @@ public sealed class GatewayStage : IDisposable
                 UserProperties =
                 [
                     new MqttUserProperty(RouteHeader.Gateway, _options.Node),
+                    new MqttUserProperty(RouteHeader.Positions, positions.ToString(CultureInfo.InvariantCulture)),
                     new MqttUserProperty(RouteHeader.Route, RouteHeader.FormatRoute(route)),
                     new MqttUserProperty(RouteHeader.Timings, JsonSerializer.Serialize(new List<StageTiming> { timing }, RoleJsonContext.Default.ListStageTiming)),
                     new MqttUserProperty(RouteHeader.StepStart, RouteHeader.FormatUs(stepStartUs)),

@@ -139,6 +139,13 @@ public sealed class PeerStage : IDisposable
             return;
         }
 
+        var positions = RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.Positions));
+        if (positions <= 0 || positions > _options.ContextLimit)
+        {
+            Reject(message.Topic, "activation without a valid position count (" + RouteHeader.Positions + ")");
+            return;
+        }
+
         var prefill = (header.Flags & FrameFlags.Prefill) != 0;
         var known = _replay.TryGet(header.SessionId, out var entry);
         if (known && header.Step == entry.Step)
@@ -173,7 +180,7 @@ public sealed class PeerStage : IDisposable
         var decodedUs = Micros(Stopwatch.GetTimestamp() - t0);
         try
         {
-            _executor.RunBoundary(header.SessionId, values);
+            _executor.RunBoundary(header.SessionId, values, (int)positions);
         }
         catch (Exception ex) when (ex is InferenceException or OrtException or ArgumentException)
         {

@@ -15,6 +15,9 @@ internal static class RouteHeader
     public const string Timings = "edgelam-timings";
     public const string SentAt = "edgelam-sent-us";
     public const string Wire = "edgelam-wire-us";
+
+    /// <summary>Positions the step adds (the prompt length for a prefill, 1 for a decode step).</summary>
+    public const string Positions = "edgelam-positions";
     public const string StepStart = "edgelam-step-start-us";
     public const string Limit = "edgelam-max-new-tokens";
     public const string Stop = "edgelam-stop-tokens";

@@ -228,10 +228,11 @@ public sealed class StageExecutor : IDisposable
     }
 
     /// <summary>
-    /// Runs a later-stage step on the decoded upstream tensors (<see cref="IncomingNames"/> order); the step's
-    /// position count is the sequence dimension of the first tensor.
+    /// Runs a later-stage step of <paramref name="positions"/> new positions on the decoded upstream tensors
+    /// (<see cref="IncomingNames"/> order). The count travels with the activation: boundary tensors need not have a
+    /// sequence dimension (a cut before the head can carry [positions, vocabulary]).
     /// </summary>
-    public void RunBoundary(Guid conversation, ReadOnlySpan<OrtValue> incoming)
+    public void RunBoundary(Guid conversation, ReadOnlySpan<OrtValue> incoming, int positions)
     {
         if (IsFirst)
         {
@@ -243,15 +244,11 @@ public sealed class StageExecutor : IDisposable
             throw new ArgumentException("The stage takes " + IncomingNames.Count + " boundary tensors; " + incoming.Length + " were given.", nameof(incoming));
         }
 
-        var shape = incoming[0].Shape;
-        if (shape.Length < 2 || shape[1] <= 0 || shape[1] > int.MaxValue)
-        {
-            throw new InferenceException("Boundary tensor '" + IncomingNames[0] + "' must be [batch, sequence, ...]; it is " + string.Join('x', shape.ToArray()) + ".");
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(positions);
 
         // Segments after the embedding that still declare input_ids read it only for its shape (the sequence
         // length), as in InferencePipeline.PrefillEmbeddings; the frame carries no ids, so they get pad ids.
-        var count = (int)shape[1];
+        var count = positions;
         OrtValue? placeholder = null;
         try
         {
