@@ -233,22 +233,9 @@ internal static class GenerateCommand
     private static long[] ParseIds(string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => long.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture))];
 
-    private static WireCodec? ParseWire(string name) => name switch
-    {
-        "raw" => WireCodec.Raw,
-        "fp16" => WireCodec.Float16,
-        "bf16" => WireCodec.BFloat16,
-        "int8" => WireCodec.Int8Block32,
-        _ => null,
-    };
+    private static WireCodec? ParseWire(string name) => WireCodecNames.TryParse(name, out var codec) ? codec : null;
 
-    private static string Name(WireCodec codec) => codec switch
-    {
-        WireCodec.Raw => "raw",
-        WireCodec.Float16 => "fp16",
-        WireCodec.BFloat16 => "bf16",
-        _ => "int8",
-    };
+    private static string Name(WireCodec codec) => WireCodecNames.Name(codec);
 
     private sealed record Request(
         string Model, string? Split, string Wire, string? PromptIds, string? PromptNpy, int MaxTokens, SamplingOptions Sampling, string? Stop, int Context, int Threads, bool Json, bool Fidelity);

@@ -468,39 +468,7 @@ public sealed unsafe class InferencePipeline : IDisposable
     private void ReadLogits(int count)
     {
         var last = _segments[^1];
-        var value = last.Outputs[last.Signature.LogitsOutput];
-        var bytes = value.GetBytes();
-        var row = VocabularySize * value.ElementType.SizeInBytes();
-        if (bytes.Length != (long)row * count)
-        {
-            throw new InferenceException("Logits have shape " + TensorShape.Format(value.Shape) + "; expected [1, " + count + ", " + VocabularySize + "].");
-        }
-
-        var lastRow = bytes.Slice(row * (count - 1), row);
-        switch (value.ElementType)
-        {
-            case TensorElementType.Float32:
-                MemoryMarshal.Cast<byte, float>(lastRow).CopyTo(_logits);
-                break;
-            case TensorElementType.Float16:
-                var halves = MemoryMarshal.Cast<byte, Half>(lastRow);
-                for (var i = 0; i < halves.Length; i++)
-                {
-                    _logits[i] = (float)halves[i];
-                }
-
-                break;
-            case TensorElementType.BFloat16:
-                var raw = MemoryMarshal.Cast<byte, ushort>(lastRow);
-                for (var i = 0; i < raw.Length; i++)
-                {
-                    _logits[i] = BitConverter.UInt32BitsToSingle((uint)raw[i] << 16);
-                }
-
-                break;
-            default:
-                throw new InferenceException("Logits of type " + value.ElementType.OnnxName() + " are not supported.");
-        }
+        LogitsReader.ReadLastRow(last.Outputs[last.Signature.LogitsOutput], count, _logits);
     }
 
     private void CheckTokens(ReadOnlySpan<long> tokens)
