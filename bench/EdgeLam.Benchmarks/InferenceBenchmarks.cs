@@ -11,10 +11,15 @@ namespace EdgeLam.Benchmarks;
 /// category has the unsplit run as its baseline, so the Ratio column is split / unsplit in one run; the Allocated
 /// column is the managed bytes per operation (decode target: 0). The split runs with boundary tensors passed
 /// directly, through raw activation frames, and through int8 frames.
+/// A prefill takes longer than the shared 25 ms iteration, so this class runs iterations of one second (15 of them,
+/// after 3 warm-ups): each iteration averages many decode steps and several prefills.
 /// <c>dotnet run -c Release --project bench/EdgeLam.Benchmarks -- --filter '*InferenceBenchmarks*'</c>.
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
+[IterationTime(1000)]
+[IterationCount(15)]
+[WarmupCount(3)]
 public class InferenceBenchmarks
 {
     private const int PromptLength = 128;
