@@ -38,7 +38,7 @@ public sealed class DaemonLifecycleTests : IDisposable
         using var daemon = Start(400_000);
 
         var ready = _systemd.WaitFor(m => m.StartsWith("READY=1", StringComparison.Ordinal), Patience, "READY=1");
-        Assert.Contains("STATUS=waiting for model assignment", ready, StringComparison.Ordinal);
+        Assert.Contains("STATUS=waiting for a model: set Model:Path", ready, StringComparison.Ordinal);
         for (var i = 0; i < 3; i++)
         {
             _systemd.WaitFor(m => m == "WATCHDOG=1", Patience, $"WATCHDOG=1 #{i + 1} after READY");

@@ -128,8 +128,13 @@ internal sealed class DaemonProcess : IDisposable
     private readonly StringBuilder _stdout = new();
 
     public DaemonProcess(string configDir, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+        : this(TestPaths.AotBinary, configDir, environment, args)
     {
-        var psi = new ProcessStartInfo(TestPaths.AotBinary)
+    }
+
+    private DaemonProcess(string binary, string configDir, IReadOnlyDictionary<string, string>? environment, string[] args)
+    {
+        var psi = new ProcessStartInfo(binary)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -182,7 +187,14 @@ internal sealed class DaemonProcess : IDisposable
         _process.BeginOutputReadLine();
     }
 
+    /// <summary>Runs the JIT build beside the test assembly (always built with the tests) instead of the NativeAOT binary.</summary>
+    public static DaemonProcess Jit(string configDir, IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
+        new(Cli.EdgeLamProcess.JitBinary, configDir, environment, args);
+
     public int Id => _process.Id;
+
+    /// <summary>The exit code, or null while running.</summary>
+    public int? ExitCodeIfExited => _process.HasExited ? _process.ExitCode : null;
 
     public string Stderr
     {

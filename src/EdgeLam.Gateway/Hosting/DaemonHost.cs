@@ -1,6 +1,8 @@
 using EdgeLam.Hosting;
 using EdgeLam.Hosting.Configuration;
+using EdgeLam.Hosting.Health;
 using EdgeLam.Hosting.Logging;
+using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Systemd;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,9 +37,23 @@ internal static class DaemonHost
         }
 
         builder.Services.AddEdgeLamHosting(builder.Logging, builder.Configuration, settings, systemd);
-        builder.Services.AddHostedService<DaemonStatusService>();
+        foreach (var validator in DaemonSections.Validators)
+        {
+            builder.Services.AddSingleton(validator); // SIGHUP validates these sections too
+        }
+
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(OnnxSectionValidator.Bind(new ConfigReader(builder.Configuration))));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(SensorsSectionValidator.Bind(builder.Configuration)));
+        var exit = new DaemonExit();
+        builder.Services.AddSingleton(exit);
+
+        // The node (gateway or peer stage). Request sources take NodeHandle: await Started, then GenerateAsync.
+        builder.Services.AddSingleton<NodeHandle>();
+        builder.Services.AddSingleton<NodeService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
+        builder.Services.AddSingleton<IDrainable>(sp => sp.GetRequiredService<NodeService>());
+        builder.Services.AddSingleton<IHealthCheck, NodeHealthCheck>();
+
         // Pipeline components register here: services.AddSingleton<IHealthCheck, …>(), services.AddSingleton<IDrainable, …>().
 
         using var host = builder.Build();
@@ -50,7 +66,7 @@ internal static class DaemonHost
         try
         {
             host.Run();
-            return ExitCodes.Ok;
+            return exit.Code;
         }
 #pragma warning disable CA1031 // last line of defence: log it and exit non-zero so systemd restarts the service
         catch (Exception e)

@@ -4,10 +4,11 @@ namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
 /// Validators for configuration sections owned by other components, run with the daemon's own at start and on
-/// reload: <c>Onnx</c> (OnnxRuntimeOptions) and <c>Sensors</c> (SensorsOptions). A component with its own section
+/// reload: <c>Onnx</c> (OnnxRuntimeOptions), <c>Sensors</c> (SensorsOptions), the node's stage keys of <c>Node</c>
+/// (NodeRoleOptions) and the transport keys of <c>Mqtt</c> (MqttClientOptions). A component with its own section
 /// adds one <see cref="IConfigSectionValidator"/> here.
 /// </summary>
 internal static class DaemonSections
 {
-    public static IReadOnlyList<IConfigSectionValidator> Validators { get; } = [new OnnxSectionValidator(), new SensorsSectionValidator()];
+    public static IReadOnlyList<IConfigSectionValidator> Validators { get; } = [new OnnxSectionValidator(), new SensorsSectionValidator(), new NodeSectionValidator(), new MqttSectionValidator()];
 }

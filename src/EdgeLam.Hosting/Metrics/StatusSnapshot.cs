@@ -51,6 +51,8 @@ public sealed class StageSummary
     public required double P50Ms { get; init; }
 
     public required double P95Ms { get; init; }
+
+    public required double P99Ms { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

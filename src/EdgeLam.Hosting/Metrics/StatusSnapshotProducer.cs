@@ -73,6 +73,7 @@ public sealed class StatusSnapshotProducer(
         MeanMs = series.Count == 0 ? 0 : Math.Round(series.Sum / series.Count * 1000, 3),
         P50Ms = Math.Round(Quantile(series, 0.50) * 1000, 3),
         P95Ms = Math.Round(Quantile(series, 0.95) * 1000, 3),
+        P99Ms = Math.Round(Quantile(series, 0.99) * 1000, 3),
     };
 
     /// <summary>Linear interpolation inside the bucket holding the q-th observation (as Prometheus' histogram_quantile).</summary>

@@ -14,12 +14,12 @@ public sealed class MetricsOptions
     public int Port { get; init; } = DefaultPort;
 
     /// <summary>How often the retained JSON status summary is published.</summary>
-    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     public static MetricsOptions Bind(ConfigReader r) => new()
     {
         Enabled = r.Bool("Metrics:Enabled", false),
         Port = r.Int("Metrics:Port", DefaultPort, 1, 65535),
-        StatusInterval = r.Duration("Metrics:StatusInterval", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+        StatusInterval = r.Duration("Metrics:StatusInterval", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
     };
 }

@@ -8,6 +8,7 @@ public sealed class MqttOptions
     public const string Section = "Mqtt";
     public const int DefaultPort = 1883;
     public const int DefaultTlsPort = 8883;
+    public const int MaxClientIdLength = 64;
 
     public string Host { get; init; } = "localhost";
 
@@ -41,10 +42,12 @@ public sealed class MqttOptions
             r.Problem("Mqtt:Host", host, "must be a host name or IP address");
         }
 
-        var clientId = r.String("Mqtt:ClientId", "edgelam-" + node.Name);
-        if (clientId.Length > 128 || clientId.Any(c => c is '+' or '#' or '/' || char.IsControl(c)))
+        // MQTT 5 servers must accept 23 characters; mosquitto and EdgeLam's client take up to 64.
+        var defaultId = "edgelam-" + node.Name;
+        var clientId = r.String("Mqtt:ClientId", defaultId.Length > MaxClientIdLength ? defaultId[..MaxClientIdLength] : defaultId);
+        if (clientId.Length > MaxClientIdLength || clientId.Any(c => c is '+' or '#' or '/' || char.IsControl(c)))
         {
-            r.Problem("Mqtt:ClientId", clientId, "must be at most 128 characters without '+', '#', '/' or control characters");
+            r.Problem("Mqtt:ClientId", clientId, "must be at most 64 characters without '+', '#', '/' or control characters");
         }
 
         var password = r.Raw("Mqtt:Password");

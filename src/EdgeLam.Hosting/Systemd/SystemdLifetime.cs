@@ -49,7 +49,11 @@ public sealed class SystemdLifetime(
 
     private void OnStatusChanged(string line)
     {
-        HostingLog.StatusChanged(logger, line);
+        if (!status.IsSummaryChange(line))
+        {
+            HostingLog.StatusChanged(logger, line); // counters in the running summary change often: STATUS only
+        }
+
         notifier.Notify(NotifyMessages.Status(line));
     }
 

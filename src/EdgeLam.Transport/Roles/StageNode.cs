@@ -34,6 +34,15 @@ public sealed class StageNode : IAsyncDisposable
     /// <summary>The node's MQTT client.</summary>
     public MqttClient Client => _client;
 
+    /// <summary>The stage's message loop; it ends when serving stops (or faults).</summary>
+    public Task Serving => _serving;
+
+    /// <summary>
+    /// Replaces the payload of the retained status (<see cref="PublishStatusAsync"/>, including the offline status on
+    /// dispose) with a richer document — it must still decode as a <see cref="NodeStatusMessage"/>. Null: the plain message.
+    /// </summary>
+    public Func<NodeState, byte[]>? StatusPayload { get; set; }
+
     /// <summary>Connects, announces the node and starts serving its stage.</summary>
     public static async Task<StageNode> StartAsync(NodeRoleOptions role, MqttClientOptions mqtt, OnnxRuntime runtime, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
     {
@@ -87,7 +96,7 @@ public sealed class StageNode : IAsyncDisposable
         _client.PublishAsync(
             new MqttApplicationMessage(
                 _topics.NodeStatus(_role.Node),
-                ControlMessageCodec.Encode(new NodeStatusMessage
+                StatusPayload?.Invoke(state) ?? ControlMessageCodec.Encode(new NodeStatusMessage
                 {
                     Node = _role.Node,
                     State = state,
@@ -100,6 +109,22 @@ public sealed class StageNode : IAsyncDisposable
                 Properties = new MqttMessageProperties { ContentType = "application/json" },
             },
             cancellationToken);
+
+    /// <summary>
+    /// Stops taking messages: the step being handled finishes (its answer is queued), later messages stay unread.
+    /// The client stays connected, so queued answers and a final status can still be published.
+    /// </summary>
+    public async Task StopServingAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _serving.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     /// <summary>Announces the node offline, stops serving and disconnects.</summary>
     public async ValueTask DisposeAsync()

@@ -1,0 +1,167 @@
+using EdgeLam.Transport.Roles;
+
+namespace EdgeLam.Gateway.Hosting;
+
+/// <summary>
+/// The running node, for other components of <c>edgelam run</c> (singleton in DI). This is the seam a request source
+/// (the sensor window pump) uses: <c>await handle.Started</c>, then send each request through
+/// <see cref="GenerateAsync"/> — it counts the request for the status summary, refuses new work once SIGTERM
+/// started the drain, and lets the drain wait for requests in flight (and cancel them at the drain deadline).
+/// </summary>
+internal sealed class NodeHandle
+{
+    private readonly TaskCompletionSource<StageNode> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _abandon = new();
+    private readonly Lock _gate = new();
+    private TaskCompletionSource? _idle;
+    private int _inFlight;
+    private bool _draining;
+    private long _requests;
+    private long _failed;
+
+    /// <summary>
+    /// Completes with the node once it is connected and serving; cancelled if the daemon stops first. Never completes
+    /// while no model is configured (the daemon waits for one).
+    /// </summary>
+    public Task<StageNode> Started => _started.Task;
+
+    /// <summary>The node, once started.</summary>
+    public StageNode? Node => _started.Task.IsCompletedSuccessfully ? _started.Task.Result : null;
+
+    /// <summary>The gateway stage, when this node runs segment 0.</summary>
+    public GatewayStage? Gateway => Node?.Gateway;
+
+    /// <summary>The peer stage, when this node runs later segments.</summary>
+    public PeerStage? Peer => Node?.Peer;
+
+    /// <summary>False once the drain began: new requests are refused.</summary>
+    public bool IsAcceptingWork
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_draining && Gateway is not null;
+            }
+        }
+    }
+
+    /// <summary>Requests finished through <see cref="GenerateAsync"/>.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Requests that failed (no stage answered, cancelled by the drain).</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Raised after each finished request (the status publisher records its step latencies).</summary>
+    public event Action<GatewayGeneration>? Completed;
+
+    /// <summary>
+    /// Runs one request on the gateway stage (see <see cref="GatewayStage.GenerateAsync"/>).
+    /// </summary>
+    /// <exception cref="NodeUnavailableException">The node is not a started gateway, or it is draining.</exception>
+    /// <exception cref="EdgeLam.Inference.InferenceException">No stage answered a step after every attempt.</exception>
+    public async Task<GatewayGeneration> GenerateAsync(IReadOnlyList<long> prompt, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default)
+    {
+        GatewayStage gateway;
+        lock (_gate)
+        {
+            if (_draining)
+            {
+                throw new NodeUnavailableException("The node is stopping; it takes no new requests.");
+            }
+
+            gateway = Gateway ?? throw new NodeUnavailableException(Node is null ? "The node has not started (see STATUS)." : "This node is a peer; requests go to a gateway.");
+            _inFlight++;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandon.Token);
+        try
+        {
+            var generation = await gateway.GenerateAsync(prompt, maxNewTokens, stopTokens, linked.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _requests);
+            Completed?.Invoke(generation);
+            return generation;
+        }
+        catch
+        {
+            Interlocked.Increment(ref _failed);
+            throw;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (--_inFlight == 0)
+                {
+                    _idle?.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>Set once the daemon began stopping: the stage's loop ending is then expected, not a failure.</summary>
+    internal bool IsStopping { get; private set; }
+
+    internal void SetStarted(StageNode node) => _started.TrySetResult(node);
+
+    internal void SetStopping()
+    {
+        IsStopping = true;
+        _started.TrySetCanceled();
+    }
+
+    /// <summary>Refuses new requests and waits for those in flight; at <paramref name="deadline"/> cancels what is left.</summary>
+    internal async Task DrainAsync(CancellationToken deadline)
+    {
+        Task idle;
+        IsStopping = true;
+        lock (_gate)
+        {
+            _draining = true;
+            if (_inFlight == 0)
+            {
+                return;
+            }
+
+            _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            idle = _idle.Task;
+        }
+
+        try
+        {
+            await idle.WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Deadline: cancel what is left; each request fails with OperationCanceledException to its caller.
+            await _abandon.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await idle.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+}
+
+/// <summary>The node cannot take a request now (not started, a peer, or stopping).</summary>
+internal sealed class NodeUnavailableException : InvalidOperationException
+{
+    public NodeUnavailableException()
+    {
+    }
+
+    public NodeUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public NodeUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeLam.Hosting.Configuration;
+using EdgeLam.Hosting.Options;
+using EdgeLam.Onnx.Model.Split;
+using EdgeLam.Transport.Roles;
+using EdgeLam.Wire.Codecs;
+
+namespace EdgeLam.Gateway.Hosting;
+
+/// <summary>What <c>edgelam run</c> hosts: the resolved role and, when <c>Model:Path</c> is set, the stage to run.</summary>
+/// <param name="Role">gateway or peer (<c>Node:Role auto</c> resolved from <c>Node:Segments</c>).</param>
+/// <param name="Stage">The stage's options; null while no model is configured.</param>
+/// <param name="Segments">The hosted segments as written in status (<c>1-1</c>).</param>
+internal sealed record NodeSettings(string Role, NodeRoleOptions? Stage, string Segments);
+
+/// <summary>
+/// Binds the stage keys of section <c>Node</c> (Segments, Wire, ContextLimit, StepTimeout, MaxAttempts, ResultTopK,
+/// PlanEpoch) together with <c>Node:Name/Role/Site</c> and <c>Model:Path</c> into <see cref="NodeRoleOptions"/>, and
+/// checks them against the split model's manifest (segment range, role). Name, Role, Site and the existence of
+/// Model:Path are reported by the daemon's own options, so they are not reported twice here.
+/// </summary>
+internal sealed class NodeSectionValidator : IConfigSectionValidator
+{
+    public const int DefaultContextLimit = 512;
+
+    public string Section => NodeOptions.Section;
+
+    public void Validate(ConfigReader reader) => Bind(reader);
+
+    /// <summary>Binds; problems go to <paramref name="r"/>.</summary>
+    public static NodeSettings Bind(ConfigReader r)
+    {
+        // Read again quietly: their problems are reported by EdgeLamSettings.
+        var quiet = new ConfigReader(r.Configuration);
+        var node = NodeOptions.Bind(quiet);
+        var model = ModelOptions.Bind(quiet).Path;
+        var modelExists = model is not null && quiet.Problems.All(p => p.Key != "Model:Path");
+
+        var codec = WireCodec.Raw;
+        if (r.String("Node:Wire") is { } wire && !WireCodecNames.TryParse(wire, out codec))
+        {
+            r.Problem("Node:Wire", wire, "must be one of " + string.Join(", ", WireCodecNames.All));
+        }
+
+        var stage = new NodeRoleOptions
+        {
+            Site = node.Site ?? "default",
+            Node = node.Name,
+            Codec = codec,
+            ContextLimit = r.Int("Node:ContextLimit", DefaultContextLimit, 16, 1 << 20),
+            StepTimeout = r.Duration("Node:StepTimeout", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+            MaxAttempts = r.Int("Node:MaxAttempts", 12, 1, 1000),
+            ResultTopK = r.Int("Node:ResultTopK", 5, 1, 64),
+            PlanEpoch = (uint)r.Int("Node:PlanEpoch", 1, 1, int.MaxValue),
+        };
+
+        var segmentCount = modelExists ? SegmentCount(r, model!) : null;
+        var raw = r.String("Node:Segments");
+        int first, last;
+        if (raw is null)
+        {
+            // Defaults: a gateway runs segment 0, a peer everything after it.
+            (first, last) = node.Role == NodeRole.Peer ? (1, Math.Max(1, (segmentCount ?? 2) - 1)) : (0, 0);
+        }
+        else if (!TryParseRange(raw, out first, out last))
+        {
+            r.Problem("Node:Segments", raw, "must be a range A-B of segment indexes with 0 <= A <= B (0-0 on the gateway, 1-1 on the peer of a 2-segment model)");
+            (first, last) = (0, 0);
+        }
+
+        var role = node.Role switch
+        {
+            NodeRole.Gateway => "gateway",
+            NodeRole.Peer => "peer",
+            _ => first == 0 ? "gateway" : "peer",
+        };
+        var segments = string.Create(CultureInfo.InvariantCulture, $"{first}-{last}");
+        if (node.Role == NodeRole.Gateway && first != 0)
+        {
+            r.Problem("Node:Segments", segments, "must start at 0 with Node:Role gateway (the gateway runs segment 0)");
+        }
+        else if (node.Role == NodeRole.Peer && first == 0)
+        {
+            r.Problem("Node:Segments", segments, "must start at 1 or later with Node:Role peer (segment 0 is the gateway's)");
+        }
+        else if (segmentCount is { } count)
+        {
+            if (last >= count)
+            {
+                r.Problem("Node:Segments", segments, $"must lie within 0-{count - 1}: the model at Model:Path has {count} segments");
+            }
+            else if (first == 0 && last == count - 1)
+            {
+                r.Problem("Node:Segments", segments, $"must leave segments to peers: the model at Model:Path has {count} segments, so a gateway runs 0-A with A < {count - 1}");
+            }
+        }
+
+        stage.FirstSegment = first;
+        stage.LastSegment = last;
+        stage.ModelDirectory = model is null ? string.Empty : Path.GetFullPath(model);
+        return new NodeSettings(role, modelExists ? stage : null, segments);
+    }
+
+    /// <summary>Parses <c>A-B</c> (or a single <c>A</c>) with 0 &lt;= A &lt;= B.</summary>
+    public static bool TryParseRange(string text, out int first, out int last)
+    {
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        var a = dash < 0 ? text : text[..dash];
+        var b = dash < 0 ? text : text[(dash + 1)..];
+        first = last = 0;
+        return int.TryParse(a.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out first)
+            && int.TryParse(b.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out last)
+            && first <= last;
+    }
+
+    private static int? SegmentCount(ConfigReader r, string model)
+    {
+        var manifest = Path.Combine(model, SplitManifest.FileName);
+        if (!File.Exists(manifest))
+        {
+            r.Problem("Model:Path", model, $"must be a split model directory with {SplitManifest.FileName} (run `edgelam model split`)");
+            return null;
+        }
+
+        try
+        {
+            var parsed = JsonSerializer.Deserialize(File.ReadAllBytes(manifest), SplitManifestJsonContext.Default.SplitManifest);
+            if (parsed is null || parsed.Segments.Count == 0)
+            {
+                r.Problem("Model:Path", model, $"must be a split model directory ({manifest} lists no segments)");
+                return null;
+            }
+
+            return parsed.Segments.Count;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            r.Problem("Model:Path", model, $"must be a split model directory ({manifest} cannot be read: {e.Message})");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeLam.Testing;
+using EdgeLam.Transport.Mqtt;
+using EdgeLam.Transport.Roles;
+using EdgeLam.Transport.Topics;
+
+namespace EdgeLam.Gateway.Tests;
+
+/// <summary>
+/// <c>edgelam run</c> hosting a node (the JIT build as a child process, under a fake systemd), against a real
+/// mosquitto and the synthetic tiny model split in two.
+/// </summary>
+public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly TinySplitModelFixture _model;
+    private readonly TempDirectory _dir = new();
+    private readonly FakeNotifySocket _systemd;
+    private readonly string _site = "d" + Guid.NewGuid().ToString("N")[..8];
+
+    public DaemonNodeTests(TinySplitModelFixture model)
+    {
+        _model = model;
+        Directory.CreateDirectory(ConfigDir);
+        _systemd = new FakeNotifySocket(_dir.Combine("notify"));
+    }
+
+    private string ConfigDir => _dir.Combine("etc");
+
+    public void Dispose()
+    {
+        _systemd.Dispose();
+        _dir.Dispose();
+    }
+
+    /// <summary>A configuration for a node of this test's site; <paramref name="node"/> and <paramref name="model"/> are merged in.</summary>
+    private string Config(int brokerPort, JsonObject? node = null, string? model = null, JsonObject? mqtt = null)
+    {
+        var nodeSection = new JsonObject { ["Name"] = "daemon-node", ["Site"] = _site, ["ContextLimit"] = TinySplitModelFixture.ContextLimit };
+        foreach (var (k, v) in node ?? [])
+        {
+            nodeSection[k] = v?.DeepClone();
+        }
+
+        var mqttSection = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = brokerPort, ["ReconnectDelayMax"] = "500ms" };
+        foreach (var (k, v) in mqtt ?? [])
+        {
+            mqttSection[k] = v?.DeepClone();
+        }
+
+        var config = new JsonObject
+        {
+            ["Node"] = nodeSection,
+            ["Mqtt"] = mqttSection,
+            ["Onnx"] = new JsonObject { ["LibraryPath"] = TestPaths.OnnxRuntimeLibrary, ["IntraOpThreads"] = 1 },
+            ["Metrics"] = new JsonObject { ["StatusInterval"] = "1s" },
+        };
+        if (model is not null)
+        {
+            config["Model"] = new JsonObject { ["Path"] = model };
+        }
+
+        File.WriteAllText(Path.Combine(ConfigDir, "edgelam.json"), config.ToJsonString());
+        return ConfigDir;
+    }
+
+    private DaemonProcess Start() => DaemonProcess.Jit(ConfigDir, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _systemd.Path }, "run");
+
+    private static Func<string, bool> StartsWith(string prefix) => m => m.StartsWith(prefix, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Run_Peer_ServesGatewayWithInProcessTokensPublishesStatusAndGoesOfflineOnSigterm()
+    {
+        using var broker = new MosquittoBroker();
+        Config(broker.Port, new JsonObject { ["Role"] = "peer", ["Segments"] = "1-1" }, _model.TwoWay);
+        await using var watcher = await StatusWatcher.StartAsync(broker.Port, new TopicScheme(_site).NodeStatus("daemon-node"));
+        using var daemon = Start();
+
+        _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");
+        var online = watcher.WaitFor(s => s["state"]?.GetValue<string>() == "online" && s["segments"] is not null, Patience, "status summary online", daemon);
+        Assert.Equal("1-1", online["segments"]!.GetValue<string>());
+        Assert.Equal("peer", online["roles"]![0]!.GetValue<string>());
+
+        var prompt = _model.Prompt(6, seed: 11);
+        const int newTokens = 5;
+        var expected = _model.InProcess(_model.TwoWay, prompt, newTokens);
+        var gatewayOptions = new NodeRoleOptions
+        {
+            Site = _site,
+            Node = "test-gateway",
+            ModelDirectory = _model.TwoWay,
+            FirstSegment = 0,
+            LastSegment = 0,
+            ContextLimit = TinySplitModelFixture.ContextLimit,
+            StepTimeout = TimeSpan.FromSeconds(10),
+            MaxAttempts = 3,
+        };
+        await using (var client = MqttClient.Create(new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port, ClientId = "test-gateway-" + _site }))
+        {
+            using var gateway = new GatewayStage(gatewayOptions, _model.Runtime, client);
+            using var stop = new CancellationTokenSource();
+            await client.ConnectAsync();
+            await gateway.StartAsync(CancellationToken.None);
+            var replies = Task.Run(() => gateway.RunAsync(stop.Token));
+            var generation = await gateway.GenerateAsync(prompt, newTokens).WaitAsync(Patience);
+            await stop.CancelAsync();
+            await replies;
+
+            Assert.Equal(expected, generation.Tokens);
+        }
+
+        // Each generated token is one step the daemon's peer ran; the summary reaches the retained status.
+        var served = watcher.WaitFor(s => s["steps"]?.GetValue<long>() == expected.Count, Patience, $"status with steps = {expected.Count}", daemon);
+        Assert.Equal(0, served["rejected"]!.GetValue<long>());
+        _systemd.WaitFor(m => m.Contains("STATUS=peer daemon-node: segments 1-1", StringComparison.Ordinal) && m.Contains($"{expected.Count} steps", StringComparison.Ordinal), Patience, "STATUS summary with the steps");
+
+        daemon.Signal("TERM");
+
+        _systemd.WaitFor(StartsWith("STOPPING=1"), Patience, "STOPPING=1");
+        Assert.Equal(0, daemon.WaitForExit(Patience));
+        var offline = watcher.WaitFor(s => s["state"]?.GetValue<string>() == "offline", Patience, "status offline", daemon);
+        Assert.Equal(expected.Count, offline["steps"]!.GetValue<long>());
+        Assert.Equal(NodeState.Offline, ControlMessageCodec.DecodeStatus(JsonSerializer.SerializeToUtf8Bytes(offline)).State);
+        Assert.Contains("Node drained", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_NoModelPath_ReadyWithStatusWaitingForModelAndStaysUp()
+    {
+        Config(MosquittoBroker.FreeTcpPort());
+        using var daemon = Start();
+
+        var ready = _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");
+        Assert.Contains("STATUS=waiting for a model: set Model:Path", ready, StringComparison.Ordinal);
+        Thread.Sleep(500);
+        Assert.Null(daemon.ExitCodeIfExited);
+
+        daemon.Signal("TERM");
+        Assert.Equal(0, daemon.WaitForExit(Patience));
+    }
+
+    [Fact]
+    public async Task Run_BrokerUnreachableAtStart_ReadyWaitingForBrokerThenServesWhenItStarts()
+    {
+        var port = MosquittoBroker.FreeTcpPort();
+        Config(port, new JsonObject { ["Role"] = "peer" }, _model.TwoWay);
+        using var daemon = Start();
+
+        var ready = _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");
+        Assert.Contains($"STATUS=waiting for broker 127.0.0.1:{port}", ready, StringComparison.Ordinal);
+        Thread.Sleep(1000); // several connection attempts fail
+        Assert.Null(daemon.ExitCodeIfExited);
+
+        using var broker = new MosquittoBroker(port);
+        await using var watcher = await StatusWatcher.StartAsync(port, new TopicScheme(_site).NodeStatus("daemon-node"));
+        var online = watcher.WaitFor(s => s["state"]?.GetValue<string>() == "online" && s["segments"] is not null, Patience, "status summary online after the broker started", daemon);
+        Assert.Equal("1-1", online["segments"]!.GetValue<string>()); // a peer defaults to every segment after the gateway's
+        _systemd.WaitFor(StartsWith("STATUS=peer daemon-node"), Patience, "STATUS serving");
+
+        daemon.Signal("TERM");
+        Assert.Equal(0, daemon.WaitForExit(Patience));
+    }
+
+    public static TheoryData<string, string, string?, string> BadNodes => new()
+    {
+        { "model path missing", """{}""", "/nonexistent/edgelam/split", "Model:Path = \"/nonexistent/edgelam/split\"" },
+        { "segments reversed", """{ "Segments": "2-1" }""", null, "Node:Segments = \"2-1\": must be a range A-B" },
+        { "segments not a range", """{ "Segments": "first" }""", null, "Node:Segments = \"first\"" },
+        { "segments beyond the model", """{ "Role": "peer", "Segments": "1-4" }""", "two-way", "Node:Segments = \"1-4\": must lie within 0-1" },
+        { "gateway keeps every segment", """{ "Segments": "0-1" }""", "two-way", "Node:Segments = \"0-1\": must leave segments to peers" },
+        { "peer on segment 0", """{ "Role": "peer", "Segments": "0-0" }""", "two-way", "Node:Segments = \"0-0\": must start at 1" },
+        { "unknown role", """{ "Role": "boss" }""", null, "Node:Role = \"boss\": must be one of" },
+        { "unknown wire codec", """{ "Wire": "fp8" }""", null, "Node:Wire = \"fp8\": must be one of raw, fp16, bf16, int8" },
+        { "model directory not split", """{}""", "not-split", "split model directory with manifest.json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadNodes))]
+    public void Run_BadNodeConfiguration_Exits78NamingTheKey(string scenario, string node, string? model, string expected)
+    {
+        var modelPath = model switch
+        {
+            "two-way" => _model.TwoWay,
+            "not-split" => Directory.CreateDirectory(_dir.Combine("plain")).FullName,
+            _ => model,
+        };
+        Config(MosquittoBroker.FreeTcpPort(), JsonNode.Parse(node)!.AsObject(), modelPath);
+        using var daemon = Start();
+
+        var code = daemon.WaitForExit(Patience);
+
+        Assert.True(code == 78, $"{scenario}: exit code {code}, stderr:\n{daemon.Stderr}");
+        Assert.Contains(expected, daemon.Stderr, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Collects the retained status documents published on one topic.</summary>
+internal sealed class StatusWatcher : IAsyncDisposable
+{
+    private readonly MqttClient _client;
+    private readonly BlockingCollection<JsonObject> _statuses = [];
+    private readonly List<string> _seen = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task _run = Task.CompletedTask;
+
+    private StatusWatcher(MqttClient client)
+    {
+        _client = client;
+    }
+
+    public static async Task<StatusWatcher> StartAsync(int port, string topic)
+    {
+        var client = MqttClient.Create(new MqttClientOptions
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            ClientId = "status-watcher-" + Guid.NewGuid().ToString("N")[..8],
+            CleanStart = true,
+            ReconnectDelayMax = TimeSpan.FromMilliseconds(500),
+        });
+        var watcher = new StatusWatcher(client);
+        await client.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        await client.SubscribeAsync(topic);
+        watcher._run = Task.Run(() => client.RunMessageHandlerAsync(
+            (m, _) =>
+            {
+                var text = System.Text.Encoding.UTF8.GetString(m.Payload.Span);
+                lock (watcher._seen)
+                {
+                    watcher._seen.Add(text);
+                }
+
+                if (JsonNode.Parse(text) is JsonObject o)
+                {
+                    watcher._statuses.Add(o);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+            watcher._stop.Token));
+        return watcher;
+    }
+
+    public JsonObject WaitFor(Func<JsonObject, bool> match, TimeSpan timeout, string what, DaemonProcess daemon)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !_statuses.TryTake(out var status, left))
+            {
+                string seen;
+                lock (_seen)
+                {
+                    seen = string.Join("\n", _seen);
+                }
+
+                throw new Xunit.Sdk.XunitException($"no {what} within {timeout.TotalSeconds} s; statuses:\n{seen}\nstderr:\n{daemon.Stderr}");
+            }
+
+            if (match(status))
+            {
+                return status;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+        await _client.DisposeAsync();
+        _stop.Dispose();
+        _statuses.Dispose();
+    }
+}
