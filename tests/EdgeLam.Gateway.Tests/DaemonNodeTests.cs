@@ -71,12 +71,19 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
     private static Func<string, bool> StartsWith(string prefix) => m => m.StartsWith(prefix, StringComparison.Ordinal);
 
     [Fact]
-    public async Task Run_Peer_ServesGatewayWithInProcessTokensPublishesStatusAndGoesOfflineOnSigterm()
+    public Task Run_Peer_ServesGatewayWithInProcessTokensPublishesStatusAndGoesOfflineOnSigterm() =>
+        ServeThenStopAsync(() => Start());
+
+    [AotFact]
+    public Task Run_NativeAotPeer_ServesGatewayWithInProcessTokensPublishesStatusAndGoesOfflineOnSigterm() =>
+        ServeThenStopAsync(() => new DaemonProcess(ConfigDir, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _systemd.Path }));
+
+    private async Task ServeThenStopAsync(Func<DaemonProcess> start)
     {
         using var broker = new MosquittoBroker();
         Config(broker.Port, new JsonObject { ["Role"] = "peer", ["Segments"] = "1-1" }, _model.TwoWay);
         await using var watcher = await StatusWatcher.StartAsync(broker.Port, new TopicScheme(_site).NodeStatus("daemon-node"));
-        using var daemon = Start();
+        using var daemon = start();
 
         _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");
         var online = watcher.WaitFor(s => s["state"]?.GetValue<string>() == "online" && s["segments"] is not null, Patience, "status summary online", daemon);
@@ -116,10 +123,18 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
         Assert.Equal(0, served["rejected"]!.GetValue<long>());
         _systemd.WaitFor(m => m.Contains("STATUS=peer daemon-node: segments 1-1", StringComparison.Ordinal) && m.Contains($"{expected.Count} steps", StringComparison.Ordinal), Patience, "STATUS summary with the steps");
 
+        // SIGHUP: the step timeout applies to the running stage, the wire codec only after a restart.
+        Config(broker.Port, new JsonObject { ["Role"] = "peer", ["Segments"] = "1-1", ["StepTimeout"] = "2s", ["Wire"] = "fp16" }, _model.TwoWay);
+        daemon.Signal("HUP");
+        _systemd.WaitFor(StartsWith("RELOADING=1"), Patience, "RELOADING=1");
+        _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1 after the reload");
+
         daemon.Signal("TERM");
 
         _systemd.WaitFor(StartsWith("STOPPING=1"), Patience, "STOPPING=1");
         Assert.Equal(0, daemon.WaitForExit(Patience));
+        Assert.Contains("Node:StepTimeout 00:00:02", daemon.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Node:Wire changed; it takes effect after a restart", daemon.Stderr, StringComparison.Ordinal);
         var offline = watcher.WaitFor(s => s["state"]?.GetValue<string>() == "offline", Patience, "status offline", daemon);
         Assert.Equal(expected.Count, offline["steps"]!.GetValue<long>());
         Assert.Equal(NodeState.Offline, ControlMessageCodec.DecodeStatus(JsonSerializer.SerializeToUtf8Bytes(offline)).State);
@@ -161,6 +176,21 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
 
         daemon.Signal("TERM");
         Assert.Equal(0, daemon.WaitForExit(Patience));
+    }
+
+    [Fact]
+    public void Run_ModelSegmentsMissing_Exits78AfterConnectingWithTheReason()
+    {
+        using var broker = new MosquittoBroker();
+        var broken = Directory.CreateDirectory(_dir.Combine("manifest-only")).FullName;
+        File.Copy(Path.Combine(_model.TwoWay, "manifest.json"), Path.Combine(broken, "manifest.json"));
+        Config(broker.Port, new JsonObject { ["Role"] = "peer" }, broken);
+        using var daemon = Start();
+
+        var code = daemon.WaitForExit(Patience);
+
+        Assert.True(code == 78, $"exit code {code}, stderr:\n{daemon.Stderr}");
+        Assert.Contains("cannot start with the model at " + broken, daemon.Stderr, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string, string?, string> BadNodes => new()
