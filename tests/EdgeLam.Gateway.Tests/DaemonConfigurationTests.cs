@@ -107,6 +107,8 @@ public sealed class DaemonConfigurationTests : IDisposable
         Assert.Contains("FAIL broker: 127.0.0.1:9", doctor.Stdout, StringComparison.Ordinal);
         Assert.Contains("FAIL model: a.onnx: sha256 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", doctor.Stdout, StringComparison.Ordinal);
         Assert.Contains("     fix: ", doctor.Stdout, StringComparison.Ordinal);
-        Assert.Contains("2 problem(s) found", doctor.Stdout, StringComparison.Ordinal);
+        // The hand-written manifest lists files but no segments: `edgelam run` could not serve it either.
+        Assert.Contains("FAIL config: Model:Path = \"" + model + "\": must be a split model directory", doctor.Stdout, StringComparison.Ordinal);
+        Assert.Contains("3 problem(s) found", doctor.Stdout, StringComparison.Ordinal);
     }
 }

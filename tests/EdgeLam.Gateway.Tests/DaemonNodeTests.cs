@@ -142,9 +142,9 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
     }
 
     [Fact]
-    public void Run_NoModelPath_ReadyWithStatusWaitingForModelAndStaysUp()
+    public void Run_ShippedDefaultConfigurationWithoutModelPath_ReadyWithStatusWaitingForModelAndStaysUp()
     {
-        Config(MosquittoBroker.FreeTcpPort());
+        File.Copy(Path.Combine(TestPaths.RepoRoot, "systemd", "edgelam.json"), Path.Combine(ConfigDir, "edgelam.json"));
         using var daemon = Start();
 
         var ready = _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");

@@ -107,6 +107,16 @@ internal sealed class NodeService(
             lifetime.StopApplication();
             return;
         }
+#pragma warning disable CA1031 // last line of defence for the background start: log it and stop with 70 (systemd restarts)
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            NodeLog.StartCrashed(_logger, e);
+            status.Set(BrokerComponent, null);
+            exit.Fail(ExitCodes.Software);
+            lifetime.StopApplication();
+            return;
+        }
 
         _stage.StatusPayload = Report;
         _lastConnections = _stage.Client.GetStatistics().Connections;
@@ -356,6 +366,9 @@ internal static partial class NodeLog
 
     [LoggerMessage(2103, LogLevel.Critical, "The node cannot start with the model at {Model}; stopping (exit 78)")]
     public static partial void StartFailed(ILogger logger, string model, Exception exception);
+
+    [LoggerMessage(2108, LogLevel.Critical, "The node failed to start; stopping (exit 70)")]
+    public static partial void StartCrashed(ILogger logger, Exception exception);
 
     [LoggerMessage(2104, LogLevel.Information, "Node drained: {Requests} requests and {Steps} steps served")]
     public static partial void Drained(ILogger logger, long requests, long steps);
