@@ -118,9 +118,15 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
             Assert.Equal(expected, generation.Tokens);
         }
 
-        // Each generated token is one step the daemon's peer ran; the summary reaches the retained status.
-        var served = watcher.WaitFor(s => s["steps"]?.GetValue<long>() == expected.Count, Patience, $"status with steps = {expected.Count}", daemon);
+        // Each generated token is one step the daemon's peer ran: counted, and timed as stage segment1.compute.
+        var served = watcher.WaitFor(
+            s => s["steps"]?.GetValue<long>() == expected.Count && s["stages"]?["segment1.compute"]?["count"]?.GetValue<long>() == expected.Count,
+            Patience,
+            $"status with {expected.Count} steps, each timed",
+            daemon);
         Assert.Equal(0, served["rejected"]!.GetValue<long>());
+        var compute = served["stages"]!["segment1.compute"]!;
+        Assert.True(compute["p50Ms"]!.GetValue<double>() <= compute["p99Ms"]!.GetValue<double>());
         _systemd.WaitFor(m => m.Contains("STATUS=peer daemon-node: segments 1-1", StringComparison.Ordinal) && m.Contains($"{expected.Count} steps", StringComparison.Ordinal), Patience, "STATUS summary with the steps");
 
         // SIGHUP: the step timeout applies to the running stage, the wire codec only after a restart.

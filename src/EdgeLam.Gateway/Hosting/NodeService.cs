@@ -119,6 +119,11 @@ internal sealed class NodeService(
         }
 
         _stage.StatusPayload = Report;
+        if (_stage.Peer is { } peer)
+        {
+            peer.StepServed += OnPeerStep;
+        }
+
         _lastConnections = _stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
         NodeLog.Serving(_logger, node.Role, stage.Node, node.Segments, ModelId, stage.PlanEpoch);
@@ -229,6 +234,12 @@ internal sealed class NodeService(
 
     private static readonly string[] SegmentStageNames = [.. Enumerable.Range(0, 16).Select(i => "segment" + i.ToString(CultureInfo.InvariantCulture) + ".compute")];
 
+    private static string ComputeStage(int firstSegment) =>
+        firstSegment >= 0 && firstSegment < SegmentStageNames.Length
+            ? SegmentStageNames[firstSegment]
+            : "segment" + firstSegment.ToString(CultureInfo.InvariantCulture) + ".compute";
+
+    /// <summary>Gateway: each finished request's steps (end to end) and every stage's compute time.</summary>
     private void OnCompleted(GatewayGeneration generation)
     {
         Interlocked.Add(ref _steps, generation.Steps.Count);
@@ -237,12 +248,16 @@ internal sealed class NodeService(
             metrics.RecordStage("step", step.Elapsed);
             foreach (var t in step.Stages)
             {
-                var name = t.FirstSegment >= 0 && t.FirstSegment < SegmentStageNames.Length
-                    ? SegmentStageNames[t.FirstSegment]
-                    : "segment" + t.FirstSegment.ToString(CultureInfo.InvariantCulture) + ".compute";
-                metrics.RecordStage(name, TimeSpan.FromMicroseconds(t.ComputeUs));
+                metrics.RecordStage(ComputeStage(t.FirstSegment), TimeSpan.FromMicroseconds(t.ComputeUs));
             }
         }
+    }
+
+    /// <summary>Peer: the stage's own compute and its step (decode + compute + encode) per step served.</summary>
+    private void OnPeerStep(StageTiming timing)
+    {
+        metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));
+        metrics.RecordStage("step", TimeSpan.FromMicroseconds(timing.DecodeUs + timing.ComputeUs + timing.EncodeUs));
     }
 
     /// <summary>SIGTERM, before any StopAsync: stop taking work, let what is in flight finish, flush the answers.</summary>
@@ -281,6 +296,11 @@ internal sealed class NodeService(
         if (_stage is { } stage)
         {
             _state = NodeState.Offline;
+            if (stage.Peer is { } peer)
+            {
+                peer.StepServed -= OnPeerStep;
+            }
+
             await stage.DisposeAsync().ConfigureAwait(false); // publishes "offline" (retained), then disconnects
             _stage = null;
         }

@@ -77,6 +77,9 @@ public sealed class PeerStage : IDisposable
     /// <summary>Steps answered again from the replay cache.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
 
+    /// <summary>Raised after each step this stage ran, with its own timing (on the message loop: keep it quick).</summary>
+    public event Action<StageTiming>? StepServed;
+
     /// <summary>Conversations this stage holds.</summary>
     public int Sessions => _executor.Conversations;
 
@@ -272,6 +275,7 @@ public sealed class PeerStage : IDisposable
         }
 
         Interlocked.Increment(ref _served);
+        StepServed?.Invoke(timings[^1]);
         foreach (var m in entry.Sent)
         {
             await _client.PublishAsync(m, cancellationToken).ConfigureAwait(false);
