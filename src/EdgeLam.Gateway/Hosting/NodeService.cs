@@ -59,6 +59,7 @@ internal sealed class NodeService(
     private NodeState _state = NodeState.Online;
     private long _lastConnections;
     private long _steps;
+    private string? _modelId;
 
     public string Name => "node";
 
@@ -132,8 +133,6 @@ internal sealed class NodeService(
     }
 
     private string ModelId => _stage?.Gateway?.ModelId ?? ModelIdOf(_node!.Stage!.ModelDirectory);
-
-    private string? _modelId;
 
     private string ModelIdOf(string directory) => _modelId ??= SplitModelIdentity.Read(directory).ToString();
 
@@ -320,7 +319,11 @@ internal sealed class NodeService(
         }
     }
 
-    /// <summary>SIGHUP: Node:StepTimeout, MaxAttempts and ResultTopK apply to the running stage; the rest needs a restart.</summary>
+    /// <summary>
+    /// SIGHUP: Node:StepTimeout, MaxAttempts and ResultTopK apply to the running stage (its stages read them per step);
+    /// the other stage, Mqtt and Onnx keys need a restart and are logged (ReloadService logs Node:Name/Role/Site,
+    /// Mqtt:Host/Port/…, Model:Path and Board:Name).
+    /// </summary>
     private void OnReloaded(EdgeLamSettings previous, EdgeLamSettings next)
     {
         var reader = new ConfigReader(configuration);
@@ -346,10 +349,6 @@ internal sealed class NodeService(
                     NodeLog.NeedsRestart(_logger, key);
                 }
             }
-        }
-        else if ((_node?.Stage is null) != (node.Stage is null))
-        {
-            NodeLog.NeedsRestart(_logger, "Model:Path");
         }
 
         if (_mqtt is { } m && (m.CleanStart != mqtt.CleanStart || m.SessionExpiry != mqtt.SessionExpiry || m.MaxInflightMessages != mqtt.MaxInflightMessages
