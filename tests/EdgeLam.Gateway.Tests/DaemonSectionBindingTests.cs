@@ -1,0 +1,87 @@
+using EdgeLam.Gateway.Hosting;
+using EdgeLam.Hosting.Configuration;
+using EdgeLam.Wire.Codecs;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeLam.Gateway.Tests;
+
+/// <summary>The Node and Mqtt sections bound into the transport's options, in process.</summary>
+public sealed class DaemonSectionBindingTests(TinySplitModelFixture model) : IClassFixture<TinySplitModelFixture>
+{
+    private static ConfigReader Reader(params (string Key, string Value)[] values) =>
+        new(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build());
+
+    [Fact]
+    public void NodeBind_PeerWithoutSegments_HostsEverySegmentAfterTheGateways()
+    {
+        var r = Reader(("Node:Role", "peer"), ("Model:Path", model.ThreeWay), ("Node:Wire", "int8"));
+
+        var node = NodeSectionValidator.Bind(r);
+
+        Assert.Empty(r.Problems);
+        Assert.Equal("peer", node.Role);
+        Assert.Equal("1-2", node.Segments); // three segments (split at blocks 1 and 2): the gateway keeps 0
+        Assert.Equal((1, 2), (node.Stage!.FirstSegment, node.Stage.LastSegment));
+        Assert.Equal(WireCodec.Int8Block32, node.Stage.Codec);
+        Assert.Equal(Path.GetFullPath(model.ThreeWay), node.Stage.ModelDirectory);
+    }
+
+    [Fact]
+    public void NodeBind_AutoRoleOnLaterSegments_ResolvesToPeer()
+    {
+        var r = Reader(("Node:Segments", "2"), ("Model:Path", model.ThreeWay));
+
+        var node = NodeSectionValidator.Bind(r);
+
+        Assert.Empty(r.Problems);
+        Assert.Equal("peer", node.Role);
+        Assert.Equal("2-2", node.Segments);
+    }
+
+    [Fact]
+    public void NodeBind_NoModelPath_NoStageAndNoProblem()
+    {
+        var r = Reader(("Node:Role", "gateway"));
+
+        var node = NodeSectionValidator.Bind(r);
+
+        Assert.Empty(r.Problems);
+        Assert.Null(node.Stage);
+        Assert.Equal("gateway", node.Role);
+    }
+
+    [Fact]
+    public void MqttBind_TlsWithoutCaFile_VerifiesAgainstTheSystemStore()
+    {
+        var r = Reader(("Mqtt:Tls:Enabled", "true"), ("Mqtt:Host", "broker.example"), ("Node:Name", "n1"));
+
+        var options = MqttSectionValidator.Bind(r);
+
+        Assert.Empty(r.Problems);
+        Assert.Equal(8883, options.Port);
+        Assert.Equal(MqttSectionValidator.SystemCaDirectory, options.Tls!.CaDirectory);
+        Assert.Equal("edgelam-n1", options.ClientId);
+    }
+
+    [Fact]
+    public void MqttBind_ServerNameOtherThanHost_ReportsTheKey()
+    {
+        var r = Reader(("Mqtt:Tls:Enabled", "true"), ("Mqtt:Host", "10.0.0.5"), ("Mqtt:Tls:ServerName", "broker.example"));
+
+        MqttSectionValidator.Bind(r);
+
+        var problem = Assert.Single(r.Problems);
+        Assert.Equal("Mqtt:Tls:ServerName", problem.Key);
+    }
+
+    [Fact]
+    public void MqttBind_ReconnectDelaysReversed_ReportsTheMaximum()
+    {
+        var r = Reader(("Mqtt:ReconnectDelayMin", "5s"), ("Mqtt:ReconnectDelayMax", "1s"));
+
+        var options = MqttSectionValidator.Bind(r);
+
+        Assert.Equal("Mqtt:ReconnectDelayMax", Assert.Single(r.Problems).Key);
+        Assert.True(options.ReconnectDelayMax >= options.ReconnectDelayMin);
+    }
+}
