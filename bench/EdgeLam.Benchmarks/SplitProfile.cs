@@ -6,7 +6,9 @@ namespace EdgeLam.Benchmarks;
 /// <summary>
 /// <c>-- split-profile [RUNS]</c>: where a split prefill's time goes. Alternates 128-token prefills of the unsplit
 /// <c>small</c> model and its split at boundary 6 (so both see the same machine load) and prints, per variant, the
-/// median and fastest step and each segment's time in ONNX Runtime. A diagnostic beside the BenchmarkDotNet ratio.
+/// median and fastest step and each segment's time in ONNX Runtime; then decode steps, alternated at the same
+/// positions, with the managed bytes each step allocates on its thread (BenchmarkDotNet's MemoryDiagnoser counts every
+/// thread of the process, background runtime work included). A side-by-side check beside the BenchmarkDotNet ratio.
 /// </summary>
 internal static class SplitProfile
 {
@@ -48,7 +50,9 @@ internal static class SplitProfile
             pipeline.Prefill(conversation, prompt);
         }
 
-        for (var r = 0; r < runs * 5; r++)
+        var allocated = new long[variants.Length];
+        // One warm-up cycle through positions 129-250 first (the first step at a cache capacity plans its binding).
+        for (var r = -125; r < runs * 5; r++)
         {
             for (var v = 0; v < variants.Length; v++)
             {
@@ -58,8 +62,13 @@ internal static class SplitProfile
                     pipeline.Rewind(conversation, prompt.Length);
                 }
 
+                var before = GC.GetAllocatedBytesForCurrentThread();
                 pipeline.Decode(conversation, 17);
-                decode[v].Add(StepTimings.Milliseconds(pipeline.Timings.TotalTicks));
+                if (r >= 0)
+                {
+                    allocated[v] += GC.GetAllocatedBytesForCurrentThread() - before;
+                    decode[v].Add(StepTimings.Milliseconds(pipeline.Timings.TotalTicks));
+                }
             }
         }
 
@@ -67,7 +76,7 @@ internal static class SplitProfile
             Median(totals[1]) / Median(totals[0]), totals[1].Min() / totals[0].Min(), Median(decode[1]) / Median(decode[0]), decode[1].Min() / decode[0].Min(), runs, runs * 5));
         for (var v = 0; v < variants.Length; v++)
         {
-            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-8} decode median {1,6:F2} ms min {2,6:F2} ms", variants[v].Item1, Median(decode[v]), decode[v].Min()));
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-8} decode median {1,6:F2} ms min {2,6:F2} ms, managed bytes allocated per step on the calling thread {3}", variants[v].Item1, Median(decode[v]), decode[v].Min(), allocated[v] / (runs * 5)));
             var line = string.Format(CultureInfo.InvariantCulture, "{0,-8} step median {1,8:F2} ms min {2,8:F2} ms", variants[v].Item1, Median(totals[v]), totals[v].Min());
             for (var s = 0; s < segments[v].Length; s++)
             {
