@@ -29,6 +29,9 @@ public sealed class MultiNodeFixture : IDisposable
         ModelSplitter.Split(source, SplitPlan.AtBoundaries(1), TwoWay);
         ThreeWay = _temp.Combine("split-3");
         ModelSplitter.Split(source, SplitPlan.AtBoundaries(1, 2), ThreeWay);
+        EmbeddingSplit = _temp.Combine("split-embedding");
+        ModelSplitter.Split(source, SplitPlan.AtBoundaries(0, 1), EmbeddingSplit);
+        HiddenSize = config.HiddenSize;
     }
 
     public OnnxRuntime Runtime { get; }
@@ -39,7 +42,67 @@ public sealed class MultiNodeFixture : IDisposable
     /// <summary>tiny split into segments 0 (embedding + block 0), 1 (block 1) and 2 (head).</summary>
     public string ThreeWay { get; }
 
+    /// <summary>tiny split into segments 0 (embedding only), 1 (block 0) and 2 (block 1 + head): a chain that starts from embeddings.</summary>
+    public string EmbeddingSplit { get; }
+
     public int Vocabulary { get; }
+
+    public int HiddenSize { get; }
+
+    /// <summary>Deterministic embedding rows [positions, hidden] in [-1, 1).</summary>
+    public float[] Embeddings(int positions, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, positions * HiddenSize).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+    }
+
+    /// <summary>
+    /// The in-process reference for a request with embeddings: the pipeline on <see cref="EmbeddingSplit"/> embeds each
+    /// id run with its own segment 0 (a token prefill on a scratch conversation), prefills all rows at once with
+    /// PrefillEmbeddings, then decodes greedily.
+    /// </summary>
+    public IReadOnlyList<long> InProcessEmbeddings(Roles.GatewayRequest request, int maxNewTokens)
+    {
+        using var pipeline = InferencePipeline.Open(Runtime, EmbeddingSplit, new PipelineOptions { ContextLimit = ContextLimit, Wire = WireCodec.Raw });
+        var rows = new List<float>();
+        foreach (var part in request.Parts)
+        {
+            if (part.Embeddings is { } e)
+            {
+                rows.AddRange(e);
+                continue;
+            }
+
+            pipeline.Prefill(Guid.NewGuid(), part.Ids!);
+            var hiddenName = pipeline.Segments[1].BoundaryInputs[0].Name;
+            var outputs = pipeline.Segments[0].Signature.Outputs;
+            var index = Enumerable.Range(0, outputs.Count).Single(i => outputs[i].Name == hiddenName);
+            rows.AddRange(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(pipeline.Segments[0].Outputs[index].GetBytes()).ToArray());
+        }
+
+        var conversation = Guid.NewGuid();
+        var logits = pipeline.PrefillEmbeddings(conversation, rows.ToArray(), request.Positions);
+        var tokens = new List<long>();
+        while (true)
+        {
+            long best = 0;
+            for (var i = 1; i < logits.Length; i++)
+            {
+                if (logits[i] > logits[(int)best])
+                {
+                    best = i;
+                }
+            }
+
+            tokens.Add(best);
+            if (tokens.Count == maxNewTokens)
+            {
+                return tokens;
+            }
+
+            logits = pipeline.Decode(conversation, best);
+        }
+    }
 
     /// <summary>A deterministic prompt of token ids in [3, vocabulary).</summary>
     public long[] Prompt(int length, int seed)
