@@ -56,53 +56,9 @@ public sealed class MultiNodeFixture : IDisposable
         return [.. Enumerable.Range(0, positions * HiddenSize).Select(_ => (float)((random.NextDouble() * 2) - 1))];
     }
 
-    /// <summary>
-    /// The in-process reference for a request with embeddings: the pipeline on <see cref="EmbeddingSplit"/> embeds each
-    /// id run with its own segment 0 (a token prefill on a scratch conversation), prefills all rows at once with
-    /// PrefillEmbeddings, then decodes greedily.
-    /// </summary>
-    public IReadOnlyList<long> InProcessEmbeddings(Roles.GatewayRequest request, int maxNewTokens)
-    {
-        using var pipeline = InferencePipeline.Open(Runtime, EmbeddingSplit, new PipelineOptions { ContextLimit = ContextLimit, Wire = WireCodec.Raw });
-        var rows = new List<float>();
-        foreach (var part in request.Parts)
-        {
-            if (part.Embeddings is { } e)
-            {
-                rows.AddRange(e);
-                continue;
-            }
-
-            pipeline.Prefill(Guid.NewGuid(), part.Ids!);
-            var hiddenName = pipeline.Segments[1].BoundaryInputs[0].Name;
-            var outputs = pipeline.Segments[0].Signature.Outputs;
-            var index = Enumerable.Range(0, outputs.Count).Single(i => outputs[i].Name == hiddenName);
-            rows.AddRange(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(pipeline.Segments[0].Outputs[index].GetBytes()).ToArray());
-        }
-
-        var conversation = Guid.NewGuid();
-        var logits = pipeline.PrefillEmbeddings(conversation, rows.ToArray(), request.Positions);
-        var tokens = new List<long>();
-        while (true)
-        {
-            long best = 0;
-            for (var i = 1; i < logits.Length; i++)
-            {
-                if (logits[i] > logits[(int)best])
-                {
-                    best = i;
-                }
-            }
-
-            tokens.Add(best);
-            if (tokens.Count == maxNewTokens)
-            {
-                return tokens;
-            }
-
-            logits = pipeline.Decode(conversation, best);
-        }
-    }
+    /// <summary>The in-process reference for a request with embeddings on <see cref="EmbeddingSplit"/>.</summary>
+    public IReadOnlyList<long> InProcessEmbeddings(Roles.GatewayRequest request, int maxNewTokens) =>
+        EmbeddingReference.Generate(Runtime, EmbeddingSplit, ContextLimit, request, maxNewTokens);
 
     /// <summary>A deterministic prompt of token ids in [3, vocabulary).</summary>
     public long[] Prompt(int length, int seed)

@@ -93,7 +93,7 @@ public sealed unsafe class InferencePipeline : IDisposable
 
         _embedding = EmbeddingEntry.Find(_segments);
         Timings = new StepTimings(_segments.Length);
-        _mask = (long*)NativeMemory.AlignedAlloc((nuint)(((long)Options.ContextLimit + 1) * sizeof(long)), 64);
+        _mask = (long*)NativeMemory.AlignedAlloc((nuint)(StepInputs.MaskCapacity(Options.ContextLimit) * sizeof(long)), 64);
         _decodeIds = (long*)NativeMemory.AlignedAlloc(64, 64);
         _decodePositions = (long*)NativeMemory.AlignedAlloc(64, 64);
         _decodeIdsValue = OrtValue.CreateTensor(TensorElementType.Int64, (nint)_decodeIds, sizeof(long), [1, 1]);
