@@ -63,13 +63,13 @@ public sealed class SensorRequestBuilder : IDisposable
 
     /// <summary>
     /// Opens the builder for the sensor runtime's streams (all, or <see cref="SensorRequestOptions.Streams"/>) with
-    /// the default or configured patch encoder projecting to <paramref name="modelHidden"/> values per row.
+    /// the default or configured patch encoder projecting to <paramref name="modelHidden"/> values per row
+    /// (<paramref name="runtime"/> runs it; without one, patch streams fail their requests).
     /// </summary>
-    public static SensorRequestBuilder Create(SensorRuntime sensors, SensorRequestOptions options, OnnxRuntime runtime, int modelHidden, TimeProvider? time = null)
+    public static SensorRequestBuilder Create(SensorRuntime sensors, SensorRequestOptions options, OnnxRuntime? runtime, int modelHidden, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(sensors);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(runtime);
         var selected = sensors.Streams.Where(s => options.Streams.Count == 0 || options.Streams.Contains(s.Name)).ToList();
         var configured = sensors.Options.Tokenizer;
         var patch = new PatchOptions
@@ -81,7 +81,7 @@ public sealed class SensorRequestBuilder : IDisposable
         };
         var tokenizer = new SensorTokenizer(
             new TokenizerOptions { Chronos = configured.Chronos, Patch = patch },
-            width => OnnxPatchEncoder.Open(patch, width, options.EncoderCacheDirectory, runtime));
+            runtime is null ? null : width => OnnxPatchEncoder.Open(patch, width, options.EncoderCacheDirectory, runtime));
         var epoch = selected.Where(s => sensors.Options.Devices.TryGetValue(s.Options.Device, out var d) && d.Driver is "replay" or "mqtt").Select(s => s.Name).ToList();
         return new SensorRequestBuilder(tokenizer, sensors.StreamOrder, selected.ToDictionary(s => s.Name, s => s.Options.Tokenizer), epoch, options.PromptIds, time);
     }

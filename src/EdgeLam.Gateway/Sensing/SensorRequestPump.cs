@@ -98,7 +98,7 @@ public sealed class SensorRequestPump
             throw new InvalidOperationException("Patch streams need an ONNX Runtime for the encoder.");
         }
 
-        using var builder = SensorRequestBuilder.Create(sensors, _options, _runtime!, gateway.Embedding?.HiddenSize ?? 0, _time);
+        using var builder = SensorRequestBuilder.Create(sensors, _options, _runtime, gateway.Embedding?.HiddenSize ?? 0, _time);
         var stops = _options.StopTokens.ToArray();
         await RunAsync((request, ct) => gateway.GenerateAsync(request, _options.MaxNewTokens, stops, ct), sensors.Windows, builder, cancellationToken).ConfigureAwait(false);
     }
