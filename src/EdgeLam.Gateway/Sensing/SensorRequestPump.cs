@@ -73,14 +73,29 @@ public sealed class SensorRequestPump
 
     /// <summary>
     /// Runs until <paramref name="cancellationToken"/> fires or the sensors' window channel completes, then waits for
-    /// the requests in flight. Patch streams are encoded to the gateway model's hidden size.
+    /// the requests in flight. Patch streams are encoded to the gateway model's hidden size. Start the sensors
+    /// (<see cref="SensorRuntime.Start"/>) and the gateway first.
     /// </summary>
     /// <exception cref="ArgumentException">The options name streams the sensors do not have.</exception>
     /// <exception cref="Inference.InferenceException">A patch stream is selected but the model cannot start from embeddings.</exception>
-    public async Task RunAsync(GatewayStage gateway, SensorRuntime sensors, CancellationToken cancellationToken)
+    public Task RunAsync(GatewayStage gateway, SensorRuntime sensors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        var stops = _options.StopTokens.ToArray();
+        return RunAsync(gateway, sensors, (request, ct) => gateway.GenerateAsync(request, _options.MaxNewTokens, stops, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(GatewayStage, SensorRuntime, CancellationToken)"/>, but each request goes through
+    /// <paramref name="send"/> (e.g. a daemon seam that counts requests and refuses work while draining, calling
+    /// <c>gateway.GenerateAsync(request, options.MaxNewTokens, options.StopTokens, ct)</c>); the gateway only
+    /// provides the model's embedding entry.
+    /// </summary>
+    public async Task RunAsync(GatewayStage gateway, SensorRuntime sensors, Func<GatewayRequest, CancellationToken, Task<GatewayGeneration>> send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(sensors);
+        ArgumentNullException.ThrowIfNull(send);
         var problems = _options.Validate([.. sensors.StreamOrder]);
         if (problems.Count > 0)
         {
@@ -99,8 +114,7 @@ public sealed class SensorRequestPump
         }
 
         using var builder = SensorRequestBuilder.Create(sensors, _options, _runtime, gateway.Embedding?.HiddenSize ?? 0, _time);
-        var stops = _options.StopTokens.ToArray();
-        await RunAsync((request, ct) => gateway.GenerateAsync(request, _options.MaxNewTokens, stops, ct), sensors.Windows, builder, cancellationToken).ConfigureAwait(false);
+        await RunAsync(send, sensors.Windows, builder, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The pump's loop over any window source and generator (the gateway, or an in-process pipeline).</summary>

@@ -32,13 +32,20 @@ public sealed class SensingFixture : IDisposable
         Vocabulary = config!.VocabSize;
         ModelHidden = config.HiddenSize;
         Split = _temp.Combine("split");
-        ModelSplitter.Split(ModelFile.Load(Path.Combine(model, "model.onnx")), SplitPlan.AtBoundaries(0, 1), Split);
+        var source = ModelFile.Load(Path.Combine(model, "model.onnx"));
+        ModelSplitter.Split(source, SplitPlan.AtBoundaries(0, 1), Split);
+        TokensOnlySplit = _temp.Combine("split-tokens");
+        ModelSplitter.Split(source, SplitPlan.AtBoundaries(1), TokensOnlySplit);
         EncoderCache = _temp.Combine("encoders");
     }
 
     public OnnxRuntime Runtime { get; }
 
+    /// <summary>tiny as embedding | block 0 | block 1 + head: starts from token ids or embeddings.</summary>
     public string Split { get; }
+
+    /// <summary>tiny as embedding + block 0 | block 1 + head: segment 0 holds a KV cache, so it takes token ids only.</summary>
+    public string TokensOnlySplit { get; }
 
     public string EncoderCache { get; }
 

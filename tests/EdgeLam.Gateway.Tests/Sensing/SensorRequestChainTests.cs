@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using EdgeLam.Gateway.Sensing;
+using EdgeLam.Inference;
+using EdgeLam.Inference.Pipeline;
 using EdgeLam.Sensors.Composition;
 using EdgeLam.Testing;
 using EdgeLam.Transport.Mqtt;
@@ -18,11 +20,11 @@ public sealed class SensorRequestChainTests(SensingFixture fixture) : IDisposabl
     private const int NewTokens = 4;
     private readonly MosquittoBroker _broker = new();
 
-    private NodeRoleOptions Role(string site, string node, int first, int last) => new()
+    private NodeRoleOptions Role(string site, string node, int first, int last, string? model = null) => new()
     {
         Site = site,
         Node = node,
-        ModelDirectory = fixture.Split,
+        ModelDirectory = model ?? fixture.Split,
         FirstSegment = first,
         LastSegment = last,
         ContextLimit = SensingFixture.ContextLimit,
@@ -80,6 +82,61 @@ public sealed class SensorRequestChainTests(SensingFixture fixture) : IDisposabl
         });
         Assert.Equal(generation.Tokens, results.Single(r => r.Final).Tokens);
         Assert.Equal(0, peer.Peer!.Rejected);
+    }
+
+    [Fact]
+    public async Task Pump_ChronosStreamsWithoutOrtRuntime_TokenRequestsSameTokensAsPipelineGenerate()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var site = "s" + Guid.NewGuid().ToString("N")[..8];
+        await using var peer = await StageNode.StartAsync(Role(site, "peer-1", 1, 1, fixture.TokensOnlySplit), TestClients.Options("peer-1", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
+        await using var gateway = await StageNode.StartAsync(Role(site, "gw", 0, 0, fixture.TokensOnlySplit), TestClients.Options("gw", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
+        using var sensors = SensorRuntime.Create(SensingFixture.SimOptions());
+        sensors.RunVirtual(3_000_000_000);
+        var options = new SensorRequestOptions { MaxNewTokens = NewTokens, Streams = ["env", "vibration"], PromptIds = [11] };
+        var pump = new SensorRequestPump(options);
+        var done = new ConcurrentQueue<(SensorRequest Request, GatewayGeneration Generation)>();
+        var sent = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+        pump.Completed = (request, generation) =>
+        {
+            done.Enqueue((request, generation));
+            stop.Cancel();
+        };
+
+        await pump.RunAsync(
+            gateway.Gateway!,
+            sensors,
+            (request, ct) =>
+            {
+                Interlocked.Increment(ref sent);
+                return gateway.Gateway!.GenerateAsync(request, options.MaxNewTokens, cancellationToken: ct);
+            },
+            stop.Token);
+
+        var (request, generation) = Assert.Single(done);
+        Assert.Equal(1, sent);
+        Assert.False(request.Request.HasEmbeddings);
+        Assert.Equal(["env", "vibration"], request.Request.Window!.Streams.Select(s => s.Name));
+        Assert.True(pump.Ignored > 0, "motion windows are not selected");
+        var ids = request.Request.Parts.SelectMany(p => p.Ids!).ToArray();
+        using var pipeline = InferencePipeline.Open(fixture.Runtime, fixture.TokensOnlySplit, new PipelineOptions { ContextLimit = SensingFixture.ContextLimit });
+        Assert.Equal(pipeline.Generate(Guid.NewGuid(), ids, new GenerationOptions { MaxNewTokens = NewTokens }).Tokens, generation.Tokens);
+    }
+
+    [Fact]
+    public async Task Pump_PatchStreamButModelWithoutEmbeddingEntry_InferenceExceptionAtStart()
+    {
+        var role = Role("s" + Guid.NewGuid().ToString("N")[..8], "gw", 0, 0, fixture.TokensOnlySplit);
+        await using var client = MqttClient.Create(TestClients.Options("gw", _broker.Port));
+        using var gateway = new GatewayStage(role, fixture.Runtime, client);
+        using var sensors = SensorRuntime.Create(SensingFixture.SimOptions());
+        var pump = new SensorRequestPump(new SensorRequestOptions(), fixture.Runtime);
+
+        var error = await Assert.ThrowsAsync<InferenceException>(() => pump.RunAsync(gateway, sensors, CancellationToken.None));
+
+        Assert.Contains("motion", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, pump.Windows);
     }
 
     public void Dispose() => _broker.Dispose();
