@@ -103,9 +103,6 @@ public sealed class GatewayStage : IDisposable
     /// <summary>Where the gateway's segments take embeddings, or null when the model cannot start from embeddings.</summary>
     public Inference.Segments.EmbeddingEntry? Embedding => _executor.Embedding;
 
-    /// <summary>The context limit per conversation.</summary>
-    public int ContextLimit => _options.ContextLimit;
-
     /// <summary>
     /// Generates up to <paramref name="maxNewTokens"/> tokens after <paramref name="prompt"/> across the stages;
     /// stops early at a token of <paramref name="stopTokens"/>.
@@ -268,7 +265,7 @@ public sealed class GatewayStage : IDisposable
 
     private int RunDecode(Guid session, long token)
     {
-        _executor.RunTokens(session, [token]);
+        _executor.RunTokens(session, new ReadOnlySpan<long>(in token));
         return 1;
     }
 
