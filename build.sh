@@ -26,7 +26,10 @@ ORT_DIR="$NATIVE/onnxruntime"
 CACHE="$NATIVE/.cache"
 CONFIG="${CONFIGURATION:-Release}"
 APP_TFM="net10.0"
-AOT_TFM="net9.0"
+# NativeAOT publish: net10.0 (size-optimized LINQ: ~10 MB) where the feed has the net10.0 ILCompiler packs; otherwise
+# net9.0, whose packs every feed we know has (~17 MB). EDGELAM_AOT_TFM forces one.
+AOT_TFM="${EDGELAM_AOT_TFM:-net10.0}"
+AOT_FALLBACK_TFM="net9.0"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say()  { printf '==> %s\n' "$*"; }
@@ -130,15 +133,23 @@ cmd_publish() {
   case "$rid" in linux-x64|linux-arm64) ;; *) die "publish: --rid must be linux-x64 or linux-arm64" ;; esac
   setup_if_needed
   local out="$ROOT/dist/$rid"
-  say "publishing NativeAOT edgelam for $rid ($AOT_TFM) into dist/$rid"
   if [ "$rid" = "linux-arm64" ] && [ "$(uname -m)" != "aarch64" ]; then
     publish_arm64_check "$out"
   fi
   rm -rf "$out"; mkdir -p "$out"
-  local log; log="$(mktemp)"
-  if ! dotnet publish src/EdgeLam.Gateway/EdgeLam.Gateway.csproj -c Release -f "$AOT_TFM" -r "$rid" \
-        -o "$out" -nologo -p:TreatWarningsAsErrors=true >"$log" 2>&1; then
-    cat "$log"; rm -f "$log"; die "NativeAOT publish for $rid failed"
+  local log tfm; log="$(mktemp)"; tfm="$AOT_TFM"
+  say "publishing NativeAOT edgelam for $rid ($tfm) into dist/$rid"
+  if ! publish_aot "$rid" "$tfm" "$out" "$log"; then
+    if [ "$tfm" != "$AOT_FALLBACK_TFM" ] && grep -Eq "error NU110[1-3]" "$log"; then
+      say "the NuGet feed lacks the $tfm NativeAOT packs:"
+      grep -Eo "Unable to find package [^ ]+( with version [^.]*[^ ]*)?" "$log" | sort -u | sed 's/^/    /'
+      tfm="$AOT_FALLBACK_TFM"
+      say "publishing with $tfm instead (a larger binary: its LINQ has no size-optimized mode)"
+      rm -rf "$out"; mkdir -p "$out"
+      publish_aot "$rid" "$tfm" "$out" "$log" || { cat "$log"; rm -f "$log"; die "NativeAOT publish for $rid failed"; }
+    else
+      cat "$log"; rm -f "$log"; die "NativeAOT publish for $rid failed"
+    fi
   fi
   if grep -Eq "warning (IL|CS)[0-9]+" "$log"; then
     grep -E "warning (IL|CS)[0-9]+" "$log" | sort -u; rm -f "$log"; die "publish produced trim/AOT warnings"
@@ -151,13 +162,18 @@ cmd_publish() {
   [ -f systemd/edgelam.json ] && cp systemd/edgelam.json "$out/edgelam.json"
   if compgen -G "boards/*.json" >/dev/null; then mkdir -p "$out/boards"; cp boards/*.json "$out/boards/"; fi
   cp "$ORT_DIR/VERSION" "$out/onnxruntime.VERSION"
-  say "dist/$rid/edgelam: $(du -h "$out/edgelam" | cut -f1) (NativeAOT), libonnxruntime.so.1 $ORT_VERSION beside it"
+  say "dist/$rid/edgelam: $(du -h "$out/edgelam" | cut -f1) (NativeAOT, $tfm), libonnxruntime.so.1 $ORT_VERSION beside it"
+}
+
+publish_aot() { # rid tfm out log
+  dotnet publish src/EdgeLam.Gateway/EdgeLam.Gateway.csproj -c Release -f "$2" -r "$1" -o "$3" -nologo \
+    -p:TreatWarningsAsErrors=true -p:EdgeLamAotTargetFramework="$2" >"$4" 2>&1
 }
 
 publish_arm64_check() {
   # Cross-publishing NativeAOT for linux-arm64 needs the arm64 ILCompiler and runtime packs and an
   # aarch64 cross toolchain (clang/lld + an arm64 sysroot). Say exactly what is missing.
-  local missing=() v="9.0.*"
+  local missing=() v="${AOT_TFM#net}.*"
   local pk="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
   for p in runtime.linux-arm64.microsoft.dotnet.ilcompiler microsoft.netcore.app.runtime.linux-arm64; do
     [ -d "$pk/$p" ] || missing+=("NuGet $p $v")
@@ -169,7 +185,7 @@ publish_arm64_check() {
     printf '  - %s\n' "${missing[@]}" >&2
     cat >&2 <<'EOF'
 Where those exist (a NuGet feed with the linux-arm64 packs), run on an arm64 board or with a cross toolchain:
-  dotnet publish src/EdgeLam.Gateway/EdgeLam.Gateway.csproj -c Release -f net9.0 -r linux-arm64 -o dist/linux-arm64
+  ./build.sh publish --rid linux-arm64   # or: EDGELAM_AOT_TFM=net9.0 ./build.sh publish --rid linux-arm64
   cp native/onnxruntime/linux-arm64/libonnxruntime.so.1 dist/linux-arm64/
 EOF
     exit 2

@@ -4,7 +4,8 @@ namespace EdgeLam.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project bench/EdgeLam.Benchmarks -- --filter '*' --job short</c>.
-/// <c>-- frame-sizes</c> prints the bytes per frame for each codec instead of benchmarking.
+/// <c>-- frame-sizes</c> prints the bytes per frame for each codec instead of benchmarking; <c>-- split-profile [RUNS]</c>
+/// prints where a split prefill's time goes.
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "frame-sizes")
         {
             Wire.FrameSizeReport.Print(Console.Out);
+            return 0;
+        }
+
+        if (args.Length > 0 && args[0] == "split-profile")
+        {
+            SplitProfile.Print(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
             return 0;
         }
 

@@ -79,3 +79,34 @@ public sealed class ConversationNotFoundException : InferenceException
     /// <summary>The conversation asked for.</summary>
     public Guid Conversation { get; }
 }
+
+/// <summary>Embeddings whose rows do not have the model's hidden size (or that are not whole rows).</summary>
+public sealed class EmbeddingShapeException : InferenceException
+{
+    public EmbeddingShapeException()
+    {
+    }
+
+    public EmbeddingShapeException(string message)
+        : base(message)
+    {
+    }
+
+    public EmbeddingShapeException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public EmbeddingShapeException(string message, int expectedHidden, int actualHidden)
+        : base(message)
+    {
+        ExpectedHidden = expectedHidden;
+        ActualHidden = actualHidden;
+    }
+
+    /// <summary>The model's hidden size (0 when the model leaves it symbolic).</summary>
+    public int ExpectedHidden { get; }
+
+    /// <summary>Values per row given.</summary>
+    public int ActualHidden { get; }
+}

@@ -23,6 +23,24 @@ public sealed class ConversationTests(ModelsFixture models)
     }
 
     [Fact]
+    public void Prefill_ContinuationPastHalfTheContext_SameLogitsAsOnePrefill()
+    {
+        // A second multi-position prefill at 100 of 128 positions: its mask is [capacity 128 + 28 new] entries, more
+        // than the limit + 1 a decode step needs (the pipeline's mask buffer once overflowed here).
+        using var pipeline = PipelineFactory.Open(models, models.Preset("tiny"), contextLimit: 128);
+        var prompt = PipelineFactory.Prompt(128, 512);
+        var chunked = Guid.NewGuid();
+        pipeline.Prefill(chunked, prompt.AsSpan(0, 100));
+        pipeline.Prefill(chunked, prompt.AsSpan(100, 20));
+
+        var fromChunks = pipeline.Prefill(chunked, prompt.AsSpan(120, 8)).ToArray();
+        var fromOne = pipeline.Prefill(Guid.NewGuid(), prompt).ToArray();
+
+        Assert.Equal(128, pipeline.Length(chunked));
+        Assert.All(fromOne.Zip(fromChunks), p => Assert.Equal(p.First, p.Second, 1e-4f));
+    }
+
+    [Fact]
     public void Conversations_OverMemoryBudget_EvictLeastRecentlyUsed()
     {
         // tiny: 2 layers x (key + value) x 2 KV heads x head size 16 x 4 bytes = 512 bytes per position;

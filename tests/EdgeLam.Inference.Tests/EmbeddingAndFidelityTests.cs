@@ -27,6 +27,22 @@ public sealed class EmbeddingAndFidelityTests(ModelsFixture models)
     }
 
     [Fact]
+    public void PrefillEmbeddings_RowsOfAnotherHiddenSize_EmbeddingShapeExceptionAndPipelineUsable()
+    {
+        using var pipeline = PipelineFactory.Open(models, models.Split(models.Preset("tiny"), 0));
+        var hidden = (int)pipeline.Segments[1].BoundaryInputs[0].Shape[2];
+        var conversation = Guid.NewGuid();
+
+        var error = Assert.Throws<EmbeddingShapeException>(() => pipeline.PrefillEmbeddings(conversation, new float[3 * (hidden + 1)], 3));
+
+        Assert.Equal((hidden, hidden + 1), (error.ExpectedHidden, error.ActualHidden));
+        Assert.Equal(hidden, pipeline.Embedding!.HiddenSize);
+        Assert.Equal(0, pipeline.Length(conversation));
+        pipeline.PrefillEmbeddings(conversation, new float[3 * hidden], 3);
+        Assert.Equal(3, pipeline.Length(conversation));
+    }
+
+    [Fact]
     public void PrefillEmbeddings_ModelWithoutEmbeddingEntry_ClearError()
     {
         using var pipeline = PipelineFactory.Open(models, models.Preset("tiny"));

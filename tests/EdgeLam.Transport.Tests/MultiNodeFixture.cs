@@ -29,6 +29,9 @@ public sealed class MultiNodeFixture : IDisposable
         ModelSplitter.Split(source, SplitPlan.AtBoundaries(1), TwoWay);
         ThreeWay = _temp.Combine("split-3");
         ModelSplitter.Split(source, SplitPlan.AtBoundaries(1, 2), ThreeWay);
+        EmbeddingSplit = _temp.Combine("split-embedding");
+        ModelSplitter.Split(source, SplitPlan.AtBoundaries(0, 1), EmbeddingSplit);
+        HiddenSize = config.HiddenSize;
     }
 
     public OnnxRuntime Runtime { get; }
@@ -39,7 +42,23 @@ public sealed class MultiNodeFixture : IDisposable
     /// <summary>tiny split into segments 0 (embedding + block 0), 1 (block 1) and 2 (head).</summary>
     public string ThreeWay { get; }
 
+    /// <summary>tiny split into segments 0 (embedding only), 1 (block 0) and 2 (block 1 + head): a chain that starts from embeddings.</summary>
+    public string EmbeddingSplit { get; }
+
     public int Vocabulary { get; }
+
+    public int HiddenSize { get; }
+
+    /// <summary>Deterministic embedding rows [positions, hidden] in [-1, 1).</summary>
+    public float[] Embeddings(int positions, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, positions * HiddenSize).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+    }
+
+    /// <summary>The in-process reference for a request with embeddings on <see cref="EmbeddingSplit"/>.</summary>
+    public IReadOnlyList<long> InProcessEmbeddings(Roles.GatewayRequest request, int maxNewTokens) =>
+        EmbeddingReference.Generate(Runtime, EmbeddingSplit, ContextLimit, request, maxNewTokens);
 
     /// <summary>A deterministic prompt of token ids in [3, vocabulary).</summary>
     public long[] Prompt(int length, int seed)

@@ -32,7 +32,7 @@ public sealed unsafe class InferencePipeline : IDisposable
     private readonly long* _decodePositions;
     private readonly OrtValue _decodeIdsValue;
     private readonly OrtValue _decodePositionsValue;
-    private readonly int _embeddingSegment;
+    private readonly EmbeddingEntry? _embedding;
     private uint _step;
 
     /// <summary>Chains <paramref name="segments"/> (in order; the pipeline disposes them).</summary>
@@ -91,9 +91,9 @@ public sealed unsafe class InferencePipeline : IDisposable
             }
         }
 
-        _embeddingSegment = FindEmbeddingEntry();
+        _embedding = EmbeddingEntry.Find(_segments);
         Timings = new StepTimings(_segments.Length);
-        _mask = (long*)NativeMemory.AlignedAlloc((nuint)(((long)Options.ContextLimit + 1) * sizeof(long)), 64);
+        _mask = (long*)NativeMemory.AlignedAlloc((nuint)(StepInputs.MaskCapacity(Options.ContextLimit) * sizeof(long)), 64);
         _decodeIds = (long*)NativeMemory.AlignedAlloc(64, 64);
         _decodePositions = (long*)NativeMemory.AlignedAlloc(64, 64);
         _decodeIdsValue = OrtValue.CreateTensor(TensorElementType.Int64, (nint)_decodeIds, sizeof(long), [1, 1]);
@@ -108,6 +108,9 @@ public sealed unsafe class InferencePipeline : IDisposable
 
     /// <summary>Logits per position.</summary>
     public int VocabularySize { get; }
+
+    /// <summary>Where the chain takes embeddings (<see cref="PrefillEmbeddings"/>), or null when it cannot.</summary>
+    public EmbeddingEntry? Embedding => _embedding;
 
     /// <summary>Timings of the last step.</summary>
     public StepTimings Timings { get; }
@@ -227,41 +230,20 @@ public sealed unsafe class InferencePipeline : IDisposable
     /// </summary>
     public ReadOnlySpan<float> PrefillEmbeddings(Guid conversation, ReadOnlySpan<float> embeddings, int positions)
     {
-        if (_embeddingSegment < 0)
+        if (_embedding is not { } entry)
         {
             throw new InferenceException("This model cannot start from embeddings: segment 0 takes no inputs_embeds and is not an embedding-only segment.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(positions);
-        if (embeddings.Length % positions != 0)
-        {
-            throw new ArgumentException(embeddings.Length + " values are not " + positions + " rows.", nameof(embeddings));
-        }
-
         var past = Length(conversation);
-        var hidden = embeddings.Length / positions;
-        var spec = _embeddingSegment == 0
-            ? _segments[0].Signature.Inputs.First(i => i.Name == SegmentSignature.InputsEmbedsName)
-            : _segments[_embeddingSegment].BoundaryInputs[0];
-        if (spec.Rank != 3 || (spec.Shape[2] > 0 && spec.Shape[2] != hidden))
-        {
-            throw new InferenceException("The embedding input " + spec + " does not take rows of " + hidden + " values.");
-        }
-
-        var data = embeddings.ToArray();
-        using var value = spec.ElementType switch
-        {
-            TensorElementType.Float32 => OrtValue.CreateTensor<float>(data, [1, positions, hidden]),
-            TensorElementType.Float16 => OrtValue.CreateTensor<Half>(Array.ConvertAll(data, f => (Half)f), [1, positions, hidden]),
-            _ => throw new InferenceException("Embeddings of type " + spec.ElementType.OnnxName() + " are not supported."),
-        };
+        using var value = entry.CreateValue(embeddings, positions);
         // Segments after the embedding read input_ids only for its shape (sequence length); they get pad ids.
         using var placeholderIds = OrtValue.CreateTensor<long>(new long[positions], [1, positions]);
-        _control.InputIds = _embeddingSegment == 0 ? null : placeholderIds;
-        _control.InputsEmbeds = _embeddingSegment == 0 ? value : null;
+        _control.InputIds = entry.Segment == 0 ? null : placeholderIds;
+        _control.InputsEmbeds = entry.Segment == 0 ? value : null;
         try
         {
-            return RunStep(conversation, past, positions, _embeddingSegment, _embeddingSegment == 0 ? null : value);
+            return RunStep(conversation, past, positions, entry.Segment, entry.Segment == 0 ? null : value);
         }
         finally
         {
@@ -497,20 +479,5 @@ public sealed unsafe class InferencePipeline : IDisposable
         }
 
         throw new InferenceException("Segment " + segment + " (" + _segments[segment].Name + ") takes '" + name + "', which no earlier segment produces.");
-    }
-
-    private int FindEmbeddingEntry()
-    {
-        if (_segments[0].Signature.TakesInputsEmbeds)
-        {
-            return 0;
-        }
-
-        if (_segments.Length > 1 && _segments[0].Signature.KeyValues.Count == 0 && _segments[1].BoundaryInputs.Count == 1)
-        {
-            return 1;
-        }
-
-        return -1;
     }
 }

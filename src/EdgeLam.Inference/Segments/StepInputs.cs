@@ -24,13 +24,19 @@ public sealed unsafe class StepInputs : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLimit);
         ContextLimit = contextLimit;
-        _mask = (long*)NativeMemory.AlignedAlloc((nuint)(((long)contextLimit + 1) * sizeof(long)), 64);
+        _mask = (long*)NativeMemory.AlignedAlloc((nuint)(MaskCapacity(contextLimit) * sizeof(long)), 64);
         _decodePositions = (long*)NativeMemory.AlignedAlloc(64, 64);
         _decodePositionsValue = OrtValue.CreateTensor(TensorElementType.Int64, (nint)_decodePositions, sizeof(long), [1, 1]);
     }
 
     /// <summary>The context limit.</summary>
     public int ContextLimit { get; }
+
+    /// <summary>
+    /// Entries the mask buffer needs: a step's mask is [past capacity + new], and a multi-position step that continues
+    /// a conversation can reach a capacity of the whole limit plus up to the limit of new positions.
+    /// </summary>
+    public static long MaskCapacity(int contextLimit) => (2L * contextLimit) + 1;
 
     /// <summary>
     /// Fills <paramref name="control"/> for a step of <paramref name="count"/> positions on top of

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeLam.Inference;
 using EdgeLam.Inference.Links;
@@ -99,12 +100,15 @@ public sealed class GatewayStage : IDisposable
             return ValueTask.CompletedTask;
         }, cancellationToken);
 
+    /// <summary>Where the gateway's segments take embeddings, or null when the model cannot start from embeddings.</summary>
+    public Inference.Segments.EmbeddingEntry? Embedding => _executor.Embedding;
+
     /// <summary>
     /// Generates up to <paramref name="maxNewTokens"/> tokens after <paramref name="prompt"/> across the stages;
     /// stops early at a token of <paramref name="stopTokens"/>.
     /// </summary>
     /// <exception cref="InferenceException">No stage answered a step after every attempt.</exception>
-    public async Task<GatewayGeneration> GenerateAsync(IReadOnlyList<long> prompt, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default)
+    public Task<GatewayGeneration> GenerateAsync(IReadOnlyList<long> prompt, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         if (prompt.Count == 0)
@@ -112,7 +116,28 @@ public sealed class GatewayStage : IDisposable
             throw new ArgumentException("The prompt is empty.", nameof(prompt));
         }
 
+        return GenerateAsync(GatewayRequest.FromTokens(prompt), maxNewTokens, stopTokens, cancellationToken);
+    }
+
+    /// <summary>
+    /// Generates up to <paramref name="maxNewTokens"/> tokens after the request's input (token ids and/or embedding
+    /// rows) across the stages; stops early at a token of <paramref name="stopTokens"/>. The request's window
+    /// metadata travels with every step (user property <c>edgelam-window</c>) and comes back in the results.
+    /// </summary>
+    /// <exception cref="InferenceException">No stage answered a step after every attempt, or the model cannot take the input.</exception>
+    /// <exception cref="EmbeddingShapeException">Embedding rows do not have the model's hidden size.</exception>
+    /// <exception cref="ContextOverflowException">The input and the tokens would exceed the context limit.</exception>
+    public async Task<GatewayGeneration> GenerateAsync(GatewayRequest input, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Positions == 0)
+        {
+            throw new ArgumentException("The request has no input.", nameof(input));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNewTokens);
+        var window = EncodeWindow(input.Window);
+        CheckEmbeddings(input);
         stopTokens ??= [];
         var request = (ulong)Interlocked.Increment(ref _requests);
         var session = Guid.NewGuid();
@@ -128,9 +153,7 @@ public sealed class GatewayStage : IDisposable
             {
                 var stepStart = Stopwatch.GetTimestamp();
                 var stepStartUs = RouteHeader.NowUs();
-                IReadOnlyList<long> input = prefillNext ? [.. prompt, .. tokens] : [tokens[^1]];
-                var (frame, timing) = await RunLocalAsync(session, step, request, input, prefillNext, cancellationToken).ConfigureAwait(false);
-                var positions = input.Count;
+                var (frame, timing, positions) = await RunLocalAsync(session, step, request, prefillNext ? input : null, tokens, cancellationToken).ConfigureAwait(false);
                 StepReply? reply = null;
                 for (var attempt = 1; attempt <= _options.MaxAttempts && reply is null; attempt++)
                 {
@@ -139,7 +162,7 @@ public sealed class GatewayStage : IDisposable
                         : _topics.Activation(_model, _executor.OutgoingBoundary);
                     var waiter = new TaskCompletionSource<StepReply>(TaskCreationOptions.RunContinuationsAsynchronously);
                     _pending[(session, step)] = waiter;
-                    await _client.PublishAsync(Activation(topic, frame, positions, route, timing, stepStartUs, maxNewTokens, stops), cancellationToken).ConfigureAwait(false);
+                    await _client.PublishAsync(Activation(topic, frame, positions, route, timing, stepStartUs, maxNewTokens, stops, window), cancellationToken).ConfigureAwait(false);
                     try
                     {
                         reply = await waiter.Task.WaitAsync(_options.StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -150,16 +173,14 @@ public sealed class GatewayStage : IDisposable
                         RoleLog.Resending(_logger, step, request, _options.StepTimeout, attempt + 1);
                         if (holder is not null && attempt % 3 == 0)
                         {
-                            // The peer holding the session is silent: run the conversation so far as a prefill on
-                            // whichever peer of the stage takes it.
+                            // The peer holding the session is silent: run the conversation so far (the request's
+                            // input and the tokens generated) as a prefill on whichever peer of the stage takes it.
                             Interlocked.Increment(ref _rehomed);
                             route.Clear();
                             _pending.TryRemove((session, step), out _);
                             await DropLocalAsync(session).ConfigureAwait(false);
                             session = Guid.NewGuid();
-                            IReadOnlyList<long> conversation = [.. prompt, .. tokens];
-                            (frame, timing) = await RunLocalAsync(session, step, request, conversation, true, cancellationToken).ConfigureAwait(false);
-                            positions = conversation.Count;
+                            (frame, timing, positions) = await RunLocalAsync(session, step, request, input, tokens, cancellationToken).ConfigureAwait(false);
                         }
                     }
                     finally
@@ -184,7 +205,7 @@ public sealed class GatewayStage : IDisposable
                 steps.Add(new GatewayStep(step, reply.Token, Stopwatch.GetElapsedTime(stepStart), reply.Stages));
                 if (tokens.Count >= maxNewTokens || stopTokens.Contains(reply.Token))
                 {
-                    return new GatewayGeneration(session, request, tokens, steps);
+                    return new GatewayGeneration(session, request, tokens, steps, input.Window);
                 }
             }
         }
@@ -202,22 +223,22 @@ public sealed class GatewayStage : IDisposable
         _gate.Dispose();
     }
 
-    private async Task<(byte[] Frame, StageTiming Timing)> RunLocalAsync(Guid session, uint step, ulong request, IReadOnlyList<long> input, bool prefill, CancellationToken cancellationToken)
+    private async Task<(byte[] Frame, StageTiming Timing, int Positions)> RunLocalAsync(Guid session, uint step, ulong request, GatewayRequest? prefill, List<long> generated, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var waited = Stopwatch.GetTimestamp();
-            if (prefill && _executor.Length(session) > 0)
+            if (prefill is not null && _executor.Length(session) > 0)
             {
                 _executor.Drop(session);
             }
 
-            _executor.RunTokens(session, input is long[] a ? a : [.. input]);
+            var positions = prefill is null ? RunDecode(session, generated[^1]) : RunPrefill(session, prefill, generated);
             var encodeStart = Stopwatch.GetTimestamp();
             var header = new FrameHeader
             {
-                Flags = prefill ? FrameFlags.Prefill : FrameFlags.None,
+                Flags = prefill is not null ? FrameFlags.Prefill : FrameFlags.None,
                 SessionId = session,
                 RequestId = request,
                 Step = step,
@@ -234,12 +255,113 @@ public sealed class GatewayStage : IDisposable
                 EncodeUs = Stopwatch.GetElapsedTime(encodeStart).Ticks / 10,
                 QueueUs = Stopwatch.GetElapsedTime(waited).Ticks / 10 - (_executor.LastComputeTicks * 1_000_000 / Stopwatch.Frequency) - (Stopwatch.GetElapsedTime(encodeStart).Ticks / 10),
             };
-            return (frame, timing with { QueueUs = Math.Max(0, timing.QueueUs) });
+            return (frame, timing with { QueueUs = Math.Max(0, timing.QueueUs) }, positions);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private int RunDecode(Guid session, long token)
+    {
+        _executor.RunTokens(session, new ReadOnlySpan<long>(in token));
+        return 1;
+    }
+
+    /// <summary>
+    /// Runs the request's input and the tokens generated so far as one prefill: ids alone as a token step; with
+    /// embeddings, every id run is embedded by the model's embedding segment and all rows go in one step.
+    /// </summary>
+    private int RunPrefill(Guid session, GatewayRequest input, List<long> generated)
+    {
+        var total = input.Positions + generated.Count;
+        if (!input.HasEmbeddings)
+        {
+            var ids = new long[total];
+            var at = 0;
+            foreach (var part in input.Parts)
+            {
+                part.Ids!.CopyTo(ids, at);
+                at += part.Positions;
+            }
+
+            generated.CopyTo(ids, at);
+            _executor.RunTokens(session, ids);
+            return total;
+        }
+
+        var first = input.Parts.First(p => p.Embeddings is not null);
+        var hidden = first.Embeddings!.Length / first.Positions;
+        var rows = new float[(long)total * hidden];
+        var position = 0;
+        foreach (var part in input.Parts)
+        {
+            var span = rows.AsSpan(position * hidden, part.Positions * hidden);
+            if (part.Embeddings is { } embeddings)
+            {
+                embeddings.CopyTo(span);
+            }
+            else
+            {
+                _executor.EmbedTokens(part.Ids!, position, span);
+            }
+
+            position += part.Positions;
+        }
+
+        if (generated.Count > 0)
+        {
+            _executor.EmbedTokens(CollectionsMarshal.AsSpan(generated), position, rows.AsSpan(position * hidden));
+        }
+
+        _executor.RunEmbeddings(session, rows, total);
+        return total;
+    }
+
+    private void CheckEmbeddings(GatewayRequest input)
+    {
+        if (!input.HasEmbeddings)
+        {
+            return;
+        }
+
+        var entry = _executor.Embedding ?? throw new InferenceException("The gateway's model cannot start from embeddings: segment 0 takes no inputs_embeds and is not an embedding-only segment followed by a hosted segment.");
+        int? hidden = null;
+        foreach (var part in input.Parts)
+        {
+            if (part.Embeddings is { } e)
+            {
+                var rowSize = e.Length / part.Positions;
+                hidden ??= rowSize;
+                if (rowSize != hidden || (entry.HiddenSize > 0 && rowSize != entry.HiddenSize))
+                {
+                    throw new EmbeddingShapeException("Embedding rows of " + rowSize + " values do not fit the model's hidden size " + (entry.HiddenSize > 0 ? entry.HiddenSize : hidden) + ".", entry.HiddenSize, rowSize);
+                }
+            }
+            else if (!entry.CanEmbedTokens)
+            {
+                throw new InferenceException("The gateway's segment 0 takes inputs_embeds directly; token ids cannot be mixed with embeddings.");
+            }
+        }
+    }
+
+    private static string? EncodeWindow(RequestWindow? window)
+    {
+        if (window is null)
+        {
+            return null;
+        }
+
+        if (window.Problem() is { } problem)
+        {
+            throw new ArgumentException("The request's window metadata is invalid: " + problem + ".", nameof(window));
+        }
+
+        var encoded = window.Encode();
+        return encoded.Length <= RequestWindow.MaxEncodedBytes
+            ? encoded
+            : throw new ArgumentException("The request's window metadata takes " + encoded.Length + " characters; at most " + RequestWindow.MaxEncodedBytes + " travel.", nameof(window));
     }
 
     private async Task DropLocalAsync(Guid session)
@@ -255,14 +377,9 @@ public sealed class GatewayStage : IDisposable
         }
     }
 
-    private MqttApplicationMessage Activation(string topic, byte[] frame, int positions, Dictionary<string, string> route, StageTiming timing, long stepStartUs, int maxNewTokens, string stops) =>
-        new(topic, frame)
-        {
-            Properties = new MqttMessageProperties
-            {
-                ResponseTopic = _replies,
-                ContentType = "application/vnd.edgelam.frame",
-                UserProperties =
+    private MqttApplicationMessage Activation(string topic, byte[] frame, int positions, Dictionary<string, string> route, StageTiming timing, long stepStartUs, int maxNewTokens, string stops, string? window)
+    {
+        List<MqttUserProperty> properties =
                 [
                     new MqttUserProperty(RouteHeader.Gateway, _options.Node),
                     new MqttUserProperty(RouteHeader.Positions, positions.ToString(CultureInfo.InvariantCulture)),
@@ -272,9 +389,22 @@ public sealed class GatewayStage : IDisposable
                     new MqttUserProperty(RouteHeader.SentAt, RouteHeader.FormatUs(RouteHeader.NowUs())),
                     new MqttUserProperty(RouteHeader.Limit, maxNewTokens.ToString(CultureInfo.InvariantCulture)),
                     new MqttUserProperty(RouteHeader.Stop, stops),
-                ],
+                ];
+        if (window is not null)
+        {
+            properties.Add(new MqttUserProperty(RouteHeader.Window, window));
+        }
+
+        return new(topic, frame)
+        {
+            Properties = new MqttMessageProperties
+            {
+                ResponseTopic = _replies,
+                ContentType = "application/vnd.edgelam.frame",
+                UserProperties = properties,
             },
         };
+    }
 
     private void OnReply(MqttReceivedMessage message)
     {
@@ -301,4 +431,4 @@ public sealed class GatewayStage : IDisposable
 public sealed record GatewayStep(uint Step, long Token, TimeSpan Elapsed, IReadOnlyList<StageTiming> Stages);
 
 /// <summary>A finished request.</summary>
-public sealed record GatewayGeneration(Guid Session, ulong Request, IReadOnlyList<long> Tokens, IReadOnlyList<GatewayStep> Steps);
+public sealed record GatewayGeneration(Guid Session, ulong Request, IReadOnlyList<long> Tokens, IReadOnlyList<GatewayStep> Steps, RequestWindow? Window = null);

@@ -149,6 +149,13 @@ public sealed class PeerStage : IDisposable
             return;
         }
 
+        RequestWindow? window = null;
+        if (RouteHeader.Find(props, RouteHeader.Window) is { } windowProperty && !RequestWindow.TryDecode(windowProperty, out window, out var windowProblem))
+        {
+            Reject(message.Topic, "bad " + RouteHeader.Window + ": " + windowProblem);
+            return;
+        }
+
         var prefill = (header.Flags & FrameFlags.Prefill) != 0;
         var known = _replay.TryGet(header.SessionId, out var entry);
         if (known && header.Step == entry.Step)
@@ -259,6 +266,7 @@ public sealed class PeerStage : IDisposable
                 Stages = timings,
                 WireUs = wireUs,
                 StepUs = Math.Max(0, RouteHeader.NowUs() - RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.StepStart))),
+                Window = window,
             };
             entry.Sent.Add(new MqttApplicationMessage(responseTopic, JsonSerializer.SerializeToUtf8Bytes(reply, RoleJsonContext.Default.StepReply))
             {

@@ -22,6 +22,9 @@ internal static class RouteHeader
     public const string Limit = "edgelam-max-new-tokens";
     public const string Stop = "edgelam-stop-tokens";
 
+    /// <summary>The request's sensor window metadata (<see cref="RequestWindow"/> as compact JSON), when it came from sensors.</summary>
+    public const string Window = "edgelam-window";
+
     /// <summary>Parses "0=peer-a;1=peer-b".</summary>
     public static Dictionary<string, string> ParseRoute(string? value)
     {

@@ -24,6 +24,7 @@ public sealed class StageExecutor : IDisposable
     private readonly float[] _logits;
     private readonly long[] _ids = new long[1];
     private readonly bool _takesInputIds;
+    private readonly EmbeddingEntry? _embedding;
 
     /// <summary>Hosts <paramref name="segments"/>: segments <paramref name="first"/>.. of a chain of <paramref name="total"/>.</summary>
     public StageExecutor(IReadOnlyList<SegmentRunner> segments, int first, int total, IReadOnlyList<string>? downstreamInputs, int contextLimit)
@@ -46,6 +47,7 @@ public sealed class StageExecutor : IDisposable
 
         IncomingNames = IsFirst ? [] : [.. _segments[0].BoundaryInputs.Select(i => i.Name)];
         _takesInputIds = _segments.Any(s => s.Signature.TakesInputIds);
+        _embedding = IsFirst ? EmbeddingEntry.Find(_segments) : null;
         _sources = new (int, int)[_segments.Length][];
         _args = new OrtValue[_segments.Length][];
         for (var k = 0; k < _segments.Length; k++)
@@ -110,6 +112,9 @@ public sealed class StageExecutor : IDisposable
 
     /// <summary>Vocabulary of the logits (last stage), else 0.</summary>
     public int VocabularySize { get; }
+
+    /// <summary>Where this (first) stage takes embeddings, or null when it cannot start from embeddings.</summary>
+    public EmbeddingEntry? Embedding => _embedding;
 
     /// <summary>Stopwatch ticks spent in ORT by the last step.</summary>
     public long LastComputeTicks { get; private set; }
@@ -248,30 +253,92 @@ public sealed class StageExecutor : IDisposable
 
         // Segments after the embedding that still declare input_ids read it only for its shape (the sequence
         // length), as in InferencePipeline.PrefillEmbeddings; the frame carries no ids, so they get pad ids.
-        var count = positions;
-        OrtValue? placeholder = null;
+        using var placeholder = PlaceholderIds(positions);
+        _control.InputIds = placeholder;
         try
         {
-            if (_takesInputIds)
-            {
-                if (count == 1)
-                {
-                    _ids[0] = 0;
-                    placeholder = OrtValue.CreateTensor<long>(_ids, [1, 1]);
-                }
-                else
-                {
-                    placeholder = OrtValue.CreateTensor<long>(new long[count], [1, count]);
-                }
-            }
-
-            _control.InputIds = placeholder;
-            Run(conversation, count, incoming);
+            Run(conversation, positions, incoming);
         }
         finally
         {
             _control.InputIds = null;
-            placeholder?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs a first-stage step on embeddings [<paramref name="positions"/>, hidden] (row-major), e.g. from a sensor
+    /// encoder, as <see cref="InferencePipeline.PrefillEmbeddings"/> does: segment 0 takes them as
+    /// <c>inputs_embeds</c>, or segment 0 is the embedding alone and is skipped. Later steps may continue with
+    /// <see cref="RunTokens"/>.
+    /// </summary>
+    /// <exception cref="InferenceException">The model cannot start from embeddings.</exception>
+    /// <exception cref="EmbeddingShapeException">The rows do not have the model's hidden size.</exception>
+    /// <exception cref="ContextOverflowException">The step would exceed the context limit.</exception>
+    public void RunEmbeddings(Guid conversation, ReadOnlySpan<float> embeddings, int positions)
+    {
+        var entry = RequireEmbedding();
+        using var value = entry.CreateValue(embeddings, positions);
+        using var placeholder = entry.Segment == 0 ? null : PlaceholderIds(positions);
+        _control.InputIds = placeholder;
+        _control.InputsEmbeds = entry.Segment == 0 ? value : null;
+        try
+        {
+            Run(conversation, positions, [], entry.Segment, entry.Segment == 0 ? null : value);
+        }
+        finally
+        {
+            _control.InputIds = null;
+            _control.InputsEmbeds = null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the embedding rows of <paramref name="tokens"/> at positions <paramref name="firstPosition"/>.. into
+    /// <paramref name="rows"/> (tokens × hidden values) by running the embedding-only segment 0, so token ids can
+    /// join embeddings in one prefill (a prompt around sensor embeddings, or generated tokens when a session is moved).
+    /// Holds no conversation.
+    /// </summary>
+    /// <exception cref="InferenceException">Segment 0 is not an embedding-only segment.</exception>
+    public void EmbedTokens(ReadOnlySpan<long> tokens, int firstPosition, Span<float> rows)
+    {
+        var entry = RequireEmbedding();
+        if (!entry.CanEmbedTokens)
+        {
+            throw new InferenceException("Segment 0 (" + _segments[0].Name + ") takes inputs_embeds directly; token ids cannot be embedded on this stage.");
+        }
+
+        if (tokens.IsEmpty)
+        {
+            throw new ArgumentException("No tokens to embed.", nameof(tokens));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(firstPosition);
+        var scratch = Guid.NewGuid();
+        var embedding = _segments[0];
+        using var ids = OrtValue.CreateTensor<long>(tokens.ToArray(), [1, tokens.Length]);
+        try
+        {
+            if (firstPosition > 0)
+            {
+                embedding.Advance(scratch, 0, firstPosition);
+            }
+
+            _inputs.Prepare(_control, scratch, firstPosition, tokens.Length);
+            _control.InputIds = ids;
+            var outputs = embedding.Run(_control, []);
+            var value = outputs[entry.TokenEmbeddingOutput];
+            if (value.ElementCount != (long)rows.Length)
+            {
+                throw new EmbeddingShapeException("Segment 0 gave " + value.ElementCount + " values for " + tokens.Length + " tokens; " + rows.Length + " were expected.", entry.HiddenSize, (int)(value.ElementCount / tokens.Length));
+            }
+
+            EmbeddingEntry.CopyRows(value, rows);
+        }
+        finally
+        {
+            _control.InputIds = null;
+            _inputs.Release(_control);
+            embedding.Drop(scratch);
         }
     }
 
@@ -304,7 +371,34 @@ public sealed class StageExecutor : IDisposable
         _inputs.Dispose();
     }
 
-    private void Run(Guid conversation, int count, ReadOnlySpan<OrtValue> incoming)
+    private EmbeddingEntry RequireEmbedding()
+    {
+        if (!IsFirst)
+        {
+            throw new InvalidOperationException("Only the first stage takes embeddings.");
+        }
+
+        return _embedding ?? throw new InferenceException("This model cannot start from embeddings: segment 0 (" + _segments[0].Name + ") takes no inputs_embeds and is not an embedding-only segment followed by a hosted segment.");
+    }
+
+    /// <summary>Pad ids for segments that read input_ids only for its shape (after the embedding), or null when no hosted segment takes them.</summary>
+    private OrtValue? PlaceholderIds(int count)
+    {
+        if (!_takesInputIds)
+        {
+            return null;
+        }
+
+        if (count == 1)
+        {
+            _ids[0] = 0;
+            return OrtValue.CreateTensor<long>(_ids, [1, 1]);
+        }
+
+        return OrtValue.CreateTensor<long>(new long[count], [1, count]);
+    }
+
+    private void Run(Guid conversation, int count, ReadOnlySpan<OrtValue> incoming, int start = 0, OrtValue? entry = null)
     {
         var past = _lengths.GetValueOrDefault(conversation);
         _inputs.Prepare(_control, conversation, past, count);
@@ -313,11 +407,18 @@ public sealed class StageExecutor : IDisposable
         {
             for (var k = 0; k < _segments.Length; k++)
             {
+                if (k < start)
+                {
+                    // The embedding-only segment is skipped when the step starts from embeddings.
+                    _segments[k].Advance(conversation, past, count);
+                    continue;
+                }
+
                 var args = _args[k];
                 for (var b = 0; b < args.Length; b++)
                 {
                     var (segment, output) = _sources[k][b];
-                    args[b] = segment < 0 ? incoming[output] : _segments[segment].Outputs[output];
+                    args[b] = k == start && entry is not null ? entry : segment < 0 ? incoming[output] : _segments[segment].Outputs[output];
                 }
 
                 _segments[k].Run(_control, args);

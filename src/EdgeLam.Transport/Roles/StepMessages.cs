@@ -96,6 +96,9 @@ public sealed record InferenceResult
 
     /// <summary>The step's round trip at the gateway.</summary>
     public long StepUs { get; init; }
+
+    /// <summary>The sensor windows the request was made from (time range, streams); absent for a request from a prompt.</summary>
+    public RequestWindow? Window { get; init; }
 }
 
 /// <summary>Source-generated JSON for the role messages (NativeAOT-safe).</summary>
@@ -103,4 +106,5 @@ public sealed record InferenceResult
 [JsonSerializable(typeof(StepReply))]
 [JsonSerializable(typeof(InferenceResult))]
 [JsonSerializable(typeof(List<StageTiming>))]
+[JsonSerializable(typeof(RequestWindow))]
 public sealed partial class RoleJsonContext : JsonSerializerContext;

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using EdgeLam.Onnx.Interop;
+using EdgeLam.Sensors.Composition;
+using EdgeLam.Sensors.Windows;
+using EdgeLam.Transport.Roles;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLam.Gateway.Sensing;
+
+/// <summary>
+/// The gateway role's request source: reads completed windows from <see cref="SensorRuntime.Windows"/>, groups them
+/// (<see cref="SensorRequestOptions.Grouping"/>), tokenizes them into a <see cref="GatewayRequest"/> and generates
+/// <see cref="SensorRequestOptions.MaxNewTokens"/> tokens through the <see cref="GatewayStage"/>. At most
+/// <see cref="SensorRequestOptions.MaxInFlight"/> requests run at once; windows completing a group while the gateway
+/// is busy are dropped and counted (never queued). A failing request is logged and counted; the pump goes on.
+/// </summary>
+public sealed class SensorRequestPump
+{
+    private readonly SensorRequestOptions _options;
+    private readonly OnnxRuntime? _runtime;
+    private readonly ILogger _logger;
+    private readonly TimeProvider? _time;
+    private long _windows;
+    private long _ignored;
+    private long _superseded;
+    private long _dropped;
+    private long _started;
+    private long _completed;
+    private long _failed;
+
+    /// <summary>A pump with validated options; <paramref name="runtime"/> runs the patch encoder.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public SensorRequestPump(SensorRequestOptions options, OnnxRuntime? runtime = null, ILogger? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
+        }
+
+        _options = options;
+        _runtime = runtime;
+        _logger = logger ?? NullLogger.Instance;
+        _time = time;
+    }
+
+    /// <summary>Called with each finished generation (on a pool thread).</summary>
+    public Action<SensorRequest, GatewayGeneration>? Completed { get; set; }
+
+    /// <summary>Windows read from the sensors.</summary>
+    public long Windows => Interlocked.Read(ref _windows);
+
+    /// <summary>Windows of streams that make no requests.</summary>
+    public long Ignored => Interlocked.Read(ref _ignored);
+
+    /// <summary>Windows replaced by a fresher one of the same stream before their group was complete (all-streams).</summary>
+    public long Superseded => Interlocked.Read(ref _superseded);
+
+    /// <summary>Windows dropped because every request slot was busy.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Requests started.</summary>
+    public long Started => Interlocked.Read(ref _started);
+
+    /// <summary>Requests that produced their tokens.</summary>
+    public long Succeeded => Interlocked.Read(ref _completed);
+
+    /// <summary>Requests that failed (tokenization or generation).</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> fires or the sensors' window channel completes, then waits for
+    /// the requests in flight. Patch streams are encoded to the gateway model's hidden size. Start the sensors
+    /// (<see cref="SensorRuntime.Start"/>) and the gateway first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options name streams the sensors do not have.</exception>
+    /// <exception cref="Inference.InferenceException">A patch stream is selected but the model cannot start from embeddings.</exception>
+    public Task RunAsync(GatewayStage gateway, SensorRuntime sensors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        var stops = _options.StopTokens.ToArray();
+        return RunAsync(gateway, sensors, (request, ct) => gateway.GenerateAsync(request, _options.MaxNewTokens, stops, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(GatewayStage, SensorRuntime, CancellationToken)"/>, but each request goes through
+    /// <paramref name="send"/> (e.g. a daemon seam that counts requests and refuses work while draining, calling
+    /// <c>gateway.GenerateAsync(request, options.MaxNewTokens, options.StopTokens, ct)</c>); the gateway only
+    /// provides the model's embedding entry.
+    /// </summary>
+    public async Task RunAsync(GatewayStage gateway, SensorRuntime sensors, Func<GatewayRequest, CancellationToken, Task<GatewayGeneration>> send, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(sensors);
+        ArgumentNullException.ThrowIfNull(send);
+        var problems = _options.Validate([.. sensors.StreamOrder]);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(sensors));
+        }
+
+        var patchStreams = sensors.Streams.Where(s => s.Options.Tokenizer == "patch" && (_options.Streams.Count == 0 || _options.Streams.Contains(s.Name))).ToList();
+        if (patchStreams.Count > 0 && gateway.Embedding is null)
+        {
+            throw new Inference.InferenceException("Streams " + string.Join(", ", patchStreams.Select(s => s.Name)) + " use the patch tokenizer, but the gateway's model cannot start from embeddings (split it with an embedding-only segment 0).");
+        }
+
+        if (patchStreams.Count > 0 && _runtime is null)
+        {
+            throw new InvalidOperationException("Patch streams need an ONNX Runtime for the encoder.");
+        }
+
+        using var builder = SensorRequestBuilder.Create(sensors, _options, _runtime, gateway.Embedding?.HiddenSize ?? 0, _time);
+        await RunAsync(send, sensors.Windows, builder, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The pump's loop over any window source and generator (the gateway, or an in-process pipeline).</summary>
+    public async Task RunAsync(Func<GatewayRequest, CancellationToken, Task<GatewayGeneration>> generate, ChannelReader<SensorWindow> windows, SensorRequestBuilder builder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(generate);
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(builder);
+        SensingLog.Started(_logger, string.Join(",", builder.Streams), _options.Grouping, _options.MaxNewTokens, _options.MaxInFlight);
+        using var slots = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
+        var running = new ConcurrentDictionary<Task, byte>();
+        var grouper = new WindowGrouper(builder.Streams, _options.Grouping == SensorRequestOptions.PerWindow);
+        try
+        {
+            while (await windows.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (windows.TryRead(out var window))
+                {
+                    Interlocked.Increment(ref _windows);
+                    if (!builder.Takes(window.Stream))
+                    {
+                        Interlocked.Increment(ref _ignored);
+                        continue;
+                    }
+
+                    var group = grouper.Add(window, out var replaced);
+                    Interlocked.Add(ref _superseded, replaced);
+                    if (group is null)
+                    {
+                        continue;
+                    }
+
+                    var names = string.Join(",", group.Select(w => w.Stream));
+                    if (!slots.Wait(0, CancellationToken.None))
+                    {
+                        var dropped = Interlocked.Add(ref _dropped, group.Count);
+                        SensingLog.Busy(_logger, _options.MaxInFlight, group.Count, names, dropped);
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref _started);
+                    var task = RunOneAsync(generate, builder, group, names, slots, cancellationToken);
+                    running.TryAdd(task, 0);
+                    _ = task.ContinueWith(t => running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(running.Keys).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunOneAsync(Func<GatewayRequest, CancellationToken, Task<GatewayGeneration>> generate, SensorRequestBuilder builder, List<SensorWindow> group, string names, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Tokenizing here keeps the window reader free; the builder is used by one request at a time per slot,
+            // so it is serialized by the lock below (the encoder session is not shared across threads).
+            SensorRequest request;
+            lock (builder)
+            {
+                request = builder.Build(group);
+            }
+
+            var generation = await generate(request.Request, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _completed);
+            SensingLog.RequestCompleted(_logger, generation.Request, names, request.Request.Positions, generation.Tokens.Count);
+            Completed?.Invoke(request, generation);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // one request's failure (bad window, model error, peer gone) must never stop the pump
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var failed = Interlocked.Increment(ref _failed);
+            SensingLog.RequestFailed(_logger, names, ex.GetType().Name + ": " + ex.Message, failed);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+}
