@@ -46,7 +46,7 @@ public sealed class NodeHandleTests(TinySplitModelFixture model) : IClassFixture
         var prompt = model.Prompt(5, seed: 3);
         var expected = model.InProcess(model.TwoWay, prompt, 8);
 
-        var inFlight = handle.GenerateAsync(prompt, 8);
+        var inFlight = handle.GenerateAsync(GatewayRequest.FromTokens(prompt), 8); // the sensor pump's seam
         var drain = handle.DrainAsync(CancellationToken.None);
         var refused = await Assert.ThrowsAsync<NodeUnavailableException>(() => handle.GenerateAsync(prompt, 8));
         await drain.WaitAsync(Patience);

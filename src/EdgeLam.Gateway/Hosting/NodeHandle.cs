@@ -5,7 +5,8 @@ namespace EdgeLam.Gateway.Hosting;
 /// <summary>
 /// The running node, for other components of <c>edgelam run</c> (singleton in DI). This is the seam a request source
 /// (the sensor window pump) uses: <c>await handle.Started</c>, then send each request through
-/// <see cref="GenerateAsync"/> — it counts the request for the status summary, refuses new work once SIGTERM
+/// <c>GenerateAsync</c> (e.g. <c>pump.RunAsync(handle.Gateway!, sensors, (r, ct) =&gt; handle.GenerateAsync(r,
+/// options.MaxNewTokens, options.StopTokens, ct), ct)</c>) — it counts the request for the status summary, refuses new work once SIGTERM
 /// started the drain, and lets the drain wait for requests in flight (and cancel them at the drain deadline).
 /// </summary>
 internal sealed class NodeHandle
@@ -46,7 +47,7 @@ internal sealed class NodeHandle
         }
     }
 
-    /// <summary>Requests finished through <see cref="GenerateAsync"/>.</summary>
+    /// <summary>Requests finished through <c>GenerateAsync</c>.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>Requests that failed (no stage answered, cancelled by the drain).</summary>
@@ -57,12 +58,22 @@ internal sealed class NodeHandle
     /// <summary>Raised after each finished request (the status publisher records its step latencies).</summary>
     public event Action<GatewayGeneration>? Completed;
 
+    /// <summary>Runs one request of token ids on the gateway stage (see <c>GatewayStage.GenerateAsync</c>).</summary>
+    /// <exception cref="NodeUnavailableException">The node is not a started gateway, or it is draining.</exception>
+    /// <exception cref="EdgeLam.Inference.InferenceException">No stage answered a step after every attempt.</exception>
+    public Task<GatewayGeneration> GenerateAsync(IReadOnlyList<long> prompt, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default) =>
+        RunAsync((gateway, ct) => gateway.GenerateAsync(prompt, maxNewTokens, stopTokens, ct), cancellationToken);
+
     /// <summary>
-    /// Runs one request on the gateway stage (see <see cref="GatewayStage.GenerateAsync"/>).
+    /// Runs one request (token ids and/or embedding rows with window metadata) on the gateway stage — the
+    /// <c>send</c> seam of <c>SensorRequestPump.RunAsync(gateway, sensors, send, ct)</c>.
     /// </summary>
     /// <exception cref="NodeUnavailableException">The node is not a started gateway, or it is draining.</exception>
     /// <exception cref="EdgeLam.Inference.InferenceException">No stage answered a step after every attempt.</exception>
-    public async Task<GatewayGeneration> GenerateAsync(IReadOnlyList<long> prompt, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default)
+    public Task<GatewayGeneration> GenerateAsync(GatewayRequest request, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default) =>
+        RunAsync((gateway, ct) => gateway.GenerateAsync(request, maxNewTokens, stopTokens, ct), cancellationToken);
+
+    private async Task<GatewayGeneration> RunAsync(Func<GatewayStage, CancellationToken, Task<GatewayGeneration>> generate, CancellationToken cancellationToken)
     {
         GatewayStage gateway;
         lock (_gate)
@@ -79,7 +90,7 @@ internal sealed class NodeHandle
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandon.Token);
         try
         {
-            var generation = await gateway.GenerateAsync(prompt, maxNewTokens, stopTokens, linked.Token).ConfigureAwait(false);
+            var generation = await generate(gateway, linked.Token).ConfigureAwait(false);
             Interlocked.Increment(ref _requests);
             Completed?.Invoke(generation);
             return generation;
