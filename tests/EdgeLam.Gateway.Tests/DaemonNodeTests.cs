@@ -36,7 +36,7 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
     }
 
     /// <summary>A configuration for a node of this test's site; <paramref name="node"/> and <paramref name="model"/> are merged in.</summary>
-    private string Config(int brokerPort, JsonObject? node = null, string? model = null, JsonObject? mqtt = null)
+    private string Config(int brokerPort, JsonObject? node = null, string? model = null, JsonObject? mqtt = null, JsonObject? sections = null)
     {
         var nodeSection = new JsonObject { ["Name"] = "daemon-node", ["Site"] = _site, ["ContextLimit"] = TinySplitModelFixture.ContextLimit };
         foreach (var (k, v) in node ?? [])
@@ -60,6 +60,11 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
         if (model is not null)
         {
             config["Model"] = new JsonObject { ["Path"] = model };
+        }
+
+        foreach (var (k, v) in sections ?? [])
+        {
+            config[k] = v?.DeepClone();
         }
 
         File.WriteAllText(Path.Combine(ConfigDir, "edgelam.json"), config.ToJsonString());
@@ -145,6 +150,59 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
         Assert.Equal(expected.Count, offline["steps"]!.GetValue<long>());
         Assert.Equal(NodeState.Offline, ControlMessageCodec.DecodeStatus(JsonSerializer.SerializeToUtf8Bytes(offline)).State);
         Assert.Contains("Node drained", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_GatewayOnSimBoard_SensorWindowsBecomeRequestsWhoseResultsCarryTheWindow()
+    {
+        using var broker = new MosquittoBroker();
+        const int newTokens = 3;
+        Config(
+            broker.Port,
+            new JsonObject { ["Role"] = "gateway", ["Segments"] = "0-0", ["StepTimeout"] = "10s" },
+            _model.TwoWay,
+            sections: new JsonObject
+            {
+                // The sim board (the default) with Chronos bins narrowed to fit tiny's 512-id vocabulary; the patch
+                // stream needs a model split with an embedding-only segment 0, so only the Chronos streams ask.
+                ["Sensors"] = new JsonObject { ["Tokenizer"] = new JsonObject { ["Chronos"] = new JsonObject { ["Bins"] = 400 } } },
+                ["Sensing"] = new JsonObject { ["Streams"] = new JsonArray("env", "vibration"), ["MaxNewTokens"] = newTokens, ["PromptIds"] = new JsonArray(11) },
+            });
+        var topics = new TopicScheme(_site);
+        await using var results = await StatusWatcher.StartAsync(broker.Port, topics.Results("daemon-node"));
+        var peerRole = new NodeRoleOptions
+        {
+            Site = _site,
+            Node = "test-peer",
+            ModelDirectory = _model.TwoWay,
+            FirstSegment = 1,
+            LastSegment = 1,
+            ContextLimit = TinySplitModelFixture.ContextLimit,
+        };
+        await using var peer = await StageNode.StartAsync(peerRole, new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port }, _model.Runtime);
+        var before = DateTimeOffset.UtcNow;
+        using var daemon = Start();
+
+        _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");
+        var final = results.WaitFor(r => r["final"]?.GetValue<bool>() == true && r["window"] is not null, Patience, "a final result of a sensor request", daemon);
+
+        Assert.Equal("daemon-node", final["gateway"]!.GetValue<string>());
+        Assert.Equal(newTokens, final["tokens"]!.AsArray().Count);
+        Assert.All(final["tokens"]!.AsArray(), t => Assert.InRange(t!.GetValue<long>(), 0, _model.Vocabulary - 1));
+        var window = final["window"]!;
+        var streams = window["streams"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(["env", "vibration"], streams);
+        Assert.All(window["streams"]!.AsArray(), s => Assert.Equal("chronos", s!["tokenizer"]!.GetValue<string>()));
+        var start = DateTimeOffset.Parse(window["startUtc"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var end = DateTimeOffset.Parse(window["endUtc"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(start <= end, $"window {start:O} .. {end:O}");
+        Assert.True(start >= before.AddSeconds(-1) && end <= DateTimeOffset.UtcNow.AddSeconds(1), $"window {start:O} .. {end:O} is not from this run (started {before:O})");
+        Assert.True(window["startNs"]!.GetValue<long>() <= window["endNs"]!.GetValue<long>());
+
+        daemon.Signal("TERM");
+        Assert.Equal(0, daemon.WaitForExit(Patience));
+        Assert.DoesNotContain("Sensing cannot run", daemon.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, peer.Peer!.Rejected);
     }
 
     [Fact]

@@ -54,7 +54,11 @@ internal static class DaemonHost
         builder.Services.AddSingleton<IDrainable>(sp => sp.GetRequiredService<NodeService>());
         builder.Services.AddSingleton<IHealthCheck, NodeHealthCheck>();
 
-        // Pipeline components register here: services.AddSingleton<IHealthCheck, …>(), services.AddSingleton<IDrainable, …>().
+        // The gateway's request source: sensor windows → requests through NodeHandle (nothing on a peer).
+        builder.Services.AddSingleton(SensingSectionValidator.Bind(builder.Configuration));
+        builder.Services.AddSingleton<SensingService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SensingService>());
+        builder.Services.AddSingleton<IDrainable>(sp => sp.GetRequiredService<SensingService>());
 
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLam.Gateway");

@@ -115,7 +115,14 @@ internal sealed class NodeHandle
     /// <summary>Set once the daemon began stopping: the stage's loop ending is then expected, not a failure.</summary>
     internal bool IsStopping { get; private set; }
 
-    internal void SetStarted(StageNode node) => _started.TrySetResult(node);
+    /// <summary>The node's ONNX Runtime (for request sources that run models of their own, e.g. the patch encoder).</summary>
+    public EdgeLam.Onnx.Interop.OnnxRuntime? Runtime { get; private set; }
+
+    internal void SetStarted(StageNode node, EdgeLam.Onnx.Interop.OnnxRuntime? runtime = null)
+    {
+        Runtime = runtime;
+        _started.TrySetResult(node);
+    }
 
     internal void SetStopping()
     {

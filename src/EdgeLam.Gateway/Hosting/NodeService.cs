@@ -128,7 +128,7 @@ internal sealed class NodeService(
         _lastConnections = _stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
         NodeLog.Serving(_logger, node.Role, stage.Node, node.Segments, ModelId, stage.PlanEpoch);
-        handle.SetStarted(_stage);
+        handle.SetStarted(_stage, _runtime);
         await PublishLoopAsync(_stage, stopping).ConfigureAwait(false);
     }
 

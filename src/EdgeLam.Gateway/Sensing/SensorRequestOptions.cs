@@ -18,6 +18,9 @@ public sealed class SensorRequestOptions
     /// <summary>Tokens generated per request.</summary>
     public int MaxNewTokens { get; set; } = 8;
 
+    /// <summary>Whether a gateway node of <c>edgelam run</c> takes requests from its sensor windows.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Requests running at once; a window that arrives while all are busy is dropped and counted.</summary>
     public int MaxInFlight { get; set; } = 1;
 

@@ -12,7 +12,7 @@ public sealed class EdgeLamSettings
     {
         NodeOptions.Section, MqttOptions.Section, ModelOptions.Section, MetricsOptions.Section,
         ShutdownOptions.Section, BoardOptions.Section, DiagnosticsOptions.Section, "Logging",
-        "Onnx", "Sensors", "Memory", "Pipeline", "Transport",
+        "Onnx", "Sensors", "Sensing", "Memory", "Pipeline", "Transport",
 
         // Host settings HostApplicationBuilder itself places in configuration.
         "applicationName", "contentRoot", "environment",

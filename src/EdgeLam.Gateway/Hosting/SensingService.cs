@@ -1,0 +1,120 @@
+using EdgeLam.Gateway.Sensing;
+using EdgeLam.Hosting.Shutdown;
+using EdgeLam.Hosting.Status;
+using EdgeLam.Sensors.Composition;
+using EdgeLam.Sensors.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeLam.Gateway.Hosting;
+
+/// <summary>
+/// The gateway role's request source in <c>edgelam run</c>: once the node serves as a gateway, starts the sensors of
+/// section <c>Sensors</c> (the board profile) and runs <see cref="SensorRequestPump"/> over their windows, sending each
+/// request through <see cref="NodeHandle"/>. A peer, <c>Sensing:Enabled=false</c> or a board without streams starts
+/// nothing. A pump that cannot start (e.g. patch streams on a model without an embedding entry) is logged and shown in
+/// STATUS; the node keeps serving. On drain it stops reading windows; requests in flight finish under the node's drain.
+/// </summary>
+internal sealed partial class SensingService(
+    NodeHandle handle,
+    IOptions<SensorsOptions> sensors,
+    SensorRequestOptions options,
+    ServiceStatus status,
+    ILoggerFactory loggers) : BackgroundService, IDrainable
+{
+    public const string Component = "sensing";
+
+    private readonly ILogger _logger = loggers.CreateLogger<SensingService>();
+    private readonly CancellationTokenSource _windows = new();
+
+    /// <summary>The running pump (null until the gateway serves and the sensors started).</summary>
+    public SensorRequestPump? Pump { get; private set; }
+
+    public string Name => Component;
+
+    public async Task DrainAsync(CancellationToken deadline)
+    {
+        await _windows.CancelAsync().ConfigureAwait(false);
+        if (ExecuteTask is { } running)
+        {
+            try
+            {
+                await running.WaitAsync(deadline).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _windows.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        Transport.Roles.StageNode node;
+        try
+        {
+            node = await handle.Started.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (node.Gateway is not { } gateway)
+        {
+            return;
+        }
+
+        if (sensors.Value.Streams.Count == 0)
+        {
+            LogNoStreams(_logger);
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _windows.Token);
+        SensorRuntime? runtime = null;
+        try
+        {
+            runtime = SensorRuntime.Create(sensors.Value, loggers.CreateLogger<SensorRuntime>());
+            runtime.Start();
+            var pump = new SensorRequestPump(options, handle.Runtime, loggers.CreateLogger<SensorRequestPump>());
+            Pump = pump;
+            var stops = options.StopTokens.ToArray();
+
+            // Requests are sent without the window token: a drain stops new windows, the node's drain lets the
+            // requests in flight finish (and cancels them at its deadline).
+            await pump.RunAsync(gateway, runtime, (request, _) => handle.GenerateAsync(request, options.MaxNewTokens, stops, CancellationToken.None), stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // the node keeps serving without its sensor requests; the reason is logged and in STATUS
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogCannotStart(_logger, e.GetType().Name + ": " + e.Message);
+            status.Set(Component, "sensing stopped: " + e.Message);
+        }
+        finally
+        {
+            runtime?.Dispose();
+        }
+    }
+
+    [LoggerMessage(7110, LogLevel.Information, "Sensing: the board defines no sensor streams; this gateway takes no requests from sensors")]
+    private static partial void LogNoStreams(ILogger logger);
+
+    [LoggerMessage(7111, LogLevel.Error, "Sensing cannot run: {Reason}; the node keeps serving without sensor requests")]
+    private static partial void LogCannotStart(ILogger logger, string reason);
+}
