@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The EdgeLam demo: a local mosquitto, a peer and a gateway as separate processes of the same binary, running the
-# built-in `small` synthetic model split in two. Run through `./build.sh demo [--requests N] [--wire CODEC]`.
-#   --requests N        stop after N results and print one summary line (default: run until Ctrl-C)
+# The EdgeLam demo: a local mosquitto and two `edgelam run` daemons of the same binary — a gateway on the simulated
+# `sim` board and a peer — running the built-in `small` synthetic model split in three (embedding | lower blocks |
+# upper blocks + head; the gateway hosts the first two). The gateway's sensor windows become requests (Chronos tokens
+# for env and vibration, patch embeddings for motion); only activations and metadata cross MQTT; the peer publishes
+# each result on edgelam/v1/demo/results/gateway-1, which the demo subscribes to like any other consumer.
+# Run through `./build.sh demo [--requests N] [--wire CODEC]`.
+#   --requests N        stop after N finished requests and print one summary line (default: run until Ctrl-C)
 #   --wire CODEC        raw | fp16 | bf16 | int8 (default raw)
 #   --max-tokens N      new tokens per request (default 8)
 #   --preset NAME       synthetic model preset (default small)
@@ -23,7 +27,7 @@ case "$requests" in ''|*[!0-9]*) echo "demo: --requests must be a whole number" 
 
 work="$ROOT/.build/demo"
 model="$work/$preset"
-split="$work/$preset-split"
+split="$work/$preset-split-embed"
 run="$work/run"
 mkdir -p "$work"
 rm -rf "$run"; mkdir -p "$run/broker"
@@ -35,10 +39,12 @@ if [ ! -f "$model/model.onnx" ]; then
   rm -rf "$model"
   "$EDGELAM" model build --preset "$preset" --out "$model" >&2
 fi
+blocks=$(sed -nE 's/.*"num_hidden_layers": *([0-9]+).*/\1/p' "$model/model_info.json")
+[ -n "$blocks" ] || { echo "demo: $model/model_info.json has no num_hidden_layers" >&2; exit 1; }
 if [ ! -f "$split/manifest.json" ]; then
-  say "splitting it in two (gateway: lower half, peer: upper half)"
+  say "splitting it at the embedding and in the middle (gateway: embedding + blocks 0-$((blocks / 2 - 1)), peer: the rest)"
   rm -rf "$split"
-  "$EDGELAM" model split "$model/model.onnx" --out "$split" --segments 2 >&2
+  "$EDGELAM" model split "$model/model.onnx" --out "$split" --at "0,$((blocks / 2))" >&2
 fi
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -81,25 +87,62 @@ mosquitto -c "$run/mosquitto.conf" & pids+=($!)
 for _ in $(seq 1 100); do port_free "$port" || break; sleep 0.1; done
 port_free "$port" && { echo "demo: mosquitto did not start; see $run/mosquitto.log" >&2; exit 1; }
 
-last=1  # split in two above: segment 0 on the gateway, segment 1 on the peer
-say "starting the peer (segments 1-$last; log: .build/demo/run/peer.log)"
-"$EDGELAM" node --role peer --model "$split" --segments "1-$last" --broker "127.0.0.1:$port" --site demo --node peer-1 --wire "$wire" \
-  >"$run/peer.log" 2>&1 & pids+=($!)
-for _ in $(seq 1 600); do grep -q "ready" "$run/peer.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "ready" "$run/peer.log" || { echo "demo: the peer did not start; see $run/peer.log" >&2; cat "$run/peer.log" >&2; exit 1; }
+# Each daemon gets its own configuration directory (edgelam.json layered over the built-in defaults and the sim board).
+node_config() { # name segments dir
+  mkdir -p "$3"
+  cat > "$3/edgelam.json" <<JSON
+{
+  "Node": { "Name": "$1", "Site": "demo", "Segments": "$2", "Wire": "$wire", "StepTimeout": "10s" },
+  "Model": { "Path": "$split" },
+  "Mqtt": { "Host": "127.0.0.1", "Port": $port },
+  "Board": { "Name": "sim" },
+  "Sensing": { "MaxNewTokens": $max_tokens, "MaxInFlight": 1 },
+  "Metrics": { "StatusInterval": "2s" },
+  "Logging": { "LogLevel": { "Default": "Information", "Microsoft": "Warning" } }
+}
+JSON
+}
+node_config peer-1 2-2 "$run/peer"
+node_config gateway-1 0-1 "$run/gateway"
+results_topic="edgelam/v1/demo/results/gateway-1"
 
-say "starting the gateway (segment 0); results stream below, each step with its per-stage timings"
-set +e
-"$EDGELAM" node --role gateway --model "$split" --segments 0-0 --broker "127.0.0.1:$port" --site demo --node gateway-1 \
-  --wire "$wire" --requests "$requests" --max-tokens "$max_tokens" 2>"$run/gateway.log" \
-  | tee "$run/gateway.out" | grep --line-buffered -v '^summary: '
-rc=${PIPESTATUS[0]}
-set -e
-summary=$(grep '^summary: ' "$run/gateway.out" | tail -1)
-if [ -z "$summary" ]; then
-  echo "demo: the gateway stopped without a summary (exit $rc); see $run/gateway.log" >&2
-  tail -20 "$run/gateway.log" >&2
-  exit 1
-fi
-echo "demo: ${summary#summary: }"
-exit "$rc"
+say "starting the peer (segment 2; log: .build/demo/run/peer.log)"
+"$EDGELAM" run --config-dir "$run/peer" >"$run/peer.log" 2>&1 & pids+=($!)
+mosquitto_sub -h 127.0.0.1 -p "$port" -V mqttv5 -q 1 -t "$results_topic" >"$run/results.jsonl" 2>"$run/results.err" & pids+=($!)
+say "starting the gateway on the simulated sim board (segments 0-1; log: .build/demo/run/gateway.log)"
+"$EDGELAM" run --config-dir "$run/gateway" >"$run/gateway.log" 2>&1 & gateway=$!; pids+=($gateway)
+say "results of finished requests stream below (subscribed to $results_topic)"
+
+ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
+field() { sed -nE "s/.*\"$1\":(\[[^]]*\]|\"[^\"]*\"|[-0-9.]+|true|false).*/\1/p"; }
+show() { # one line per finished request
+  local line="$1" streams
+  streams=$(printf '%s' "$line" | grep -o '"name":"[^"]*","tokenizer":"[^"]*"' | sed -E 's/"name":"([^"]*)","tokenizer":"([^"]*)"/\1(\2)/' | paste -sd, -)
+  printf 'request %s: tokens %s from %s, window %s .. %s, last step %s ms\n' \
+    "$(printf '%s' "$line" | field request)" "$(printf '%s' "$line" | field tokens)" "${streams:-a prompt}" \
+    "$(printf '%s' "$line" | field startUtc | tr -d '"')" "$(printf '%s' "$line" | field endUtc | tr -d '"')" \
+    "$(ms "$(printf '%s' "$line" | field stepUs)")"
+}
+
+shown=0 finished=0 deadline=$((SECONDS + 600))
+while :; do
+  if ! kill -0 "$gateway" 2>/dev/null; then
+    echo "demo: the gateway stopped; see $run/gateway.log" >&2; tail -20 "$run/gateway.log" >&2; exit 1
+  fi
+  mapfile -t finals < <(grep '"final":true' "$run/results.jsonl" 2>/dev/null || true)
+  while [ "$shown" -lt "${#finals[@]}" ]; do show "${finals[$shown]}"; shown=$((shown + 1)); done
+  finished=${#finals[@]}
+  if [ "$requests" -gt 0 ] && [ "$finished" -ge "$requests" ]; then break; fi
+  if [ "$requests" -gt 0 ] && [ "$SECONDS" -ge "$deadline" ]; then
+    echo "demo: only $finished of $requests requests finished in 600 s; see $run/gateway.log and $run/peer.log" >&2; exit 1
+  fi
+  sleep 0.2
+done
+
+kill -TERM "$gateway"; wait "$gateway"; rc=$?
+failed=$(grep -c "Sensor request from .* failed" "$run/gateway.log" || true)
+steps=$(field stepUs < "$run/results.jsonl" | sort -n)
+count=$(printf '%s\n' "$steps" | grep -c . || true)
+pct() { printf '%s\n' "$steps" | sed -n "$(( ($1 * count + 99) / 100 ))p"; }
+echo "demo: $finished results from sensor windows, $failed failed, p50 step $(ms "$(pct 50)") ms, p99 step $(ms "$(pct 99)") ms ($count steps; gateway exit $rc)"
+[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]

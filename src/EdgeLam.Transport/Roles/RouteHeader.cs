@@ -75,7 +75,7 @@ internal static class RouteHeader
         return null;
     }
 
-    public static long NowUs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+    public static long NowUs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
     public static string FormatUs(long us) => us.ToString(CultureInfo.InvariantCulture);
 
