@@ -157,6 +157,7 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
     {
         using var broker = new MosquittoBroker();
         const int newTokens = 3;
+        var metricsPort = MosquittoBroker.FreeTcpPort();
         Config(
             broker.Port,
             new JsonObject { ["Role"] = "gateway", ["Segments"] = "0-0", ["StepTimeout"] = "10s" },
@@ -167,6 +168,7 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
                 // stream needs a model split with an embedding-only segment 0, so only the Chronos streams ask.
                 ["Sensors"] = new JsonObject { ["Tokenizer"] = new JsonObject { ["Chronos"] = new JsonObject { ["Bins"] = 400 } } },
                 ["Sensing"] = new JsonObject { ["Streams"] = new JsonArray("env", "vibration"), ["MaxNewTokens"] = newTokens, ["PromptIds"] = new JsonArray(11) },
+                ["Metrics"] = new JsonObject { ["Enabled"] = true, ["Port"] = metricsPort, ["StatusInterval"] = "1s" },
             });
         var topics = new TopicScheme(_site);
         await using var results = await StatusWatcher.StartAsync(broker.Port, topics.Results("daemon-node"));
@@ -198,6 +200,16 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
         Assert.True(start <= end, $"window {start:O} .. {end:O}");
         Assert.True(start >= before.AddSeconds(-1) && end <= DateTimeOffset.UtcNow.AddSeconds(1), $"window {start:O} .. {end:O} is not from this run (started {before:O})");
         Assert.True(window["startNs"]!.GetValue<long>() <= window["endNs"]!.GetValue<long>());
+
+        // The gateway's frames are counted; the plan epoch and the cut it sits at (block 1 of tiny's 2-way split).
+        using var http = new HttpClient();
+        var metrics = (await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"))).Split('\n');
+        var sent = metrics.Single(l => l.StartsWith("edgelam_frames_total{direction=\"sent\"} ", StringComparison.Ordinal));
+        Assert.True(long.Parse(sent.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= newTokens, sent);
+        var bytes = metrics.Single(l => l.StartsWith("edgelam_bytes_total{direction=\"sent\"} ", StringComparison.Ordinal));
+        Assert.True(long.Parse(bytes.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) > 64 * newTokens, bytes);
+        Assert.Contains("edgelam_plan_epoch 1", metrics);
+        Assert.Contains("edgelam_split_layer 1", metrics);
 
         daemon.Signal("TERM");
         Assert.Equal(0, daemon.WaitForExit(Patience));

@@ -7,6 +7,7 @@ using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Status;
 using EdgeLam.Inference;
 using EdgeLam.Onnx.Interop;
+using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Topics;
@@ -123,7 +124,16 @@ internal sealed class NodeService(
         if (_stage.Peer is { } peer)
         {
             peer.StepServed += OnPeerStep;
+            peer.Traffic += OnTraffic;
         }
+
+        if (_stage.Gateway is { } gateway)
+        {
+            gateway.Traffic += OnTraffic;
+        }
+
+        metrics.SetEpoch(stage.PlanEpoch);
+        metrics.SetSplit(SplitLayer(stage));
 
         _lastConnections = _stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
@@ -253,6 +263,30 @@ internal sealed class NodeService(
     }
 
     /// <summary>Peer: the stage's own compute and its step (decode + compute + encode) per step served.</summary>
+    /// <summary>The cut this node sits at: the first block after the gateway's segments, or the peer's first block.</summary>
+    private static int SplitLayer(NodeRoleOptions stage)
+    {
+        var segments = ModelSplitter.ReadManifest(stage.ModelDirectory).Segments;
+        var index = stage.FirstSegment == 0 ? stage.LastSegment + 1 : stage.FirstSegment;
+        return index < segments.Count ? segments[index].FirstBlock : -1;
+    }
+
+    private void OnTraffic(StageTrafficKind kind, int bytes)
+    {
+        switch (kind)
+        {
+            case StageTrafficKind.FrameSent:
+                metrics.FrameSent(bytes);
+                break;
+            case StageTrafficKind.FrameReceived:
+                metrics.FrameReceived(bytes);
+                break;
+            default:
+                metrics.Dropped("rejected");
+                break;
+        }
+    }
+
     private void OnPeerStep(StageTiming timing)
     {
         metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));
@@ -298,6 +332,12 @@ internal sealed class NodeService(
             if (stage.Peer is { } peer)
             {
                 peer.StepServed -= OnPeerStep;
+                peer.Traffic -= OnTraffic;
+            }
+
+            if (stage.Gateway is { } gateway)
+            {
+                gateway.Traffic -= OnTraffic;
             }
 
             await stage.DisposeAsync().ConfigureAwait(false); // publishes "offline" (retained), then disconnects

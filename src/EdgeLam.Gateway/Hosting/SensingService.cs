@@ -1,4 +1,5 @@
 using EdgeLam.Gateway.Sensing;
+using EdgeLam.Hosting.Metrics;
 using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Status;
 using EdgeLam.Sensors.Composition;
@@ -21,6 +22,7 @@ internal sealed partial class SensingService(
     IOptions<SensorsOptions> sensors,
     SensorRequestOptions options,
     ServiceStatus status,
+    EdgeLamMetrics metrics,
     ILoggerFactory loggers) : BackgroundService, IDrainable
 {
     public const string Component = "sensing";
@@ -94,7 +96,17 @@ internal sealed partial class SensingService(
 
             // Requests are sent without the window token: a drain stops new windows, the node's drain lets the
             // requests in flight finish (and cancels them at its deadline).
-            await pump.RunAsync(gateway, runtime, (request, _) => handle.GenerateAsync(request, options.MaxNewTokens, stops, CancellationToken.None), stop.Token).ConfigureAwait(false);
+            using var reporting = new CancellationTokenSource();
+            var report = ReportAsync(runtime, pump, reporting.Token);
+            try
+            {
+                await pump.RunAsync(gateway, runtime, (request, _) => handle.GenerateAsync(request, options.MaxNewTokens, stops, CancellationToken.None), stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                await reporting.CancelAsync().ConfigureAwait(false);
+                await report.ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -109,6 +121,41 @@ internal sealed partial class SensingService(
         finally
         {
             runtime?.Dispose();
+        }
+    }
+
+    /// <summary>Adds the sensors' read failures and the pump's dropped windows to the metrics every 2 s (and once at the end).</summary>
+    private async Task ReportAsync(SensorRuntime runtime, SensorRequestPump pump, CancellationToken cancellationToken)
+    {
+        var sources = runtime.Scheduler.Sources;
+        var failures = new long[sources.Count];
+        long dropped = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
+        var more = true;
+        while (more)
+        {
+            try
+            {
+                more = await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                more = false;
+            }
+
+            for (var i = 0; i < sources.Count; i++)
+            {
+                var total = sources[i].Health.TotalFailures; // written by the scheduler thread; a 64-bit read is atomic
+                for (; failures[i] < total; failures[i]++)
+                {
+                    metrics.SensorError(sources[i].Source.Name);
+                }
+            }
+
+            for (var total = pump.Dropped; dropped < total; dropped++)
+            {
+                metrics.Dropped("sensor-window-busy");
+            }
         }
     }
 

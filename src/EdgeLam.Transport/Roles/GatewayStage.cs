@@ -73,6 +73,9 @@ public sealed class GatewayStage : IDisposable
         _outgoing = new BoundaryFrameCodec(_executor.OutgoingBoundary, _executor.OutgoingNames, options.Codec);
     }
 
+    /// <summary>Raised for every activation frame published and every reply rejected, with its size in bytes.</summary>
+    public event Action<StageTrafficKind, int>? Traffic;
+
     /// <summary>Steps sent again after a timeout.</summary>
     public long Resent => Interlocked.Read(ref _resent);
 
@@ -163,6 +166,7 @@ public sealed class GatewayStage : IDisposable
                     var waiter = new TaskCompletionSource<StepReply>(TaskCreationOptions.RunContinuationsAsynchronously);
                     _pending[(session, step)] = waiter;
                     await _client.PublishAsync(Activation(topic, frame, positions, route, timing, stepStartUs, maxNewTokens, stops, window), cancellationToken).ConfigureAwait(false);
+                    Traffic?.Invoke(StageTrafficKind.FrameSent, frame.Length);
                     try
                     {
                         reply = await waiter.Task.WaitAsync(_options.StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -417,12 +421,14 @@ public sealed class GatewayStage : IDisposable
         {
             Interlocked.Increment(ref _rejected);
             RoleLog.Rejected(_logger, message.Topic, "unreadable reply: " + ex.Message, Rejected);
+            Traffic?.Invoke(StageTrafficKind.Rejected, message.Payload.Length);
             return;
         }
 
         if (reply is null || !_pending.TryGetValue((reply.Session, reply.Step), out var waiter) || !waiter.TrySetResult(reply))
         {
             Interlocked.Increment(ref _rejected);
+            Traffic?.Invoke(StageTrafficKind.Rejected, message.Payload.Length);
         }
     }
 }

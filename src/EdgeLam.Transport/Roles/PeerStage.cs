@@ -80,6 +80,9 @@ public sealed class PeerStage : IDisposable
     /// <summary>Raised after each step this stage ran, with its own timing (on the message loop: keep it quick).</summary>
     public event Action<StageTiming>? StepServed;
 
+    /// <summary>Raised for every frame received, frame sent downstream and message rejected, with its size in bytes.</summary>
+    public event Action<StageTrafficKind, int>? Traffic;
+
     /// <summary>Conversations this stage holds.</summary>
     public int Sessions => _executor.Conversations;
 
@@ -105,7 +108,7 @@ public sealed class PeerStage : IDisposable
         var t0 = Stopwatch.GetTimestamp();
         if (!TopicScheme.TryParse(message.Topic, out var parsed) || parsed.Kind is not (TopicKind.Activation or TopicKind.PeerActivation))
         {
-            Reject(message.Topic, "not an activation topic");
+            Reject(message, "not an activation topic");
             return;
         }
 
@@ -117,19 +120,21 @@ public sealed class PeerStage : IDisposable
         }
         catch (FrameDecodeException ex)
         {
-            Reject(message.Topic, ex.Message);
+            Reject(message, ex.Message);
             return;
         }
 
+        Traffic?.Invoke(StageTrafficKind.FrameReceived, message.Payload.Length);
+
         if (header.ModelId != _modelId)
         {
-            Reject(message.Topic, "frame for model " + header.ModelId + "; this stage serves " + _model);
+            Reject(message, "frame for model " + header.ModelId + "; this stage serves " + _model);
             return;
         }
 
         if (header.PlanEpoch != _options.PlanEpoch)
         {
-            Reject(message.Topic, "frame for plan epoch " + header.PlanEpoch + "; this stage runs epoch " + _options.PlanEpoch);
+            Reject(message, "frame for plan epoch " + header.PlanEpoch + "; this stage runs epoch " + _options.PlanEpoch);
             return;
         }
 
@@ -138,21 +143,21 @@ public sealed class PeerStage : IDisposable
         var responseTopic = message.Properties.ResponseTopic;
         if (!TopicScheme.IsValidName(gateway) || string.IsNullOrEmpty(responseTopic))
         {
-            Reject(message.Topic, "activation without a gateway or response topic");
+            Reject(message, "activation without a gateway or response topic");
             return;
         }
 
         var positions = RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.Positions));
         if (positions <= 0 || positions > _options.ContextLimit)
         {
-            Reject(message.Topic, "activation without a valid position count (" + RouteHeader.Positions + ")");
+            Reject(message, "activation without a valid position count (" + RouteHeader.Positions + ")");
             return;
         }
 
         RequestWindow? window = null;
         if (RouteHeader.Find(props, RouteHeader.Window) is { } windowProperty && !RequestWindow.TryDecode(windowProperty, out window, out var windowProblem))
         {
-            Reject(message.Topic, "bad " + RouteHeader.Window + ": " + windowProblem);
+            Reject(message, "bad " + RouteHeader.Window + ": " + windowProblem);
             return;
         }
 
@@ -172,13 +177,13 @@ public sealed class PeerStage : IDisposable
 
         if (known && header.Step < entry.Step)
         {
-            Reject(message.Topic, "step " + header.Step + " of session " + header.SessionId + " is older than the held step " + entry.Step);
+            Reject(message, "step " + header.Step + " of session " + header.SessionId + " is older than the held step " + entry.Step);
             return;
         }
 
         if (!prefill && (!known || header.Step != entry.Step + 1 || _executor.Length(header.SessionId) == 0))
         {
-            Reject(message.Topic, "step " + header.Step + " of session " + header.SessionId + " continues a conversation this stage does not hold");
+            Reject(message, "step " + header.Step + " of session " + header.SessionId + " continues a conversation this stage does not hold");
             return;
         }
 
@@ -197,7 +202,7 @@ public sealed class PeerStage : IDisposable
             RoleLog.StepFailed(_logger, header.Step, header.SessionId, ex.Message);
             _executor.Drop(header.SessionId);
             _replay.Remove(header.SessionId);
-            Reject(message.Topic, ex.Message);
+            Reject(message, ex.Message);
             return;
         }
 
@@ -220,6 +225,7 @@ public sealed class PeerStage : IDisposable
         {
             var next = header with { BoundaryIndex = (ushort)_executor.OutgoingBoundary };
             var frame = _outgoing.Encode(_executor.Outgoing, next).ToArray();
+            Traffic?.Invoke(StageTrafficKind.FrameSent, frame.Length);
             timings.Add(new StageTiming { Node = _options.Node, FirstSegment = _executor.First, ComputeUs = computeUs, DecodeUs = decodedUs, EncodeUs = Micros(Stopwatch.GetTimestamp() - encodeStart) });
             var boundary = _executor.OutgoingBoundary.ToString(CultureInfo.InvariantCulture);
             var topic = route.TryGetValue(boundary, out var holder)
@@ -390,10 +396,11 @@ public sealed class PeerStage : IDisposable
         return best;
     }
 
-    private void Reject(string topic, string reason)
+    private void Reject(MqttReceivedMessage message, string reason)
     {
         var n = Interlocked.Increment(ref _rejected);
-        RoleLog.Rejected(_logger, topic, reason, n);
+        RoleLog.Rejected(_logger, message.Topic, reason, n);
+        Traffic?.Invoke(StageTrafficKind.Rejected, message.Payload.Length);
     }
 
     private static long Micros(long ticks) => ticks * 1_000_000 / Stopwatch.Frequency;
