@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using EdgeLam.Testing;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Roles;
+using EdgeLam.Transport.Tests;
 using EdgeLam.Transport.Topics;
+using EdgeLam.Wire.Codecs;
 
 namespace EdgeLam.Gateway.Tests;
 
@@ -12,15 +14,15 @@ namespace EdgeLam.Gateway.Tests;
 /// <c>edgelam run</c> hosting a node (the JIT build as a child process, under a fake systemd), against a real
 /// mosquitto and the synthetic tiny model split in two.
 /// </summary>
-public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDisposable
+public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly TinySplitModelFixture _model;
+    private readonly MultiNodeFixture _model;
     private readonly TempDirectory _dir = new();
     private readonly FakeNotifySocket _systemd;
     private readonly string _site = "d" + Guid.NewGuid().ToString("N")[..8];
 
-    public DaemonNodeTests(TinySplitModelFixture model)
+    public DaemonNodeTests(MultiNodeFixture model)
     {
         _model = model;
         Directory.CreateDirectory(ConfigDir);
@@ -38,7 +40,7 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
     /// <summary>A configuration for a node of this test's site; <paramref name="node"/> and <paramref name="model"/> are merged in.</summary>
     private string Config(int brokerPort, JsonObject? node = null, string? model = null, JsonObject? mqtt = null, JsonObject? sections = null)
     {
-        var nodeSection = new JsonObject { ["Name"] = "daemon-node", ["Site"] = _site, ["ContextLimit"] = TinySplitModelFixture.ContextLimit };
+        var nodeSection = new JsonObject { ["Name"] = "daemon-node", ["Site"] = _site, ["ContextLimit"] = MultiNodeFixture.ContextLimit };
         foreach (var (k, v) in node ?? [])
         {
             nodeSection[k] = v?.DeepClone();
@@ -97,7 +99,7 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
 
         var prompt = _model.Prompt(6, seed: 11);
         const int newTokens = 5;
-        var expected = _model.InProcess(_model.TwoWay, prompt, newTokens);
+        var expected = _model.InProcess(_model.TwoWay, WireCodec.Raw, prompt, newTokens);
         var gatewayOptions = new NodeRoleOptions
         {
             Site = _site,
@@ -105,7 +107,7 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
             ModelDirectory = _model.TwoWay,
             FirstSegment = 0,
             LastSegment = 0,
-            ContextLimit = TinySplitModelFixture.ContextLimit,
+            ContextLimit = MultiNodeFixture.ContextLimit,
             StepTimeout = TimeSpan.FromSeconds(10),
             MaxAttempts = 3,
         };
@@ -179,7 +181,7 @@ public sealed class DaemonNodeTests : IClassFixture<TinySplitModelFixture>, IDis
             ModelDirectory = _model.TwoWay,
             FirstSegment = 1,
             LastSegment = 1,
-            ContextLimit = TinySplitModelFixture.ContextLimit,
+            ContextLimit = MultiNodeFixture.ContextLimit,
         };
         await using var peer = await StageNode.StartAsync(peerRole, new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port }, _model.Runtime);
         var before = DateTimeOffset.UtcNow;

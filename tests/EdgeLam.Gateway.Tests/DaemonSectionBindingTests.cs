@@ -1,12 +1,13 @@
 using EdgeLam.Gateway.Hosting;
 using EdgeLam.Hosting.Configuration;
+using EdgeLam.Transport.Tests;
 using EdgeLam.Wire.Codecs;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeLam.Gateway.Tests;
 
 /// <summary>The Node and Mqtt sections bound into the transport's options, in process.</summary>
-public sealed class DaemonSectionBindingTests(TinySplitModelFixture model) : IClassFixture<TinySplitModelFixture>
+public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFixture<MultiNodeFixture>
 {
     private static ConfigReader Reader(params (string Key, string Value)[] values) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build());

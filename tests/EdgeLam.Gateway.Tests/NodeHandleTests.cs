@@ -2,11 +2,13 @@ using EdgeLam.Gateway.Hosting;
 using EdgeLam.Testing;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Roles;
+using EdgeLam.Transport.Tests;
+using EdgeLam.Wire.Codecs;
 
 namespace EdgeLam.Gateway.Tests;
 
 /// <summary>The seam request sources use: requests through <see cref="NodeHandle"/> and its drain on SIGTERM.</summary>
-public sealed class NodeHandleTests(TinySplitModelFixture model) : IClassFixture<TinySplitModelFixture>
+public sealed class NodeHandleTests(MultiNodeFixture model) : IClassFixture<MultiNodeFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _site = "h" + Guid.NewGuid().ToString("N")[..8];
@@ -18,7 +20,7 @@ public sealed class NodeHandleTests(TinySplitModelFixture model) : IClassFixture
         ModelDirectory = model.TwoWay,
         FirstSegment = first,
         LastSegment = last,
-        ContextLimit = TinySplitModelFixture.ContextLimit,
+        ContextLimit = MultiNodeFixture.ContextLimit,
         StepTimeout = TimeSpan.FromSeconds(10),
         MaxAttempts = 3,
     };
@@ -44,7 +46,7 @@ public sealed class NodeHandleTests(TinySplitModelFixture model) : IClassFixture
         var handle = new NodeHandle();
         handle.SetStarted(gateway);
         var prompt = model.Prompt(5, seed: 3);
-        var expected = model.InProcess(model.TwoWay, prompt, 8);
+        var expected = model.InProcess(model.TwoWay, WireCodec.Raw, prompt, 8);
 
         var inFlight = handle.GenerateAsync(GatewayRequest.FromTokens(prompt), 8); // the sensor pump's seam
         var drain = handle.DrainAsync(CancellationToken.None);
