@@ -8,7 +8,7 @@ internal static partial class SensingLog
     [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Sensing pump: streams {Streams}, grouping {Grouping}, {MaxNewTokens} tokens per request, at most {MaxInFlight} in flight")]
     public static partial void Started(ILogger logger, string streams, string grouping, int maxNewTokens, int maxInFlight);
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "Gateway busy ({MaxInFlight} requests in flight): dropped {Windows} window(s) of {Streams} ({Dropped} dropped so far)")]
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "Gateway busy ({MaxInFlight} requests in flight): dropped {Windows} window(s) since the last report, latest of {Streams} ({Dropped} dropped so far; reported at most every 30 s)")]
     public static partial void Busy(ILogger logger, int maxInFlight, int windows, string streams, long dropped);
 
     [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Sensor request from {Streams} failed: {Reason} ({Failed} failed so far); the pump goes on")]

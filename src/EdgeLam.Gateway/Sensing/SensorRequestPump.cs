@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Sensors.Composition;
@@ -18,6 +19,8 @@ namespace EdgeLam.Gateway.Sensing;
 /// </summary>
 public sealed class SensorRequestPump
 {
+    private static readonly TimeSpan BusyLogInterval = TimeSpan.FromSeconds(30);
+
     private readonly SensorRequestOptions _options;
     private readonly OnnxRuntime? _runtime;
     private readonly ILogger _logger;
@@ -127,6 +130,8 @@ public sealed class SensorRequestPump
         using var slots = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
         var running = new ConcurrentDictionary<Task, byte>();
         var grouper = new WindowGrouper(builder.Streams, _options.Grouping == SensorRequestOptions.PerWindow);
+        long lastBusyLog = 0;
+        var droppedAtLastLog = Dropped;
         try
         {
             while (await windows.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -151,7 +156,15 @@ public sealed class SensorRequestPump
                     if (!slots.Wait(0, CancellationToken.None))
                     {
                         var dropped = Interlocked.Add(ref _dropped, group.Count);
-                        SensingLog.Busy(_logger, _options.MaxInFlight, group.Count, names, dropped);
+                        var now = Stopwatch.GetTimestamp();
+                        if (lastBusyLog == 0 || Stopwatch.GetElapsedTime(lastBusyLog, now) >= BusyLogInterval)
+                        {
+                            // While a peer is away every group is dropped: say so at most every BusyLogInterval.
+                            SensingLog.Busy(_logger, _options.MaxInFlight, (int)(dropped - droppedAtLastLog), names, dropped);
+                            lastBusyLog = now;
+                            droppedAtLastLog = dropped;
+                        }
+
                         continue;
                     }
 
