@@ -90,6 +90,7 @@ public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposab
         using var broker = new MosquittoBroker();
         Config(broker.Port, new JsonObject { ["Role"] = "peer", ["Segments"] = "1-1" }, _model.TwoWay);
         await using var watcher = await StatusWatcher.StartAsync(broker.Port, new TopicScheme(_site).NodeStatus("daemon-node"));
+        await using var capacity = await StatusWatcher.StartAsync(broker.Port, new TopicScheme(_site).NodeCapacity("daemon-node"));
         using var daemon = start();
 
         _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");
@@ -135,6 +136,19 @@ public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposab
         var compute = served["stages"]!["segment1.compute"]!;
         Assert.True(compute["p50Ms"]!.GetValue<double>() <= compute["p99Ms"]!.GetValue<double>());
         _systemd.WaitFor(m => m.Contains("STATUS=peer daemon-node: segments 1-1", StringComparison.Ordinal) && m.Contains($"{expected.Count} steps", StringComparison.Ordinal), Patience, "STATUS summary with the steps");
+
+        // Capacity (retained): tiny's block 1 of 2, and the decode steps it measured (every step but the prefill).
+        // Max sessions from the preset's shapes: 1 GiB KV budget / (1 block x K and V x 2 KV heads x 16 dims x 4 bytes
+        // x 256 positions).
+        var measured = capacity.WaitFor(c => c["models"]?[0]?["decodeSteps"]?.GetValue<long>() == expected.Count - 1, Patience, "capacity with the decode steps", daemon);
+        var hosted = measured["models"]![0]!;
+        Assert.Equal(1, hosted["firstLayer"]!.GetValue<int>());
+        Assert.Equal(2, hosted["endLayer"]!.GetValue<int>());
+        Assert.Equal((1 << 30) / (1 * 2 * 2 * 16 * 4 * MultiNodeFixture.ContextLimit), hosted["maxSessions"]!.GetValue<int>());
+        Assert.True(hosted["decodeMsPerLayer"]!.GetValue<double>() > 0);
+        Assert.Equal(online["modelId"]?.GetValue<string>() ?? hosted["modelId"]!.GetValue<string>(), hosted["modelId"]!.GetValue<string>());
+        Assert.Equal(Environment.ProcessorCount, measured["cpuCount"]!.GetValue<int>());
+        Assert.True(measured["memoryBytes"]!.GetValue<long>() > 0);
 
         // SIGHUP: the step timeout applies to the running stage, the wire codec only after a restart.
         Config(broker.Port, new JsonObject { ["Role"] = "peer", ["Segments"] = "1-1", ["StepTimeout"] = "2s", ["Wire"] = "fp16" }, _model.TwoWay);

@@ -57,6 +57,8 @@ internal sealed class NodeService(
     private OnnxRuntime? _runtime;
     private StageNode? _stage;
     private Task _run = Task.CompletedTask;
+    private readonly DecodeCostMeter _decodeCost = new();
+    private (int First, int End) _layers;
     private NodeState _state = NodeState.Online;
     private long _lastConnections;
     private long _steps;
@@ -134,6 +136,7 @@ internal sealed class NodeService(
 
         metrics.SetEpoch(stage.PlanEpoch);
         metrics.SetSplit(SplitLayer(stage));
+        _layers = HostedLayers(stage);
 
         _lastConnections = _stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
@@ -168,6 +171,7 @@ internal sealed class NodeService(
             {
                 status.SetSummary(Summary(stage));
                 await stage.PublishStatusAsync(_state, stopping).ConfigureAwait(false);
+                await PublishCapacityAsync(stage, stopping).ConfigureAwait(false);
                 published = string.Join('|', _state, connected, stage.Serving.IsCompleted, status.Line);
                 lastPublish = time.GetTimestamp();
             }
@@ -254,6 +258,11 @@ internal sealed class NodeService(
         Interlocked.Add(ref _steps, generation.Steps.Count);
         foreach (var step in generation.Steps)
         {
+            if (step.Step > 0 && step.Stages.Count > 0)
+            {
+                _decodeCost.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
+            }
+
             metrics.RecordStage("step", step.Elapsed);
             foreach (var t in step.Stages)
             {
@@ -262,7 +271,46 @@ internal sealed class NodeService(
         }
     }
 
-    /// <summary>Peer: the stage's own compute and its step (decode + compute + encode) per step served.</summary>
+    /// <summary>The model layers (blocks) the hosted segments run, [First, End).</summary>
+    private static (int First, int End) HostedLayers(NodeRoleOptions stage)
+    {
+        var segments = ModelSplitter.ReadManifest(stage.ModelDirectory).Segments;
+        return (segments[stage.FirstSegment].FirstBlock, segments[stage.LastSegment].EndBlock);
+    }
+
+    /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts and what a decode step costs it.</summary>
+    private async Task PublishCapacityAsync(StageNode stage, CancellationToken stopping)
+    {
+        var options = _node!.Stage!;
+        var executor = stage.Gateway?.Executor ?? stage.Peer!.Executor;
+        var layers = _layers.End - _layers.First;
+        var capacity = new NodeCapacityMessage
+        {
+            Node = options.Node,
+            Models =
+            [
+                new HostedSegments
+                {
+                    ModelId = ModelId,
+                    FirstLayer = _layers.First,
+                    EndLayer = _layers.End,
+                    MaxSessions = executor.MaxConversations,
+                    ActiveSessions = executor.Conversations,
+                    DecodeMsPerLayer = layers > 0 ? _decodeCost.MedianMsPerLayer(layers) : null,
+                    DecodeSteps = _decodeCost.Count,
+                },
+            ],
+            CpuCount = Environment.ProcessorCount,
+            MemoryBytes = MemoryInfo.AvailableBytes(),
+            Timestamp = time.GetUtcNow(),
+        };
+        var message = new MqttApplicationMessage(new TopicScheme(options.Site).NodeCapacity(options.Node), ControlMessageCodec.Encode(capacity), Retain: true)
+        {
+            Properties = new MqttMessageProperties { ContentType = "application/json" },
+        };
+        await stage.Client.PublishAsync(message, stopping).ConfigureAwait(false);
+    }
+
     /// <summary>The cut this node sits at: the first block after the gateway's segments, or the peer's first block.</summary>
     private static int SplitLayer(NodeRoleOptions stage)
     {
@@ -287,8 +335,14 @@ internal sealed class NodeService(
         }
     }
 
-    private void OnPeerStep(StageTiming timing)
+    /// <summary>Peer: the stage's own compute and its step (decode + compute + encode) per step served.</summary>
+    private void OnPeerStep(StageTiming timing, bool prefill)
     {
+        if (!prefill)
+        {
+            _decodeCost.Record(TimeSpan.FromMicroseconds(timing.ComputeUs));
+        }
+
         metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));
         metrics.RecordStage("step", TimeSpan.FromMicroseconds(timing.DecodeUs + timing.ComputeUs + timing.EncodeUs));
     }

@@ -24,6 +24,9 @@ public sealed class ConversationStore : IDisposable
     /// <summary>The budget.</summary>
     public long MemoryBudgetBytes { get; }
 
+    /// <summary>Native KV bytes one position of one conversation takes in this segment.</summary>
+    public long BytesPerPosition => KvCache.BytesPerPosition(_layouts);
+
     /// <summary>Native KV bytes held by all conversations.</summary>
     public long Bytes { get; private set; }
 

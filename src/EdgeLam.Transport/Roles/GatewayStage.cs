@@ -76,6 +76,9 @@ public sealed class GatewayStage : IDisposable
     /// <summary>Raised for every activation frame published and every reply rejected, with its size in bytes.</summary>
     public event Action<StageTrafficKind, int>? Traffic;
 
+    /// <summary>The gateway's segments.</summary>
+    public StageExecutor Executor => _executor;
+
     /// <summary>Steps sent again after a timeout.</summary>
     public long Resent => Interlocked.Read(ref _resent);
 

@@ -77,8 +77,8 @@ public sealed class PeerStage : IDisposable
     /// <summary>Steps answered again from the replay cache.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
 
-    /// <summary>Raised after each step this stage ran, with its own timing (on the message loop: keep it quick).</summary>
-    public event Action<StageTiming>? StepServed;
+    /// <summary>Raised after each step this stage ran, with its own timing and whether it was a prefill (on the message loop: keep it quick).</summary>
+    public event Action<StageTiming, bool>? StepServed;
 
     /// <summary>Raised for every frame received, frame sent downstream and message rejected, with its size in bytes.</summary>
     public event Action<StageTrafficKind, int>? Traffic;
@@ -289,7 +289,7 @@ public sealed class PeerStage : IDisposable
         }
 
         Interlocked.Increment(ref _served);
-        StepServed?.Invoke(timings[^1]);
+        StepServed?.Invoke(timings[^1], prefill);
         foreach (var m in entry.Sent)
         {
             await _client.PublishAsync(m, cancellationToken).ConfigureAwait(false);

@@ -40,6 +40,12 @@ public sealed class StageExecutor : IDisposable
         _segments = [.. segments];
         First = first;
         Total = total;
+        MaxConversations = (int)Math.Min(
+            int.MaxValue,
+            _segments.Where(s => s.Conversations.BytesPerPosition > 0)
+                .Select(s => s.Conversations.MemoryBudgetBytes / (s.Conversations.BytesPerPosition * contextLimit))
+                .DefaultIfEmpty(int.MaxValue)
+                .Min());
         if (IsFirst && !_segments[0].Signature.TakesInputIds)
         {
             throw new InferenceException("Segment 0 (" + _segments[0].Name + ") takes no input_ids; the first stage feeds token ids.");
@@ -121,6 +127,9 @@ public sealed class StageExecutor : IDisposable
 
     /// <summary>Conversations held.</summary>
     public int Conversations => _lengths.Count;
+
+    /// <summary>Conversations whose KV caches fit every hosted segment's memory budget at the full context limit.</summary>
+    public int MaxConversations { get; }
 
     /// <summary>
     /// Opens segments <paramref name="first"/>..<paramref name="last"/> of the split model in <paramref name="directory"/>.

@@ -68,6 +68,12 @@ public sealed record HostedSegments
     public required int MaxSessions { get; init; }
 
     public int ActiveSessions { get; init; }
+
+    /// <summary>Measured: median compute milliseconds of a decode step per hosted layer over the node's recent steps (absent before any).</summary>
+    public double? DecodeMsPerLayer { get; init; }
+
+    /// <summary>Decode steps the node has measured (how much <see cref="DecodeMsPerLayer"/> rests on).</summary>
+    public long? DecodeSteps { get; init; }
 }
 
 /// <summary>The split plan, retained on <c>plan</c>; a higher <see cref="Epoch"/> replaces a lower one.</summary>
