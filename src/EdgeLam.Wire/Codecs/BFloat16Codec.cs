@@ -11,86 +11,14 @@ namespace EdgeLam.Wire.Codecs;
 public static class BFloat16Codec
 {
     /// <summary>Encodes <paramref name="source"/> into the first <c>source.Length</c> elements of <paramref name="destination"/>.</summary>
-    public static void Encode(ReadOnlySpan<float> source, Span<ushort> destination)
-    {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException("Destination is shorter than the source.", nameof(destination));
-        }
-
-        ref float src = ref MemoryMarshal.GetReference(source);
-        ref ushort dst = ref MemoryMarshal.GetReference(destination);
-        nuint n = (nuint)source.Length;
-        nuint i = 0;
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= n; i += 16)
-            {
-                Vector256<uint> lo = ToBFloat16Bits(Vector256.LoadUnsafe(ref src, i));
-                Vector256<uint> hi = ToBFloat16Bits(Vector256.LoadUnsafe(ref src, i + 8));
-                Vector256.Narrow(lo, hi).StoreUnsafe(ref dst, i);
-            }
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector128<uint> lo = ToBFloat16Bits(Vector128.LoadUnsafe(ref src, i));
-                Vector128<uint> hi = ToBFloat16Bits(Vector128.LoadUnsafe(ref src, i + 4));
-                Vector128.Narrow(lo, hi).StoreUnsafe(ref dst, i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref dst, i) = ToBFloat16Bits(Unsafe.Add(ref src, i));
-        }
-    }
+    public static void Encode(ReadOnlySpan<float> source, Span<ushort> destination) => HalfWidthLoops.Encode<Format>(source, destination);
 
     /// <summary>Encodes into little-endian bytes (2 per element).</summary>
     public static void Encode(ReadOnlySpan<float> source, Span<byte> destination) =>
         Encode(source, MemoryMarshal.Cast<byte, ushort>(destination));
 
     /// <summary>Decodes <paramref name="source"/> into the first <c>source.Length</c> elements of <paramref name="destination"/>.</summary>
-    public static void Decode(ReadOnlySpan<ushort> source, Span<float> destination)
-    {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException("Destination is shorter than the source.", nameof(destination));
-        }
-
-        ref ushort src = ref MemoryMarshal.GetReference(source);
-        ref uint dst = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(destination));
-        nuint n = (nuint)source.Length;
-        nuint i = 0;
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= n; i += 16)
-            {
-                (Vector256<uint> lo, Vector256<uint> hi) = Vector256.Widen(Vector256.LoadUnsafe(ref src, i));
-                Vector256.ShiftLeft(lo, 16).StoreUnsafe(ref dst, i);
-                Vector256.ShiftLeft(hi, 16).StoreUnsafe(ref dst, i + 8);
-            }
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                (Vector128<uint> lo, Vector128<uint> hi) = Vector128.Widen(Vector128.LoadUnsafe(ref src, i));
-                Vector128.ShiftLeft(lo, 16).StoreUnsafe(ref dst, i);
-                Vector128.ShiftLeft(hi, 16).StoreUnsafe(ref dst, i + 4);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref dst, i) = (uint)Unsafe.Add(ref src, i) << 16;
-        }
-    }
+    public static void Decode(ReadOnlySpan<ushort> source, Span<float> destination) => HalfWidthLoops.Decode<Format>(source, destination);
 
     /// <summary>Decodes little-endian bytes (2 per element); <paramref name="source"/> must have an even length.</summary>
     public static void Decode(ReadOnlySpan<byte> source, Span<float> destination) =>
@@ -131,5 +59,21 @@ public static class BFloat16Codec
         Vector128<uint> quietNan = Vector128.ShiftRightLogical(w, 16) | Vector128.Create(0x0040u);
         Vector128<uint> isNumber = Vector128.Equals(value, value).AsUInt32();
         return Vector128.ConditionalSelect(isNumber, rounded, quietNan);
+    }
+
+    private readonly struct Format : IHalfWidthFormat
+    {
+        public static Vector256<uint> Encode(Vector256<float> value) => ToBFloat16Bits(value);
+
+        public static Vector128<uint> Encode(Vector128<float> value) => ToBFloat16Bits(value);
+
+        public static ushort Encode(float value) => ToBFloat16Bits(value);
+
+        // Decoding is exact: the bfloat16 bits are the upper half of the binary32.
+        public static Vector256<float> Decode(Vector256<uint> bits) => Vector256.ShiftLeft(bits, 16).AsSingle();
+
+        public static Vector128<float> Decode(Vector128<uint> bits) => Vector128.ShiftLeft(bits, 16).AsSingle();
+
+        public static float Decode(ushort bits) => FromBFloat16Bits(bits);
     }
 }

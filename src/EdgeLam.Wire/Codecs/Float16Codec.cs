@@ -16,86 +16,14 @@ public static class Float16Codec
     private const uint ExpScaleBits = 0x07800000u;     // 2^-112
 
     /// <summary>Encodes <paramref name="source"/> into the first <c>source.Length</c> elements of <paramref name="destination"/>.</summary>
-    public static void Encode(ReadOnlySpan<float> source, Span<ushort> destination)
-    {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException("Destination is shorter than the source.", nameof(destination));
-        }
-
-        ref float src = ref MemoryMarshal.GetReference(source);
-        ref ushort dst = ref MemoryMarshal.GetReference(destination);
-        nuint n = (nuint)source.Length;
-        nuint i = 0;
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= n; i += 16)
-            {
-                Vector256<uint> lo = ToHalfBits(Vector256.LoadUnsafe(ref src, i));
-                Vector256<uint> hi = ToHalfBits(Vector256.LoadUnsafe(ref src, i + 8));
-                Vector256.Narrow(lo, hi).StoreUnsafe(ref dst, i);
-            }
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector128<uint> lo = ToHalfBits(Vector128.LoadUnsafe(ref src, i));
-                Vector128<uint> hi = ToHalfBits(Vector128.LoadUnsafe(ref src, i + 4));
-                Vector128.Narrow(lo, hi).StoreUnsafe(ref dst, i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref dst, i) = ToHalfBits(Unsafe.Add(ref src, i));
-        }
-    }
+    public static void Encode(ReadOnlySpan<float> source, Span<ushort> destination) => HalfWidthLoops.Encode<Format>(source, destination);
 
     /// <summary>Encodes into little-endian bytes (2 per element).</summary>
     public static void Encode(ReadOnlySpan<float> source, Span<byte> destination) =>
         Encode(source, MemoryMarshal.Cast<byte, ushort>(destination));
 
     /// <summary>Decodes <paramref name="source"/> into the first <c>source.Length</c> elements of <paramref name="destination"/>.</summary>
-    public static void Decode(ReadOnlySpan<ushort> source, Span<float> destination)
-    {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException("Destination is shorter than the source.", nameof(destination));
-        }
-
-        ref ushort src = ref MemoryMarshal.GetReference(source);
-        ref float dst = ref MemoryMarshal.GetReference(destination);
-        nuint n = (nuint)source.Length;
-        nuint i = 0;
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= n; i += 16)
-            {
-                (Vector256<uint> lo, Vector256<uint> hi) = Vector256.Widen(Vector256.LoadUnsafe(ref src, i));
-                FromHalfBits(lo).StoreUnsafe(ref dst, i);
-                FromHalfBits(hi).StoreUnsafe(ref dst, i + 8);
-            }
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= n; i += 8)
-            {
-                (Vector128<uint> lo, Vector128<uint> hi) = Vector128.Widen(Vector128.LoadUnsafe(ref src, i));
-                FromHalfBits(lo).StoreUnsafe(ref dst, i);
-                FromHalfBits(hi).StoreUnsafe(ref dst, i + 4);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref dst, i) = FromHalfBits(Unsafe.Add(ref src, i));
-        }
-    }
+    public static void Decode(ReadOnlySpan<ushort> source, Span<float> destination) => HalfWidthLoops.Decode<Format>(source, destination);
 
     /// <summary>Decodes little-endian bytes (2 per element); <paramref name="source"/> must have an even length.</summary>
     public static void Decode(ReadOnlySpan<byte> source, Span<float> destination) =>
@@ -186,5 +114,20 @@ public static class Float16Codec
             - Vector128.Create(0.5f);
         Vector128<uint> isDenormal = Vector128.LessThan(twoW, Vector128.Create(1u << 27));
         return (sign | Vector128.ConditionalSelect(isDenormal, denormalized.AsUInt32(), normalized.AsUInt32())).AsSingle();
+    }
+
+    private readonly struct Format : IHalfWidthFormat
+    {
+        public static Vector256<uint> Encode(Vector256<float> value) => ToHalfBits(value);
+
+        public static Vector128<uint> Encode(Vector128<float> value) => ToHalfBits(value);
+
+        public static ushort Encode(float value) => ToHalfBits(value);
+
+        public static Vector256<float> Decode(Vector256<uint> bits) => FromHalfBits(bits);
+
+        public static Vector128<float> Decode(Vector128<uint> bits) => FromHalfBits(bits);
+
+        public static float Decode(ushort bits) => FromHalfBits(bits);
     }
 }
