@@ -1,3 +1,4 @@
+using EdgeLam.Core.Randomness;
 using EdgeLam.Inference.Sampling;
 
 namespace EdgeLam.Inference.Tests;

@@ -1,3 +1,5 @@
+using EdgeLam.Core.Randomness;
+
 namespace EdgeLam.Inference.Sampling;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeLam.Core.Randomness;
 
 namespace EdgeLam.Onnx.Model.Synthetic;
 
@@ -13,45 +14,18 @@ namespace EdgeLam.Onnx.Model.Synthetic;
 /// </summary>
 internal struct SeededRandom
 {
-    private ulong _s0;
-    private ulong _s1;
-    private ulong _s2;
-    private ulong _s3;
+    private Xoshiro256StarStar _stream;
 
     public SeededRandom(ulong modelSeed, string tensorName)
     {
-        var state = modelSeed ^ Fnv1a64(tensorName);
-        _s0 = SplitMix64(ref state);
-        _s1 = SplitMix64(ref state);
-        _s2 = SplitMix64(ref state);
-        _s3 = SplitMix64(ref state);
+        _stream = new Xoshiro256StarStar(modelSeed ^ Fnv1a64(tensorName));
     }
 
     /// <summary>The next xoshiro256** output.</summary>
-    public ulong NextUInt64()
-    {
-        var result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        var t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _stream.Next();
 
     /// <summary>A uniform value in [-1, 1) with 24 significant bits.</summary>
     public float NextSigned() => ((NextUInt64() >> 40) * (1.0f / (1 << 23))) - 1.0f;
-
-    internal static ulong SplitMix64(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        var z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 
     internal static ulong Fnv1a64(string text)
     {

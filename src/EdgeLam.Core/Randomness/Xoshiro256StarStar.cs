@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace EdgeLam.Inference.Sampling;
+namespace EdgeLam.Core.Randomness;
 
 /// <summary>
 /// xoshiro256** 1.0 (Blackman and Vigna), seeded through <see cref="SplitMix64"/> as the authors recommend: a small,

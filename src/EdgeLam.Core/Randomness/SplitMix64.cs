@@ -1,4 +1,4 @@
-namespace EdgeLam.Inference.Sampling;
+namespace EdgeLam.Core.Randomness;
 
 /// <summary>SplitMix64 (Steele, Lea, Flood 2014; Vigna's reference splitmix64.c): seeds <see cref="Xoshiro256StarStar"/>.</summary>
 public struct SplitMix64(ulong seed)
