@@ -41,6 +41,17 @@ public sealed class NodeRoleOptions
     /// <summary>Conversations whose last answer a stage keeps to answer a resent step without running it twice.</summary>
     public int ReplayCacheSessions { get; set; } = 4096;
 
+    /// <summary>Throws with every problem of <see cref="Validate"/>, one per line.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public void ThrowIfInvalid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems), "options");
+        }
+    }
+
     /// <summary>Problems, one per line, naming the key, the value and what is allowed.</summary>
     public IReadOnlyList<string> Validate()
     {
