@@ -58,7 +58,7 @@ internal sealed class NodeService(
     private StageNode? _stage;
     private Task _run = Task.CompletedTask;
     private readonly DecodeCostMeter _decodeCost = new();
-    private (int First, int End) _layers;
+    private (int First, int End) _layers; // the model layers (blocks) the hosted segments run, [First, End)
     private NodeState _state = NodeState.Online;
     private long _lastConnections;
     private long _steps;
@@ -135,8 +135,9 @@ internal sealed class NodeService(
         }
 
         metrics.SetEpoch(stage.PlanEpoch);
-        metrics.SetSplit(SplitLayer(stage));
-        _layers = HostedLayers(stage);
+        var segments = ModelSplitter.ReadManifest(stage.ModelDirectory).Segments;
+        metrics.SetSplit(SplitLayer(stage, segments));
+        _layers = (segments[stage.FirstSegment].FirstBlock, segments[stage.LastSegment].EndBlock);
 
         _lastConnections = _stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
@@ -271,13 +272,6 @@ internal sealed class NodeService(
         }
     }
 
-    /// <summary>The model layers (blocks) the hosted segments run, [First, End).</summary>
-    private static (int First, int End) HostedLayers(NodeRoleOptions stage)
-    {
-        var segments = ModelSplitter.ReadManifest(stage.ModelDirectory).Segments;
-        return (segments[stage.FirstSegment].FirstBlock, segments[stage.LastSegment].EndBlock);
-    }
-
     /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts and what a decode step costs it.</summary>
     private async Task PublishCapacityAsync(StageNode stage, CancellationToken stopping)
     {
@@ -312,9 +306,8 @@ internal sealed class NodeService(
     }
 
     /// <summary>The cut this node sits at: the first block after the gateway's segments, or the peer's first block.</summary>
-    private static int SplitLayer(NodeRoleOptions stage)
+    private static int SplitLayer(NodeRoleOptions stage, IReadOnlyList<SegmentDescription> segments)
     {
-        var segments = ModelSplitter.ReadManifest(stage.ModelDirectory).Segments;
         var index = stage.FirstSegment == 0 ? stage.LastSegment + 1 : stage.FirstSegment;
         return index < segments.Count ? segments[index].FirstBlock : -1;
     }
