@@ -29,7 +29,10 @@ public sealed class SensorsOptions
     public double MaxBackoffSeconds { get; set; } = 30;
 }
 
-/// <summary>A bus: <c>i2c</c> (Path /dev/i2c-N), <c>iio</c> (Path = the IIO sysfs root) or <c>gpio</c> (Path /dev/gpiochipN).</summary>
+/// <summary>
+/// A bus: <c>i2c</c> (Path /dev/i2c-N), <c>iio</c> (Path = the IIO sysfs root), <c>gpio</c> (Path /dev/gpiochipN) or
+/// <c>w1</c> (Path = the kernel's 1-Wire devices directory, /sys/bus/w1/devices).
+/// </summary>
 public sealed class BusOptions
 {
     public string Kind { get; set; } = "i2c";
@@ -40,10 +43,16 @@ public sealed class BusOptions
     public bool Simulated { get; set; }
 }
 
-/// <summary>One device. Driver: bme280, bmp180, mpu6050, ads1115, iio, signal, replay, mqtt.</summary>
+/// <summary>
+/// One device. Driver: a part kind of the <see cref="Parts.PartCatalogue"/> (bme280, bmp280, bmp180, mpu6050, ads1115,
+/// ina219, sht3x, bh1750, ds18b20, ...) or a built-in source (iio, signal, replay, mqtt).
+/// </summary>
 public sealed class DeviceOptions
 {
     public string Driver { get; set; } = string.Empty;
+
+    /// <summary>Part-specific settings (for example ina219 ShuntOhms, ds18b20 DeviceId); see docs/sensors.md.</summary>
+    public Dictionary<string, string> Options { get; set; } = [];
 
     public string? Bus { get; set; }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
-using EdgeLam.Sensors.Drivers.Ads1115;
+using EdgeLam.Sensors.Buses;
+using EdgeLam.Sensors.Gpio;
+using EdgeLam.Sensors.Parts;
 
 namespace EdgeLam.Sensors.Configuration;
 
@@ -9,8 +11,11 @@ namespace EdgeLam.Sensors.Configuration;
 /// </summary>
 public static class SensorsOptionsValidator
 {
-    public static readonly string[] Drivers = ["bme280", "bmp180", "mpu6050", "ads1115", "iio", "signal", "replay", "mqtt"];
-    public static readonly string[] I2cDrivers = ["bme280", "bmp180", "mpu6050", "ads1115"];
+    /// <summary>Sources that are not catalogue parts.</summary>
+    public static readonly string[] BuiltInDrivers = ["iio", "signal", "replay", "mqtt"];
+
+    /// <summary>Every Driver a device may name: the catalogue's part kinds, then the built-in sources.</summary>
+    public static IEnumerable<string> Drivers => PartCatalogue.Default.Kinds.Concat(BuiltInDrivers);
 
     public static IReadOnlyList<string> Validate(SensorsOptions o)
     {
@@ -22,14 +27,22 @@ public static class SensorsOptionsValidator
         foreach (var (name, bus) in o.Buses)
         {
             var key = $"{S}:Buses:{name}";
-            if (bus.Kind is not ("i2c" or "iio" or "gpio"))
+            if (bus.Kind is not ("i2c" or "iio" or "gpio" or "w1"))
             {
-                Add(key + ":Kind", bus.Kind, "must be i2c, iio or gpio");
+                Add(key + ":Kind", bus.Kind, "must be i2c, iio, gpio or w1");
             }
 
             if (string.IsNullOrWhiteSpace(bus.Path) && !bus.Simulated)
             {
                 Add(key + ":Path", bus.Path, "must name the device node or sysfs root of a bus that is not Simulated");
+            }
+            else if (!bus.Simulated && bus.Kind == "i2c" && I2cBuses.BusId(bus.Path) is null)
+            {
+                Add(key + ":Path", bus.Path, "must be /dev/i2c-N");
+            }
+            else if (!bus.Simulated && bus.Kind == "gpio" && GpioDrivers.ChipNumber(bus.Path) is null)
+            {
+                Add(key + ":Path", bus.Path, "must be /dev/gpiochipN");
             }
         }
 
@@ -189,68 +202,13 @@ public static class SensorsOptionsValidator
             add(key + ":StuckAfter", d.StuckAfter, "must be >= 0 (0 disables the check)");
         }
 
-        if (I2cDrivers.Contains(d.Driver))
+        if (PartCatalogue.Default.TryGet(d.Driver, out var part))
         {
-            if (d.Bus is null || !o.Buses.TryGetValue(d.Bus, out var bus) || bus.Kind != "i2c")
-            {
-                add(key + ":Bus", d.Bus, "must name a bus of Kind i2c in Sensors:Buses");
-            }
-
-            var address = ParseAddress(d.Address);
-            var allowed = d.Driver switch
-            {
-                "bme280" => new[] { 0x76, 0x77 },
-                "bmp180" => [0x77],
-                "mpu6050" => [0x68, 0x69],
-                _ => [0x48, 0x49, 0x4A, 0x4B],
-            };
-            if (address is null || !allowed.Contains(address.Value))
-            {
-                add(key + ":Address", d.Address, $"must be one of {string.Join(", ", allowed.Select(a => $"0x{a:X2}"))} for {d.Driver}");
-            }
+            ValidatePart(o, key, d, part, add);
         }
 
         switch (d.Driver)
         {
-            case "bme280" when d.Oversampling is not (1 or 2 or 4 or 8 or 16):
-                add(key + ":Oversampling", d.Oversampling, "must be 1, 2, 4, 8 or 16 for bme280");
-                break;
-            case "bmp180" when d.Oversampling is < 0 or > 3:
-                add(key + ":Oversampling", d.Oversampling, "must be 0, 1, 2 or 3 for bmp180");
-                break;
-            case "mpu6050":
-                if (d.AccelRangeG is not (2 or 4 or 8 or 16))
-                {
-                    add(key + ":AccelRangeG", d.AccelRangeG, "must be 2, 4, 8 or 16");
-                }
-
-                if (d.GyroRangeDps is not (250 or 500 or 1000 or 2000))
-                {
-                    add(key + ":GyroRangeDps", d.GyroRangeDps, "must be 250, 500, 1000 or 2000");
-                }
-
-                break;
-            case "ads1115":
-                if (d.GainVolts is not (6.144 or 4.096 or 2.048 or 1.024 or 0.512 or 0.256))
-                {
-                    add(key + ":GainVolts", d.GainVolts, "must be 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256");
-                }
-
-                if (d.DataRate is not (8 or 16 or 32 or 64 or 128 or 250 or 475 or 860))
-                {
-                    add(key + ":DataRate", d.DataRate, "must be 8, 16, 32, 64, 128, 250, 475 or 860");
-                }
-
-                if (d.Inputs.Count == 0 || d.Inputs.Any(i => !Ads1115Config.TryParseMux(i, out _)))
-                {
-                    add(key + ":Inputs", string.Join(",", d.Inputs), "must list AIN0..AIN3 or AIN0-AIN1, AIN0-AIN3, AIN1-AIN3, AIN2-AIN3");
-                }
-                else if (d.RateHz * d.Inputs.Count > d.DataRate)
-                {
-                    add(key + ":RateHz", d.RateHz, $"× {d.Inputs.Count} inputs must not exceed DataRate ({d.DataRate} SPS)");
-                }
-
-                break;
             case "iio":
                 if (d.Bus is null || !o.Buses.TryGetValue(d.Bus, out var iioBus) || iioBus.Kind != "iio")
                 {
@@ -293,6 +251,34 @@ public static class SensorsOptionsValidator
         {
             add(key + ":Units", string.Join(",", d.Units), $"must have one unit per channel ({d.Channels.Count})");
         }
+    }
+
+    private static void ValidatePart(SensorsOptions o, string key, DeviceOptions d, PartDefinition part, Action<string, object?, string> add)
+    {
+        var busKind = part.Bus == PartBus.I2c ? "i2c" : "w1";
+        if (d.Bus is null || !o.Buses.TryGetValue(d.Bus, out var bus) || bus.Kind != busKind)
+        {
+            add(key + ":Bus", d.Bus, $"must name a bus of Kind {busKind} in Sensors:Buses");
+        }
+        else if (part.Bus == PartBus.I2c && bus.Simulated && part.Simulate is null)
+        {
+            add(key + ":Bus", d.Bus, $"is simulated, and {d.Driver} has no simulated chip");
+        }
+        else if (part.Bus == PartBus.OneWire && bus.Simulated)
+        {
+            add(key + ":Bus", d.Bus, "a w1 bus cannot be simulated; point its Path at a directory laid out like /sys/bus/w1/devices");
+        }
+
+        if (part.Bus == PartBus.I2c)
+        {
+            var address = ParseAddress(d.Address);
+            if (address is null || !part.Addresses.Contains(address.Value))
+            {
+                add(key + ":Address", d.Address, $"must be one of {string.Join(", ", part.Addresses.Select(a => $"0x{a:X2}"))} for {d.Driver}");
+            }
+        }
+
+        part.Validate?.Invoke(d, (property, value, problem) => add(key + ":" + property, value, problem));
     }
 
     private static string Format(object? value) => value switch

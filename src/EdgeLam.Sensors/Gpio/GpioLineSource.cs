@@ -1,5 +1,6 @@
-using EdgeLam.Linux.Interop;
+using System.Device.Gpio;
 using EdgeLam.Sensors.Model;
+using EdgeLam.Sensors.Parts;
 
 namespace EdgeLam.Sensors.Gpio;
 
@@ -13,40 +14,59 @@ public enum GpioEdge
 }
 
 /// <summary>
-/// Input lines of a GPIO character device (<c>/dev/gpiochipN</c>, v2 uAPI) as a source: per line, its value (0/1) and the
-/// number of edge events read from the line request's descriptor since the previous sample.
+/// Input lines of a <see cref="GpioController"/> as a source (a level and an edge counter per line): per line, its
+/// logical value (0/1, inverted for active-low lines) and the number of edge events the library delivered since the
+/// previous sample. Events arrive on the library's event thread; the counters are exchanged atomically on read.
 /// </summary>
 public sealed class GpioLineSource : ISensorSource
 {
-    private readonly GpioChipHandle _chip;
-    private readonly GpioLineHandle _lines;
+    private readonly GpioController _controller;
     private readonly SensorChannel[] _channels;
-    private readonly GpioV2LineEvent[] _events = new GpioV2LineEvent[16];
+    private readonly int[] _pins;
     private readonly int[] _edgeCounts;
-    private readonly uint[] _offsets;
+    private readonly bool _activeLow;
+    private readonly PinChangeEventHandler? _handler;
 
-    public GpioLineSource(string name, string chipPath, IReadOnlyList<(string Name, uint Offset)> lines, GpioEdge edge, bool activeLow = false)
+    public GpioLineSource(string name, GpioController controller, IReadOnlyList<(string Name, int Pin)> lines, GpioEdge edge, bool activeLow = false)
     {
         Name = name;
-        _offsets = [.. lines.Select(l => l.Offset)];
-        _edgeCounts = new int[lines.Count];
-        var flags = GpioV2.FlagInput
-            | (activeLow ? GpioV2.FlagActiveLow : 0)
-            | (edge is GpioEdge.Rising or GpioEdge.Both ? GpioV2.FlagEdgeRising : 0)
-            | (edge is GpioEdge.Falling or GpioEdge.Both ? GpioV2.FlagEdgeFalling : 0);
-        try
-        {
-            _chip = GpioChipHandle.Open(chipPath);
-            _lines = _chip.RequestLines(_offsets, flags, "edgelam");
-        }
-        catch (LinuxIoException e)
-        {
-            _chip?.Dispose();
-            throw new SensorException(e.IsDeviceGone ? SensorFault.DeviceGone : SensorFault.Io, e.Message, e);
-        }
-
+        _controller = controller;
+        _pins = [.. lines.Select(l => l.Pin)];
+        _edgeCounts = new int[_pins.Length];
+        _activeLow = activeLow;
         _channels = [.. lines.SelectMany(l => new[] { new SensorChannel(l.Name, "level", 0, 1), new SensorChannel(l.Name + "_edges", "count", 0, double.MaxValue) })];
         HasEdges = edge != GpioEdge.None;
+
+        // Logical edges: on an active-low line a logical rising edge is a physical falling one.
+        var rising = edge is GpioEdge.Rising or GpioEdge.Both;
+        var falling = edge is GpioEdge.Falling or GpioEdge.Both;
+        if (activeLow)
+        {
+            (rising, falling) = (falling, rising);
+        }
+
+        var events = (rising ? PinEventTypes.Rising : PinEventTypes.None) | (falling ? PinEventTypes.Falling : PinEventTypes.None);
+        try
+        {
+            foreach (var pin in _pins)
+            {
+                _controller.OpenPin(pin, PinMode.Input);
+            }
+
+            if (HasEdges)
+            {
+                _handler = OnEdge;
+                foreach (var pin in _pins)
+                {
+                    _controller.RegisterCallbackForPinValueChangedEvent(pin, events, _handler);
+                }
+            }
+        }
+        catch (Exception e) when (LibraryFaults.IsDeviceFault(e) || e is ArgumentException)
+        {
+            _controller.Dispose();
+            throw LibraryFaults.Translate(name, e);
+        }
     }
 
     public string Name { get; }
@@ -55,43 +75,64 @@ public sealed class GpioLineSource : ISensorSource
 
     public IReadOnlyList<SensorChannel> Channels => _channels;
 
+    /// <summary>Opens lines of <c>/dev/gpiochipN</c> through libgpiod (v2, else v1) or, failing both, sysfs.</summary>
+    public static GpioLineSource Open(string name, string chipPath, IReadOnlyList<(string Name, int Pin)> lines, GpioEdge edge, bool activeLow)
+    {
+        if (!File.Exists(chipPath))
+        {
+            throw new SensorException(SensorFault.DeviceGone, $"{name}: {chipPath} does not exist");
+        }
+
+        var chip = GpioDrivers.ChipNumber(chipPath) ?? throw new SensorException(SensorFault.BadData, $"{name}: '{chipPath}' is not /dev/gpiochipN");
+        GpioController controller;
+        try
+        {
+            controller = new GpioController(GpioDrivers.ForChip(chip));
+        }
+        catch (Exception e) when (LibraryFaults.IsDeviceFault(e) || e is PlatformNotSupportedException)
+        {
+            throw LibraryFaults.Translate(name, e);
+        }
+
+        return new GpioLineSource(name, controller, lines, edge, activeLow);
+    }
+
     public void Read(long timestampNs, Span<SensorSample> samples)
     {
         try
         {
-            Array.Clear(_edgeCounts);
-            if (HasEdges)
+            for (var i = 0; i < _pins.Length; i++)
             {
-                int n;
-                while ((n = _lines.ReadEvents(_events, 0)) > 0)
-                {
-                    for (var i = 0; i < n; i++)
-                    {
-                        var index = Array.IndexOf(_offsets, _events[i].Offset);
-                        if (index >= 0)
-                        {
-                            _edgeCounts[index]++;
-                        }
-                    }
-                }
-            }
-
-            var bits = _lines.GetValues();
-            for (var i = 0; i < _offsets.Length; i++)
-            {
-                samples[2 * i] = new SensorSample(timestampNs, (bits >> i) & 1, SampleQuality.Good);
-                samples[(2 * i) + 1] = new SensorSample(timestampNs, _edgeCounts[i], SampleQuality.Good);
+                var high = _controller.Read(_pins[i]) == PinValue.High;
+                samples[2 * i] = new SensorSample(timestampNs, high != _activeLow ? 1 : 0, SampleQuality.Good);
+                samples[(2 * i) + 1] = new SensorSample(timestampNs, Interlocked.Exchange(ref _edgeCounts[i], 0), SampleQuality.Good);
             }
         }
-        catch (LinuxIoException e)
+        catch (Exception e) when (LibraryFaults.IsDeviceFault(e))
         {
-            throw new SensorException(e.IsDeviceGone ? SensorFault.DeviceGone : SensorFault.Io, e.Message, e);
+            throw LibraryFaults.Translate(Name, e);
         }
     }
 
     public void Dispose()
     {
-        _lines.Dispose();
-        _chip.Dispose();
+        if (_handler is not null)
+        {
+            foreach (var pin in _pins)
+            {
+                _controller.UnregisterCallbackForPinValueChangedEvent(pin, _handler);
+            }
+        }
+
+        _controller.Dispose();
+    }
+
+    private void OnEdge(object sender, PinValueChangedEventArgs e)
+    {
+        var index = Array.IndexOf(_pins, e.PinNumber);
+        if (index >= 0)
+        {
+            Interlocked.Increment(ref _edgeCounts[index]);
+        }
     }
 }

@@ -97,7 +97,7 @@ public class SensorsOptionsTests
 
         var errors = SensorsOptionsValidator.Validate(o);
 
-        Assert.Contains("Sensors:Buses:b:Kind = 'spi': must be i2c, iio or gpio", errors);
+        Assert.Contains("Sensors:Buses:b:Kind = 'spi': must be i2c, iio, gpio or w1", errors);
         Assert.Contains("Sensors:Devices:t:RateHz = 0: must be > 0 and <= 1000", errors);
         Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:t:Bus = 'b': must name a bus of Kind i2c", StringComparison.Ordinal));
         Assert.Contains("Sensors:Devices:t:Address = '0x50': must be one of 0x76, 0x77 for bme280", errors);

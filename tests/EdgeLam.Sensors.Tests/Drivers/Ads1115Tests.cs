@@ -1,12 +1,17 @@
-using EdgeLam.Sensors.Drivers.Ads1115;
+using EdgeLam.Sensors.Configuration;
 using EdgeLam.Sensors.Model;
 using EdgeLam.Sensors.Quality;
+using EdgeLam.Sensors.Simulation.ChipModels;
 using EdgeLam.Sensors.Simulation.Chips;
+using EdgeLam.Sensors.Tests.Parts;
 
 namespace EdgeLam.Sensors.Tests.Drivers;
 
 public class Ads1115Tests
 {
+    private static DeviceOptions Options(double gainVolts, int dataRate, params string[] inputs) =>
+        new() { GainVolts = gainVolts, DataRate = dataRate, Inputs = [.. inputs] };
+
     [Fact]
     public void Read_SingleEndedAin0_WritesDatasheetConfigWord()
     {
@@ -14,10 +19,9 @@ public class Ads1115Tests
         // → 1 100 010 1 100 0 0 0 11 = 0xC583.
         using var chip = new SimulatedAds1115();
         chip.InputVolts[0] = 1.0;
-        using var adc = new Ads1115(chip, [Ads1115Mux.Ain0Gnd], gain: Ads1115Gain.Fsr2048, dataRate: Ads1115DataRate.Sps128, waitMicroseconds: _ => { }, ownsDevice: false);
-        var samples = new SensorSample[1];
+        using var adc = PartHarness.Open("ads1115", chip, Options(2.048, 128, "AIN0"));
 
-        adc.Read(1, samples);
+        var samples = PartHarness.Read(adc);
 
         Assert.Equal(0xC583, chip.LastConfigWritten);
         // 1.0 V at ±2.048 V full scale: code = 1.0 / (2.048 / 32768) = 16000.
@@ -26,19 +30,18 @@ public class Ads1115Tests
     }
 
     [Theory]
-    [InlineData(Ads1115Gain.Fsr6144, 6.144)]
-    [InlineData(Ads1115Gain.Fsr4096, 4.096)]
-    [InlineData(Ads1115Gain.Fsr1024, 1.024)]
-    [InlineData(Ads1115Gain.Fsr256, 0.256)]
-    public void Read_Gain_ResolvesToOneLsbOfFullScale(Ads1115Gain gain, double fsr)
+    [InlineData(6.144, Ads1115Gain.Fsr6144)]
+    [InlineData(4.096, Ads1115Gain.Fsr4096)]
+    [InlineData(1.024, Ads1115Gain.Fsr1024)]
+    [InlineData(0.256, Ads1115Gain.Fsr256)]
+    public void Read_Gain_ResolvesToOneLsbOfFullScale(double fsr, Ads1115Gain gain)
     {
         using var chip = new SimulatedAds1115();
         chip.InputVolts[2] = 0.2;
         chip.InputVolts[3] = 0.05;
-        using var adc = new Ads1115(chip, [Ads1115Mux.Ain2Ain3], gain: gain, waitMicroseconds: _ => { }, ownsDevice: false);
-        var samples = new SensorSample[1];
+        using var adc = PartHarness.Open("ads1115", chip, Options(fsr, 860, "AIN2-AIN3"));
 
-        adc.Read(1, samples);
+        var samples = PartHarness.Read(adc);
 
         Assert.InRange(samples[0].Value, 0.15 - (fsr / 32768), 0.15 + (fsr / 32768));
         Assert.Equal((int)gain, (chip.LastConfigWritten >> 9) & 7);
@@ -49,10 +52,9 @@ public class Ads1115Tests
     {
         using var chip = new SimulatedAds1115();
         chip.InputVolts[1] = 3.0;
-        using var adc = new Ads1115(chip, [Ads1115Mux.Ain1Gnd], gain: Ads1115Gain.Fsr2048, waitMicroseconds: _ => { }, ownsDevice: false);
-        var samples = new SensorSample[1];
+        using var adc = PartHarness.Open("ads1115", chip, Options(2.048, 860, "AIN1"));
 
-        adc.Read(1, samples);
+        var samples = PartHarness.Read(adc);
 
         Assert.Equal(0x7FFF, chip[Ads1115Register.Conversion]);
         Assert.Equal(2.048 * 32767 / 32768, samples[0].Value, 6);
@@ -65,10 +67,9 @@ public class Ads1115Tests
         chip.InputVolts[0] = 0.5;
         chip.InputVolts[1] = 1.5;
         chip.InputVolts[3] = 0.25;
-        using var adc = new Ads1115(chip, [Ads1115Mux.Ain0Gnd, Ads1115Mux.Ain1Gnd, Ads1115Mux.Ain0Ain1, Ads1115Mux.Ain3Gnd], gain: Ads1115Gain.Fsr4096, waitMicroseconds: _ => { }, ownsDevice: false);
-        var samples = new SensorSample[4];
+        using var adc = PartHarness.Open("ads1115", chip, Options(4.096, 860, "AIN0", "AIN1", "AIN0-AIN1", "AIN3"));
 
-        adc.Read(1, samples);
+        var samples = PartHarness.Read(adc);
 
         var lsb = 4.096 / 32768;
         Assert.InRange(samples[0].Value, 0.5 - lsb, 0.5 + lsb);
@@ -79,17 +80,18 @@ public class Ads1115Tests
     }
 
     [Fact]
-    public void Read_ConversionBusyForTwoPolls_WaitsUntilOsSet()
+    public void Read_ConversionBusyForTwoPolls_PollsUntilOsSet()
     {
-        using var chip = new SimulatedAds1115 { BusyPolls = 2 };
+        using var chip = new SimulatedAds1115();
         chip.InputVolts[0] = 0.75;
-        var waits = 0;
-        using var adc = new Ads1115(chip, [Ads1115Mux.Ain0Gnd], waitMicroseconds: _ => waits++, ownsDevice: false);
-        var samples = new SensorSample[1];
+        using var adc = PartHarness.Open("ads1115", chip, Options(2.048, 860, "AIN0"));
+        chip.BusyPolls = 2;
+        var before = chip.Faults.Transactions;
 
-        adc.Read(1, samples);
+        var samples = PartHarness.Read(adc);
 
-        Assert.Equal(3, waits); // one conversion period before each of the three config reads (busy, busy, done)
+        // config write, three config reads (busy, busy, done), conversion pointer write + read.
+        Assert.Equal(6, chip.Faults.Transactions - before);
         Assert.Equal(0.75, samples[0].Value, 3);
     }
 
@@ -97,17 +99,17 @@ public class Ads1115Tests
     public void Read_ConversionNeverCompletes_ThrowsTimeout()
     {
         using var chip = new SimulatedAds1115();
-        using var adc = new Ads1115(chip, [Ads1115Mux.Ain0Gnd], waitMicroseconds: _ => { }, ownsDevice: false);
-        chip.BusyPolls = 1000;
+        using var adc = PartHarness.Open("ads1115", chip, Options(2.048, 860, "AIN0"));
+        chip.BusyPolls = int.MaxValue;
 
-        Assert.Equal(SensorFault.Timeout, Assert.Throws<SensorException>(() => adc.Read(1, new SensorSample[1])).Fault);
+        Assert.Equal(SensorFault.Timeout, Assert.Throws<SensorException>(() => PartHarness.Read(adc)).Fault);
     }
 
     [Fact]
     public void Faults_NackShortReadStuck_AreReportedOrFlagged()
     {
         using var chip = new SimulatedAds1115();
-        using var adc = new Ads1115(chip, [Ads1115Mux.Ain0Gnd], waitMicroseconds: _ => { }, ownsDevice: false);
+        using var adc = PartHarness.Open("ads1115", chip, Options(2.048, 860, "AIN0"));
         var samples = new SensorSample[1];
 
         chip.Faults.NackNext = 1;
@@ -141,6 +143,6 @@ public class Ads1115Tests
         using var chip = new SimulatedAds1115();
         chip.Faults.Absent = true;
 
-        Assert.Equal(SensorFault.NoAcknowledge, Assert.Throws<SensorException>(() => new Ads1115(chip, [Ads1115Mux.Ain0Gnd], ownsDevice: false)).Fault);
+        Assert.Equal(SensorFault.NoAcknowledge, Assert.Throws<SensorException>(() => PartHarness.Open("ads1115", chip, Options(2.048, 860, "AIN0"))).Fault);
     }
 }

@@ -1,6 +1,8 @@
-using EdgeLam.Sensors.Drivers.Bme280;
+using EdgeLam.Sensors.Configuration;
 using EdgeLam.Sensors.Model;
+using EdgeLam.Sensors.Simulation.ChipModels;
 using EdgeLam.Sensors.Simulation.Chips;
+using EdgeLam.Sensors.Tests.Parts;
 
 namespace EdgeLam.Sensors.Tests.Drivers;
 
@@ -96,11 +98,11 @@ public class Bme280Tests
     [Fact]
     public void Driver_SimulatedChipWithBoschRaw_ReadsDatasheetValues()
     {
+        // The library driver (Iot.Device.Bmxx80.Bme280) uses the datasheet's double-precision formulas.
         using var chip = new SimulatedBme280(calibration: BoschExample) { RawOverride = (519888, 415148, 0x6FF0) };
-        using var sensor = new Bme280(chip, ownsDevice: false);
-        var samples = new SensorSample[3];
+        using var sensor = PartHarness.Open("bme280", chip);
 
-        sensor.Read(1, samples);
+        var samples = PartHarness.Read(sensor);
 
         Assert.Equal(25.08, samples[0].Value, 2);
         Assert.Equal(100653.27, samples[1].Value, 0);
@@ -115,10 +117,9 @@ public class Bme280Tests
     public void Driver_PhysicalInputs_ReadBackWithinResolution()
     {
         using var chip = new SimulatedBme280 { TemperatureCelsius = 31.5, PressurePascal = 95000, HumidityPercent = 62.0 };
-        using var sensor = new Bme280(chip, ownsDevice: false);
-        var samples = new SensorSample[3];
+        using var sensor = PartHarness.Open("bme280", chip);
 
-        sensor.Read(1, samples);
+        var samples = PartHarness.Read(sensor);
 
         Assert.Equal(31.5, samples[0].Value, 1);
         Assert.InRange(samples[1].Value, 94998, 95002);
@@ -126,31 +127,61 @@ public class Bme280Tests
     }
 
     [Fact]
+    public void Driver_Oversampling16_WritesOsrs101()
+    {
+        using var chip = new SimulatedBme280();
+        using var sensor = PartHarness.Open("bme280", chip, new DeviceOptions { Oversampling = 16 });
+
+        PartHarness.Read(sensor);
+
+        Assert.Equal(0b101_101_11, chip[(int)Bme280Register.ControlMeasurement]);
+        Assert.Equal(0b101, chip[(int)Bme280Register.ControlHumidity]);
+    }
+
+    [Fact]
     public void Driver_Nack_ThrowsNoAcknowledge()
     {
         using var chip = new SimulatedBme280();
-        using var sensor = new Bme280(chip, ownsDevice: false);
+        using var sensor = PartHarness.Open("bme280", chip);
         chip.Faults.NackNext = 1;
 
-        Assert.Equal(SensorFault.NoAcknowledge, Assert.Throws<SensorException>(() => sensor.Read(1, new SensorSample[3])).Fault);
+        Assert.Equal(SensorFault.NoAcknowledge, Assert.Throws<SensorException>(() => PartHarness.Read(sensor)).Fault);
+        Assert.Equal(3, PartHarness.Read(sensor).Length);
     }
 
     [Fact]
     public void Driver_ShortRead_ThrowsShortRead()
     {
         using var chip = new SimulatedBme280();
-        using var sensor = new Bme280(chip, ownsDevice: false);
+        using var sensor = PartHarness.Open("bme280", chip);
         chip.Faults.ShortReadNext = 1;
-        chip.Faults.ShortReadBytes = 5;
+        chip.Faults.ShortReadBytes = 1;
 
-        Assert.Equal(SensorFault.ShortRead, Assert.Throws<SensorException>(() => sensor.Read(1, new SensorSample[3])).Fault);
+        Assert.Equal(SensorFault.ShortRead, Assert.Throws<SensorException>(() => PartHarness.Read(sensor)).Fault);
+    }
+
+    [Fact]
+    public void Open_WrongChipId_ThrowsBadData()
+    {
+        using var chip = new SimulatedBme280(chipId: SimulatedBme280.Bmp280ChipId);
+
+        Assert.Equal(SensorFault.BadData, Assert.Throws<SensorException>(() => PartHarness.Open("bme280", chip)).Fault);
+    }
+
+    [Fact]
+    public void Open_Absent_ThrowsNoAcknowledge()
+    {
+        using var chip = new SimulatedBme280();
+        chip.Faults.Absent = true;
+
+        Assert.Equal(SensorFault.NoAcknowledge, Assert.Throws<SensorException>(() => PartHarness.Open("bme280", chip)).Fault);
     }
 
     [Fact]
     public void Driver_StuckChip_RepeatsReadingAndQualityCheckerFlagsStuck()
     {
         using var chip = new SimulatedBme280();
-        using var sensor = new Bme280(chip, ownsDevice: false);
+        using var sensor = PartHarness.Open("bme280", chip);
         var checker = new EdgeLam.Sensors.Quality.QualityChecker(sensor.Channels, stuckRepeatLimit: 5);
         var samples = new SensorSample[3];
         var t = 20.0;
@@ -172,18 +203,5 @@ public class Bme280Tests
 
         Assert.Equal(21.5, samples[0].Value, 1);
         Assert.True(samples[0].Quality.HasFlag(SampleQuality.Stuck));
-    }
-
-    [Fact]
-    public void Driver_AfterResetBeforeConversion_ReportsMissing()
-    {
-        using var chip = new SimulatedBme280();
-        using var sensor = new Bme280(chip, ownsDevice: false);
-        chip.Faults.Stuck = true;
-        var samples = new SensorSample[3];
-
-        sensor.Read(1, samples);
-
-        Assert.All(samples, s => Assert.True(s.Quality.HasFlag(SampleQuality.Missing)));
     }
 }

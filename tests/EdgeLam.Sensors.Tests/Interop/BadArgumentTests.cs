@@ -1,83 +1,58 @@
+using System.Device.I2c;
 using EdgeLam.Linux.Interop;
 using EdgeLam.Sensors.Buses;
 using EdgeLam.Sensors.Gpio;
 using EdgeLam.Sensors.Model;
-using EdgeLam.Testing;
+using EdgeLam.Sensors.Parts;
 
 namespace EdgeLam.Sensors.Tests.Interop;
 
-/// <summary>The interop layer called directly with bad arguments: every failure is a typed exception carrying errno.</summary>
+/// <summary>Buses opened with bad arguments: every failure is a typed, catchable exception, never a crash.</summary>
 public class BadArgumentTests
 {
     [Fact]
-    public void I2cBusOpen_MissingNode_ThrowsLinuxIoExceptionWithEnoent()
+    public void I2cBusesOpen_MissingNode_ThrowsDeviceGone()
     {
-        var e = Assert.Throws<LinuxIoException>(() => I2cBusHandle.Open("/dev/i2c-does-not-exist"));
-        Assert.Equal(Errno.ENOENT, e.Errno);
-        Assert.True(e.IsDeviceGone);
-        Assert.Contains("/dev/i2c-does-not-exist", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void LinuxI2cDevice_MissingNode_ThrowsDeviceGone()
-    {
-        var e = Assert.Throws<SensorException>(() => LinuxI2cBusDevice.Open("/dev/i2c-does-not-exist", 0x76));
+        var e = Assert.Throws<SensorException>(() => I2cBuses.Open("env", "/dev/i2c-250", 0x76));
         Assert.Equal(SensorFault.DeviceGone, e.Fault);
+        Assert.Contains("/dev/i2c-250", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void I2cIoctls_OnRegularFile_ThrowEnotty()
+    public void I2cBusesOpen_PathNotAnAdapter_ThrowsBadData()
     {
-        using var dir = new TempDirectory();
-        var path = dir.Combine("not-a-bus");
-        File.WriteAllText(path, "x");
-        using var bus = I2cBusHandle.Open(path);
-
-        Assert.Equal(Errno.ENOTTY, Assert.Throws<LinuxIoException>(() => bus.SetSlaveAddress(0x76)).Errno);
-        Assert.Equal(Errno.ENOTTY, Assert.Throws<LinuxIoException>(() => bus.Transfer(0x76, [0xD0], new byte[1])).Errno);
+        Assert.Equal(SensorFault.BadData, Assert.Throws<SensorException>(() => I2cBuses.Open("env", "/dev/null", 0x76)).Fault);
     }
 
     [Fact]
-    public void I2cTransfer_AddressOutOfRange_ThrowsArgumentOutOfRange()
+    public void LibraryI2cDevice_MissingBus_ThrowsCatchableIOExceptionThatTranslatesToDeviceGone()
     {
-        using var dir = new TempDirectory();
-        var path = dir.Combine("f");
-        File.WriteAllText(path, "x");
-        using var bus = I2cBusHandle.Open(path);
+        // System.Device.Gpio opens /dev/i2c-N itself; a missing adapter surfaces as an IOException carrying errno 2.
+        var e = Record.Exception(() =>
+        {
+            using var device = I2cDevice.Create(new I2cConnectionSettings(250, 0x76));
+            device.ReadByte();
+        });
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => bus.Transfer(0x80, [0], []));
-        Assert.Throws<ArgumentOutOfRangeException>(() => bus.SetSlaveAddress(-1));
+        var io = Assert.IsAssignableFrom<IOException>(e);
+        Assert.Equal(SensorFault.DeviceGone, LibraryFaults.Translate("env", io).Fault);
     }
 
-    [Fact]
-    public void I2cTransfer_AfterDispose_ThrowsObjectDisposed()
+    [Theory]
+    [InlineData("Error 121 (Remote I/O error) performing I2C data transfer.", SensorFault.NoAcknowledge)]
+    [InlineData("Error 6 (No such device or address) performing I2C data transfer.", SensorFault.NoAcknowledge)]
+    [InlineData("Error 2 (No such file or directory). Can not open I2C device file '/dev/i2c-9'.", SensorFault.DeviceGone)]
+    [InlineData("Error 13 (Permission denied). Can not open I2C device file '/dev/i2c-1'.", SensorFault.Io)]
+    [InlineData("something else", SensorFault.Io)]
+    public void Translate_LibraryMessages_MapErrnoToFault(string message, SensorFault expected)
     {
-        using var dir = new TempDirectory();
-        var path = dir.Combine("f");
-        File.WriteAllText(path, "x");
-        var bus = I2cBusHandle.Open(path);
-        bus.Dispose();
-
-        Assert.Throws<ObjectDisposedException>(() => bus.Transfer(0x10, [0], new byte[1]));
-    }
-
-    [Fact]
-    public void GpioChip_RegularFile_ChipInfoIoctlThrowsEnotty()
-    {
-        using var dir = new TempDirectory();
-        var path = dir.Combine("gpiochip0");
-        File.WriteAllText(path, "x");
-        using var chip = GpioChipHandle.Open(path);
-
-        Assert.Equal(Errno.ENOTTY, Assert.Throws<LinuxIoException>(() => chip.GetInfo()).Errno);
-        Assert.Equal(Errno.ENOTTY, Assert.Throws<LinuxIoException>(() => chip.RequestLines([17], GpioV2.FlagInput, "test")).Errno);
-        Assert.Throws<ArgumentOutOfRangeException>(() => chip.RequestLines([], GpioV2.FlagInput, "test"));
+        Assert.Equal(expected, LibraryFaults.Translate("x", new IOException(message)).Fault);
     }
 
     [Fact]
     public void GpioLineSource_MissingChip_ThrowsDeviceGone()
     {
-        var e = Assert.Throws<SensorException>(() => new GpioLineSource("door", "/dev/gpiochip-missing", [("door", 17u)], GpioEdge.Both));
+        var e = Assert.Throws<SensorException>(() => GpioLineSource.Open("door", "/dev/gpiochip250", [("door", 17)], GpioEdge.Both, false));
         Assert.Equal(SensorFault.DeviceGone, e.Fault);
     }
 
@@ -94,12 +69,5 @@ public class BadArgumentTests
         {
             Assert.Equal(Errno.ENOENT, e.Errno);
         }
-    }
-
-    [Fact]
-    public void IoctlEncoding_MatchesAsmGenericMacro()
-    {
-        // _IOWR('d', 1, 8) computed by hand: dir 3 << 30 | size 8 << 16 | type 0x64 << 8 | nr 1.
-        Assert.Equal((nuint)(0xC0000000u | (8u << 16) | (0x64u << 8) | 1u), IoctlRequest.IoWR(0x64, 1, 8));
     }
 }

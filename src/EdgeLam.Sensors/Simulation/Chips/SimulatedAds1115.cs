@@ -1,4 +1,4 @@
-using EdgeLam.Sensors.Drivers.Ads1115;
+using EdgeLam.Sensors.Simulation.ChipModels;
 
 namespace EdgeLam.Sensors.Simulation.Chips;
 

@@ -1,10 +1,11 @@
-using EdgeLam.Sensors.Drivers.Bme280;
+using EdgeLam.Sensors.Simulation.ChipModels;
 
 namespace EdgeLam.Sensors.Simulation.Chips;
 
 /// <summary>
-/// A BME280 register map: chip id, calibration NVM, control registers and the 0xF7..0xFE data block. In normal mode a
-/// new conversion lands in the data registers each time the master points at 0xF7 (unless the chip is stuck); a forced
+/// A BME280 (or, with chip id 0x58, BMP280) register map: chip id, calibration NVM, control registers and the
+/// 0xF7..0xFE data block. In normal mode a new conversion lands in the data registers each time the master points at
+/// the temperature MSB 0xFA, which the .NET IoT driver reads first in every read (unless the chip is stuck); a forced
 /// mode write converts once and returns to sleep. Physical inputs become ADC codes by inverting the compensation.
 /// </summary>
 public sealed class SimulatedBme280 : RegisterMapDevice
@@ -13,12 +14,21 @@ public sealed class SimulatedBme280 : RegisterMapDevice
     public static readonly Bme280Calibration TypicalCalibration = new(
         27504, 26435, -1000, 36477, -10685, 3024, 2855, 140, -7, 15500, -14600, 6000, 75, 362, 0, 333, 0, 30);
 
-    public SimulatedBme280(int address = Bme280Constants.DefaultAddress, Bme280Calibration? calibration = null)
+    /// <summary>The BMP280's chip id (temperature and pressure only).</summary>
+    public const byte Bmp280ChipId = 0x58;
+
+    private readonly byte _chipId;
+
+    public SimulatedBme280(int address = Bme280Constants.DefaultAddress, Bme280Calibration? calibration = null, byte chipId = Bme280Constants.ChipId)
         : base(address)
     {
+        _chipId = chipId;
         Calibration = calibration ?? TypicalCalibration;
         Reset();
     }
+
+    /// <summary>temp_msb: the first data register the library driver reads.</summary>
+    public const byte TemperatureMsb = 0xFA;
 
     public Bme280Calibration Calibration { get; }
 
@@ -54,7 +64,7 @@ public sealed class SimulatedBme280 : RegisterMapDevice
 
     protected override void OnPointerSet(byte register)
     {
-        if (register == (byte)Bme280Register.PressureMsb && (this[(int)Bme280Register.ControlMeasurement] & 0b11) == Bme280Constants.ModeNormal)
+        if (register == TemperatureMsb && (this[(int)Bme280Register.ControlMeasurement] & 0b11) == Bme280Constants.ModeNormal)
         {
             Convert();
         }
@@ -67,7 +77,7 @@ public sealed class SimulatedBme280 : RegisterMapDevice
         Calibration.Encode(block1, block2);
         block1.CopyTo(Registers[(int)Bme280Register.Calibration00..]);
         block2.CopyTo(Registers[(int)Bme280Register.Calibration26..]);
-        this[(int)Bme280Register.ChipId] = Bme280Constants.ChipId;
+        this[(int)Bme280Register.ChipId] = _chipId;
         this[(int)Bme280Register.ControlHumidity] = 0;
         this[(int)Bme280Register.ControlMeasurement] = 0;
         this[(int)Bme280Register.Config] = 0;

@@ -1,4 +1,4 @@
-using EdgeLam.Sensors.Drivers.Bmp180;
+using EdgeLam.Sensors.Parts;
 
 namespace EdgeLam.Sensors.Simulation.Chips;
 

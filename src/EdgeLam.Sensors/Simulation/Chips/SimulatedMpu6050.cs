@@ -1,4 +1,4 @@
-using EdgeLam.Sensors.Drivers.Mpu6050;
+using EdgeLam.Sensors.Simulation.ChipModels;
 
 namespace EdgeLam.Sensors.Simulation.Chips;
 

@@ -1,4 +1,4 @@
-namespace EdgeLam.Sensors.Drivers.Ads1115;
+namespace EdgeLam.Sensors.Simulation.ChipModels;
 
 /// <summary>ADS1115 address-pointer values (TI SBAS444, section 9.6, table 6). Registers are 16-bit, MSB first.</summary>
 public enum Ads1115Register : byte

@@ -1,4 +1,4 @@
-namespace EdgeLam.Sensors.Drivers.Bmp180;
+namespace EdgeLam.Sensors.Parts;
 
 /// <summary>BMP180 registers (datasheet BST-BMP180-DS000, section 5.5, figure 5).</summary>
 public enum Bmp180Register : byte

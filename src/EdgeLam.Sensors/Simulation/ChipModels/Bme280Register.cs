@@ -1,4 +1,4 @@
-namespace EdgeLam.Sensors.Drivers.Bme280;
+namespace EdgeLam.Sensors.Simulation.ChipModels;
 
 /// <summary>BME280 register addresses (datasheet BST-BME280-DS002, section 5.3, table 18).</summary>
 public enum Bme280Register : byte

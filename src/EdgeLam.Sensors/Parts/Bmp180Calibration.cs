@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace EdgeLam.Sensors.Drivers.Bmp180;
+namespace EdgeLam.Sensors.Parts;
 
 /// <summary>The BMP180 calibration coefficients (datasheet table 5).</summary>
 public readonly record struct Bmp180Calibration(

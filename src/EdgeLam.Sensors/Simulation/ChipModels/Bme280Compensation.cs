@@ -1,4 +1,4 @@
-namespace EdgeLam.Sensors.Drivers.Bme280;
+namespace EdgeLam.Sensors.Simulation.ChipModels;
 
 /// <summary>
 /// The datasheet's compensation formulas, all in one place (BST-BME280-DS002 section 8): the integer versions of 8.2

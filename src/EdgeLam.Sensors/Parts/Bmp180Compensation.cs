@@ -1,4 +1,4 @@
-namespace EdgeLam.Sensors.Drivers.Bmp180;
+namespace EdgeLam.Sensors.Parts;
 
 /// <summary>
 /// The datasheet's calculation of true temperature and pressure (BST-BMP180-DS000 section 3.5, figure 4), in one place.

@@ -1,4 +1,4 @@
-namespace EdgeLam.Sensors.Drivers.Mpu6050;
+namespace EdgeLam.Sensors.Simulation.ChipModels;
 
 /// <summary>MPU-6000/6050 registers (InvenSense RM-MPU-6000A register map, rev 4.2).</summary>
 public enum Mpu6050Register : byte

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace EdgeLam.Sensors.Drivers.Bme280;
+namespace EdgeLam.Sensors.Simulation.ChipModels;
 
 /// <summary>The trimming parameters dig_T1..dig_H6 (datasheet section 4.2.2, table 16).</summary>
 public readonly record struct Bme280Calibration(

@@ -1,42 +1,38 @@
-using EdgeLam.Sensors.Buses;
+using System.Device.I2c;
 using EdgeLam.Sensors.Model;
 
-namespace EdgeLam.Sensors.Drivers.Bmp180;
+namespace EdgeLam.Sensors.Parts;
 
 /// <summary>
-/// Bosch BMP180 barometer: a read starts a temperature conversion, waits, reads UT, starts a pressure conversion, waits,
-/// reads UP, and compensates. The wait polls the start-of-conversion bit after the datasheet's conversion time.
+/// Bosch BMP180 over a System.Device.Gpio <see cref="I2cDevice"/>, with the datasheet's integer compensation (BST-BMP180-
+/// DS000 section 3.5). Not Iot.Device.Bmp180: that driver always converts at oss = 1 and its pressure step divides the
+/// final correction by 8 where the datasheet divides by 16 (and squares p in 32 bits), so it reads the datasheet's worked
+/// example 417 Pa low (a test pins this; when the library is fixed, the part can move onto it). A read starts a
+/// temperature conversion, waits, reads UT, starts a pressure conversion, waits, reads UP; each wait polls the
+/// start-of-conversion bit after the datasheet's conversion time.
 /// </summary>
-public sealed class Bmp180 : ISensorSource
+public sealed class Bmp180Driver : IDisposable
 {
-    private static readonly SensorChannel[] ChannelList =
-    [
-        new("temperature", "degC", -40, 85),
-        new("pressure", "Pa", 30000, 110000),
-    ];
-
-    private readonly I2cBusDevice _device;
-    private readonly bool _ownsDevice;
+    private readonly I2cDevice _device;
     private readonly Action<int> _waitMicroseconds;
 
     /// <param name="waitMicroseconds">How to wait for a conversion (default: Thread.Sleep); simulated chips convert instantly.</param>
-    public Bmp180(I2cBusDevice device, string name = "bmp180", int oversampling = 0, Action<int>? waitMicroseconds = null, bool ownsDevice = true)
+    public Bmp180Driver(I2cDevice device, string name, int oversampling = 0, Action<int>? waitMicroseconds = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(oversampling);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(oversampling, 3);
         _device = device;
-        _ownsDevice = ownsDevice;
         _waitMicroseconds = waitMicroseconds ?? (us => Thread.Sleep(TimeSpan.FromMicroseconds(us)));
         Name = name;
         Oversampling = oversampling;
-        var id = device.ReadRegister((byte)Bmp180Register.ChipId);
+        var id = ReadRegister((byte)Bmp180Register.ChipId);
         if (id != Bmp180Command.ChipIdValue)
         {
-            throw new SensorException(SensorFault.BadData, $"{name}: chip id 0x{id:X2} at 0x{device.Address:X2}, expected 0x55 (BMP180)");
+            throw new SensorException(SensorFault.BadData, $"{name}: chip id 0x{id:X2} at 0x{device.ConnectionSettings.DeviceAddress:X2}, expected 0x55 (BMP180)");
         }
 
         Span<byte> calibration = stackalloc byte[Bmp180Calibration.Length];
-        device.ReadRegisters((byte)Bmp180Register.CalibrationAc1, calibration);
+        device.WriteRead([(byte)Bmp180Register.CalibrationAc1], calibration);
         Calibration = Bmp180Calibration.Parse(calibration);
         if (Calibration.AC4 is 0 or 0xFFFF || Calibration.AC5 == 0)
         {
@@ -50,35 +46,27 @@ public sealed class Bmp180 : ISensorSource
 
     public Bmp180Calibration Calibration { get; }
 
-    public IReadOnlyList<SensorChannel> Channels => ChannelList;
-
     /// <summary>Reads temperature (°C) and pressure (Pa).</summary>
-    public void Read(long timestampNs, Span<SensorSample> samples)
+    public void Read(Span<double> values)
     {
         var ut = Convert(Bmp180Command.Temperature, 2, pressure: false);
         var up = Convert(Bmp180Command.Pressure(Oversampling), 3, pressure: true) >> (8 - Oversampling);
         var c = Calibration;
         var b5 = Bmp180Compensation.B5(ut, c);
-        samples[0] = new SensorSample(timestampNs, ((b5 + 8) >> 4) / 10.0, SampleQuality.Good);
-        samples[1] = new SensorSample(timestampNs, Bmp180Compensation.Pressure(up, Oversampling, c, b5), SampleQuality.Good);
+        values[0] = ((b5 + 8) >> 4) / 10.0;
+        values[1] = Bmp180Compensation.Pressure(up, Oversampling, c, b5);
     }
 
-    public void Dispose()
-    {
-        if (_ownsDevice)
-        {
-            _device.Dispose();
-        }
-    }
+    public void Dispose() => _device.Dispose();
 
     private int Convert(byte command, int bytes, bool pressure)
     {
-        _device.WriteRegister((byte)Bmp180Register.ControlMeasurement, command);
+        _device.Write([(byte)Bmp180Register.ControlMeasurement, command]);
         var wait = Bmp180Command.ConversionMicroseconds(pressure, Oversampling);
         for (var attempt = 0; ; attempt++)
         {
             _waitMicroseconds(wait);
-            if ((_device.ReadRegister((byte)Bmp180Register.ControlMeasurement) & Bmp180Command.StartOfConversion) == 0)
+            if ((ReadRegister((byte)Bmp180Register.ControlMeasurement) & Bmp180Command.StartOfConversion) == 0)
             {
                 break;
             }
@@ -90,7 +78,14 @@ public sealed class Bmp180 : ISensorSource
         }
 
         Span<byte> data = stackalloc byte[3];
-        _device.ReadRegisters((byte)Bmp180Register.OutMsb, data[..bytes]);
+        _device.WriteRead([(byte)Bmp180Register.OutMsb], data[..bytes]);
         return bytes == 2 ? (data[0] << 8) | data[1] : (data[0] << 16) | (data[1] << 8) | data[2];
+    }
+
+    private byte ReadRegister(byte register)
+    {
+        Span<byte> value = stackalloc byte[1];
+        _device.WriteRead([register], value);
+        return value[0];
     }
 }
