@@ -149,7 +149,7 @@ internal static class AdcParts
         [.. d.Inputs.Select(i => Ads1115Config.TryParseMux(i, out var m) ? m : Ads1115Mux.Ain0Gnd)];
 
     private static IReadOnlyList<SensorChannel> Ads1115Channels(DeviceOptions d)
-{
+    {
         var fsr = d.GainVolts;
         return [.. Mux(d).Select(m => new SensorChannel(ChannelName(m), "V", -fsr, fsr))];
     }

@@ -1,7 +1,6 @@
-using EdgeLam.Sensors.Configuration;
 using System.Device.I2c;
+using EdgeLam.Sensors.Configuration;
 using EdgeLam.Sensors.Model;
-using EdgeLam.Sensors.Simulation;
 using EdgeLam.Sensors.Simulation.ChipModels;
 using EdgeLam.Sensors.Simulation.Chips;
 using Iot.Device.Bmxx80;

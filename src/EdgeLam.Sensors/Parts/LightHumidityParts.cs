@@ -1,5 +1,5 @@
-using EdgeLam.Sensors.Model;
 using EdgeLam.Sensors.Configuration;
+using EdgeLam.Sensors.Model;
 using EdgeLam.Sensors.Simulation.Chips;
 using Iot.Device.Bh1750fvi;
 using Iot.Device.Sht3x;

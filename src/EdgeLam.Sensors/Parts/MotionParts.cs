@@ -1,5 +1,5 @@
-using EdgeLam.Sensors.Model;
 using EdgeLam.Sensors.Configuration;
+using EdgeLam.Sensors.Model;
 using EdgeLam.Sensors.Simulation.ChipModels;
 using EdgeLam.Sensors.Simulation.Chips;
 using Iot.Device.Imu;
@@ -85,7 +85,7 @@ internal static class MotionParts
     }
 
     private static IReadOnlyList<SensorChannel> Mpu6050Channels(DeviceOptions d)
-{
+    {
         var a = d.AccelRangeG * Mpu6050Scale.StandardGravity;
         var g = (double)d.GyroRangeDps;
         return
