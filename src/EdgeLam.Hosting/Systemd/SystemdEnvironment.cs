@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace EdgeLam.Hosting.Systemd;
 
-/// <summary>What systemd told this process through its environment (see sd_notify(3), sd_watchdog_enabled(3)).</summary>
+/// <summary>
+/// What systemd told this process through its environment (sd_watchdog_enabled(3), systemd.exec(5)): the watchdog
+/// timeout and whether logs go to the journal. Notifications themselves go through Microsoft.Extensions.Hosting.Systemd.
+/// </summary>
 public sealed class SystemdEnvironment
 {
     public const string NotifySocketVariable = "NOTIFY_SOCKET";
@@ -10,8 +13,6 @@ public sealed class SystemdEnvironment
     public const string WatchdogPidVariable = "WATCHDOG_PID";
     public const string JournalStreamVariable = "JOURNAL_STREAM";
     public const string InvocationIdVariable = "INVOCATION_ID";
-
-    public string? NotifySocket { get; init; }
 
     /// <summary>The watchdog timeout, when systemd expects pings from this process.</summary>
     public TimeSpan? WatchdogTimeout { get; init; }
@@ -30,7 +31,6 @@ public sealed class SystemdEnvironment
     /// <summary>Reads the variables through <paramref name="get"/>; WATCHDOG_PID, when set, must equal <paramref name="processId"/>.</summary>
     public static SystemdEnvironment From(Func<string, string?> get, int processId)
     {
-        var socket = get(NotifySocketVariable) is { Length: > 0 } s ? s : null;
         TimeSpan? watchdog = null;
         if (ulong.TryParse(get(WatchdogUsecVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var usec) && usec > 0)
         {
@@ -45,10 +45,9 @@ public sealed class SystemdEnvironment
 
         return new SystemdEnvironment
         {
-            NotifySocket = socket,
             WatchdogTimeout = watchdog,
             JournalStream = !string.IsNullOrEmpty(get(JournalStreamVariable)),
-            IsSystemdService = socket is not null || !string.IsNullOrEmpty(get(InvocationIdVariable)),
+            IsSystemdService = !string.IsNullOrEmpty(get(NotifySocketVariable)) || !string.IsNullOrEmpty(get(InvocationIdVariable)),
         };
     }
 }
