@@ -20,7 +20,10 @@ public sealed class SystemdEnvironment
     /// <summary>stdout/stderr are connected to the journal: log lines carry <c>&lt;N&gt;</c> priority prefixes.</summary>
     public bool JournalStream { get; init; }
 
-    /// <summary>Started by systemd as a service (INVOCATION_ID or NOTIFY_SOCKET present).</summary>
+    /// <summary>
+    /// Started by systemd as a service (INVOCATION_ID or NOTIFY_SOCKET present): chooses the journal log format only.
+    /// Whether notifications are sent is the library's decision (<c>SystemdHelpers.IsSystemdService</c>: the parent is systemd).
+    /// </summary>
     public bool IsSystemdService { get; init; }
 
     /// <summary>Watchdog pings go out every half of the timeout (sd_watchdog_enabled(3) recommends half).</summary>
