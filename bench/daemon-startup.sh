@@ -33,6 +33,10 @@ def schedstat(pid):
             pass
     return cpu, wait
 
+# Microsoft.Extensions.Hosting.Systemd sends READY=1 only when the parent process is named systemd: rename this one.
+with open("/proc/self/comm", "w") as f:
+    f.write("systemd")
+
 for i in range(runs):
     with tempfile.TemporaryDirectory(prefix="edgelam-bench-") as tmp:
         sock_path = os.path.join(tmp, "notify")

@@ -3,30 +3,38 @@ using System.Globalization;
 using EdgeLam.Testing;
 using EdgeLam.Transport.Mqtt;
 
-// One run, one broker: our publisher → our subscriber, then mosquitto_pub -l → mosquitto_sub -C N, same topic
-// shape, payload size, QoS 1 and message count. Each side is measured from the first publish until the subscriber
-// has received the last message.
+// One run, one broker: our publisher → our subscriber, MQTTnet publisher → MQTTnet subscriber, then
+// mosquitto_pub -l → mosquitto_sub -C N, same topic shape, payload size, QoS 1 and message count, alternating run by
+// run. Each side is measured from the first publish until the subscriber has received the last message. Then the
+// round trip of one message (publish → subscriber has it), one at a time, for each client library.
 var messages = Arg("--messages", 5000);
 var size = Arg("--size", 16 * 1024);
 var runs = Arg("--runs", 3);
+var roundTrips = Arg("--rtt", 200);
+const int Warmup = 20;
 
 using var broker = new MosquittoBroker();
-Console.WriteLine($"broker: mosquitto on 127.0.0.1:{broker.Port}; {messages} messages x {size} B, QoS 1, {runs} runs each");
+Console.WriteLine($"broker: mosquitto on 127.0.0.1:{broker.Port}; {messages} messages x {size} B, QoS 1, {runs} runs each; {roundTrips} round trips");
 
 var ours = new List<double>();
-var theirs = new List<double>();
+var mqttnet = new List<double>();
+var tools = new List<double>();
 for (var run = 0; run < runs; run++)
 {
     ours.Add(await OurClientAsync(broker.Port, messages, size, run));
-    theirs.Add(MosquittoTools(broker, messages, size, run));
-    Console.WriteLine($"run {run + 1}: edgelam {ours[^1]:F3} s, mosquitto_pub/sub {theirs[^1]:F3} s");
+    mqttnet.Add(await MqttNetContender.ThroughputAsync(broker.Port, messages, size, run));
+    tools.Add(MosquittoTools(broker, messages, size, run));
+    Console.WriteLine($"run {run + 1}: edgelam {ours[^1]:F3} s, MQTTnet {mqttnet[^1]:F3} s, mosquitto_pub/sub {tools[^1]:F3} s");
 }
+
+var ourTrips = await OurRoundTripsAsync(broker.Port, roundTrips, Warmup, size);
+var netTrips = await MqttNetContender.RoundTripsAsync(broker.Port, roundTrips, Warmup, size);
 
 var mb = messages * (double)size / (1024 * 1024);
 Console.WriteLine();
 Console.WriteLine("| client | statistic | time (s) | msgs/s | MiB/s |");
 Console.WriteLine("|---|---|---:|---:|---:|");
-foreach (var (name, times) in new[] { ("EdgeLam MqttClient pub → sub", ours), ("mosquitto_pub -l → mosquitto_sub -C", theirs) })
+foreach (var (name, times) in new[] { ("EdgeLam MqttClient pub → sub", ours), ("MQTTnet 5.2 pub → sub", mqttnet), ("mosquitto_pub -l → mosquitto_sub -C", tools) })
 {
     foreach (var (statistic, t) in new[] { ("best", times.Min()), ("median", Median(times)) })
     {
@@ -34,24 +42,68 @@ foreach (var (name, times) in new[] { ("EdgeLam MqttClient pub → sub", ours), 
     }
 }
 
-Console.WriteLine(FormattableString.Invariant($"ratio edgelam / mosquitto tools (msgs/s): best {theirs.Min() / ours.Min():F2}, median {Median(theirs) / Median(ours):F2}"));
+Console.WriteLine();
+Console.WriteLine(FormattableString.Invariant($"ratio edgelam / mosquitto tools (msgs/s): best {tools.Min() / ours.Min():F2}, median {Median(tools) / Median(ours):F2}"));
+Console.WriteLine(FormattableString.Invariant($"ratio MQTTnet / mosquitto tools (msgs/s): best {tools.Min() / mqttnet.Min():F2}, median {Median(tools) / Median(mqttnet):F2}"));
+Console.WriteLine(FormattableString.Invariant($"ratio MQTTnet / edgelam (msgs/s): best {ours.Min() / mqttnet.Min():F2}, median {Median(ours) / Median(mqttnet):F2}"));
+Console.WriteLine();
+Console.WriteLine($"round trip of one {size} B QoS 1 message (publish → subscriber has it), {roundTrips} after {Warmup} warm-up:");
+Console.WriteLine("| client | median (ms) | p90 (ms) | p99 (ms) |");
+Console.WriteLine("|---|---:|---:|---:|");
+foreach (var (name, times) in new[] { ("EdgeLam MqttClient", ourTrips), ("MQTTnet 5.2", netTrips) })
+{
+    Console.WriteLine(FormattableString.Invariant($"| {name} | {Median(times):F3} | {Percentile(times, 0.90):F3} | {Percentile(times, 0.99):F3} |"));
+}
+
+Console.WriteLine("| mosquitto tools | — (one process per message would measure process start) | | |");
+Console.WriteLine(FormattableString.Invariant($"ratio MQTTnet / edgelam round trip (median): {Median(netTrips) / Median(ourTrips):F2}"));
 return 0;
+
+static MqttClientOptions BenchOptions(int port, string id, int incoming) => new()
+{
+    Port = port,
+    ClientId = $"bench-{id}",
+    CleanStart = true,
+    IncomingQueueCapacity = incoming,
+    OutgoingQueueCapacity = 1024,
+    MaxInflightMessages = 64,
+};
+
+static async Task<List<double>> OurRoundTripsAsync(int port, int count, int warmup, int size)
+{
+    const string topic = "edgelam/v1/bench/act/rtt";
+    await using var sub = MqttClient.Create(BenchOptions(port, "rtt-sub", 16));
+    await using var pub = MqttClient.Create(BenchOptions(port, "rtt-pub", 16));
+    await sub.ConnectAsync();
+    await pub.ConnectAsync();
+    await sub.SubscribeAsync(topic, MqttQualityOfService.AtLeastOnce);
+    var payload = new byte[size];
+    var times = new List<double>(count);
+    for (var i = 0; i < warmup + count; i++)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await pub.PublishAsync(new MqttApplicationMessage(topic, payload));
+        using var m = await sub.Messages.ReadAsync();
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (m.Payload.Length != size)
+        {
+            throw new InvalidOperationException($"payload {m.Payload.Length} != {size}");
+        }
+
+        if (i >= warmup)
+        {
+            times.Add(elapsed);
+        }
+    }
+
+    return times;
+}
 
 static async Task<double> OurClientAsync(int port, int count, int size, int run)
 {
     var topic = $"edgelam/v1/bench/act/m/{run}";
-    MqttClientOptions Options(string id) => new()
-    {
-        Port = port,
-        ClientId = $"bench-{id}-{run}",
-        CleanStart = true,
-        IncomingQueueCapacity = count + 16,
-        OutgoingQueueCapacity = 1024,
-        MaxInflightMessages = 64,
-    };
-
-    await using var sub = MqttClient.Create(Options("sub"));
-    await using var pub = MqttClient.Create(Options("pub"));
+    await using var sub = MqttClient.Create(BenchOptions(port, $"sub-{run}", count + 16));
+    await using var pub = MqttClient.Create(BenchOptions(port, $"pub-{run}", count + 16));
     await sub.ConnectAsync();
     await pub.ConnectAsync();
     await sub.SubscribeAsync(topic, MqttQualityOfService.AtLeastOnce);
@@ -156,6 +208,12 @@ static double Median(List<double> values)
 {
     var sorted = values.Order().ToArray();
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToArray();
+    return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
 
 static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public static class HostingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the service plumbing: validated settings (and each options section as a singleton and
-    /// <see cref="IOptions{T}"/>), systemd notifier, lifetime and watchdog, health monitor, drain coordinator,
+    /// <see cref="IOptions{T}"/>), systemd integration (Microsoft.Extensions.Hosting.Systemd, STATUS, stop signals, watchdog), health monitor, drain coordinator,
     /// SIGHUP reload, journald-style logging, metrics, Prometheus endpoint and status snapshot producer.
     /// </summary>
     public static IServiceCollection AddEdgeLamHosting(
@@ -40,11 +41,17 @@ public static class HostingServiceCollectionExtensions
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Model));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Board));
 
-        services.AddSingleton<ISystemdNotifier>(new SystemdNotifier(systemd.NotifySocket));
+        // Microsoft.Extensions.Hosting.Systemd: when the parent process is systemd, its notifier and its lifetime
+        // (READY=1 once started, STOPPING=1 when stopping, SIGTERM stops); otherwise the console lifetime and a
+        // notifier that sends nothing. STATUS, WATCHDOG=1 and RELOADING=1 are ours, through the same notifier.
+        services.AddSystemd();
+        services.TryAddSingleton<ISystemdNotifier, SilentSystemdNotifier>();
+        services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true); // SystemdStatusService logs the start
         services.AddSingleton<ServiceStatus>();
         services.AddSingleton<HealthMonitor>();
         services.AddSingleton<IHealthCheck, FileFlagHealthCheck>();
-        services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        services.AddHostedService<SystemdStatusService>();
+        services.AddHostedService<StopSignals>();
         services.AddHostedService<WatchdogService>();
         services.AddHostedService<DrainCoordinator>();
         services.AddSingleton<ReloadService>();

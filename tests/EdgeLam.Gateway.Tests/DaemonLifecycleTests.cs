@@ -5,7 +5,10 @@ using EdgeLam.Testing;
 
 namespace EdgeLam.Gateway.Tests;
 
-/// <summary>The published NativeAOT binary under a fake systemd (NOTIFY_SOCKET, WATCHDOG_USEC).</summary>
+/// <summary>
+/// The published NativeAOT binary under a fake systemd: a parent process named <c>systemd</c> (which is what makes
+/// Microsoft.Extensions.Hosting.Systemd active) and a notify socket (NOTIFY_SOCKET, WATCHDOG_USEC).
+/// </summary>
 public sealed class DaemonLifecycleTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -26,18 +29,20 @@ public sealed class DaemonLifecycleTests : IDisposable
         _dir.Dispose();
     }
 
-    private DaemonProcess Start(int watchdogUsec) => new(ConfigDir, new Dictionary<string, string>
+    private Dictionary<string, string> SystemdVariables(int watchdogUsec) => new()
     {
         ["NOTIFY_SOCKET"] = _systemd.Path,
         ["WATCHDOG_USEC"] = watchdogUsec.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    });
+    };
+
+    private DaemonProcess Start(int watchdogUsec) => DaemonProcess.UnderSystemd(ConfigDir, SystemdVariables(watchdogUsec));
 
     [AotFact]
     public void Run_NoConfiguration_ReadyWatchdogStoppingAndExitZero()
     {
         using var daemon = Start(400_000);
 
-        var ready = _systemd.WaitFor(m => m.StartsWith("READY=1", StringComparison.Ordinal), Patience, "READY=1");
+        var ready = _systemd.WaitForReady(Patience);
         Assert.Contains("STATUS=waiting for a model: set Model:Path", ready, StringComparison.Ordinal);
         for (var i = 0; i < 3; i++)
         {
@@ -49,6 +54,39 @@ public sealed class DaemonLifecycleTests : IDisposable
         _systemd.WaitFor(m => m.StartsWith("STOPPING=1", StringComparison.Ordinal), Patience, "STOPPING=1");
         Assert.Equal(0, daemon.WaitForExit(Patience));
         Assert.Contains("Received SIGTERM", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [AotFact]
+    public void Run_Sigint_StopsGracefullyUnderSystemdToo()
+    {
+        using var daemon = Start(2_000_000);
+        _systemd.WaitForReady(Patience);
+
+        daemon.Signal("INT"); // the library's lifetime handles SIGTERM only; StopSignals keeps SIGINT graceful
+
+        _systemd.WaitFor(m => m.StartsWith("STOPPING=1", StringComparison.Ordinal), Patience, "STOPPING=1");
+        Assert.Equal(0, daemon.WaitForExit(Patience));
+        Assert.Contains("Received SIGINT", daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [AotFact]
+    public void Run_ParentNotSystemd_NotifiesNothingAndStillStopsOnSigterm()
+    {
+        // NOTIFY_SOCKET and WATCHDOG_USEC alone do not make a systemd service: the parent (this test host) is not systemd.
+        using var daemon = new DaemonProcess(ConfigDir, SystemdVariables(200_000));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (!daemon.Stderr.Contains("EdgeLam started", StringComparison.Ordinal) && started.Elapsed < Patience)
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.Contains("EdgeLam started", daemon.Stderr, StringComparison.Ordinal);
+        Thread.Sleep(500); // five watchdog periods
+        daemon.Signal("TERM");
+
+        Assert.Equal(0, daemon.WaitForExit(Patience));
+        Assert.Contains("Received SIGTERM", daemon.Stderr, StringComparison.Ordinal);
+        Assert.Empty(_systemd.Seen);
     }
 
     [AotFact]

@@ -11,7 +11,7 @@ using EdgeLam.Wire.Codecs;
 namespace EdgeLam.Gateway.Tests;
 
 /// <summary>
-/// <c>edgelam run</c> hosting a node (the JIT build as a child process, under a fake systemd), against a real
+/// <c>edgelam run</c> hosting a node (the JIT build as a child process of a parent named systemd, with a fake notify socket), against a real
 /// mosquitto and the synthetic tiny model split in two.
 /// </summary>
 public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposable
@@ -73,7 +73,7 @@ public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposab
         return ConfigDir;
     }
 
-    private DaemonProcess Start() => DaemonProcess.Jit(ConfigDir, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _systemd.Path }, "run");
+    private DaemonProcess Start() => DaemonProcess.JitUnderSystemd(ConfigDir, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _systemd.Path }, "run");
 
     private static Func<string, bool> StartsWith(string prefix) => m => m.StartsWith(prefix, StringComparison.Ordinal);
 
@@ -83,7 +83,7 @@ public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposab
 
     [AotFact]
     public Task Run_NativeAotPeer_ServesGatewayWithInProcessTokensPublishesStatusAndGoesOfflineOnSigterm() =>
-        ServeThenStopAsync(() => new DaemonProcess(ConfigDir, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _systemd.Path }));
+        ServeThenStopAsync(() => DaemonProcess.UnderSystemd(ConfigDir, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _systemd.Path }));
 
     private async Task ServeThenStopAsync(Func<DaemonProcess> start)
     {
@@ -239,7 +239,7 @@ public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposab
         File.Copy(Path.Combine(TestPaths.RepoRoot, "systemd", "edgelam.json"), Path.Combine(ConfigDir, "edgelam.json"));
         using var daemon = Start();
 
-        var ready = _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");
+        var ready = _systemd.WaitForReady(Patience);
         Assert.Contains("STATUS=waiting for a model: set Model:Path", ready, StringComparison.Ordinal);
         Thread.Sleep(500);
         Assert.Null(daemon.ExitCodeIfExited);
@@ -255,7 +255,7 @@ public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposab
         Config(port, new JsonObject { ["Role"] = "peer" }, _model.TwoWay);
         using var daemon = Start();
 
-        var ready = _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");
+        var ready = _systemd.WaitForReady(Patience);
         Assert.Contains($"STATUS=waiting for broker 127.0.0.1:{port}", ready, StringComparison.Ordinal);
         Thread.Sleep(1000); // several connection attempts fail
         Assert.Null(daemon.ExitCodeIfExited);

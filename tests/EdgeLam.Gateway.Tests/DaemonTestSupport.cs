@@ -101,6 +101,23 @@ internal sealed class FakeNotifySocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// Consumes messages until READY=1 and returns the service's STATUS at that moment: the STATUS line of the READY
+    /// datagram, else of the last datagram before it (the library's lifetime sends READY=1 alone, just after our
+    /// STATUS). Fails when READY=1 comes with no STATUS before it.
+    /// </summary>
+    public string WaitForReady(TimeSpan timeout, string what = "READY=1")
+    {
+        string? status = null;
+        _ = WaitFor(m =>
+        {
+            var line = m.Split('\n').LastOrDefault(l => l.StartsWith("STATUS=", StringComparison.Ordinal));
+            status = line ?? status;
+            return m.StartsWith("READY=1", StringComparison.Ordinal);
+        }, timeout, what);
+        return status ?? throw new Xunit.Sdk.XunitException($"{what} without a STATUS before it: [{string.Join(" | ", Seen)}]");
+    }
+
     /// <summary>Drops what arrived so far from the queue and returns it.</summary>
     public List<string> Drain()
     {
@@ -124,26 +141,35 @@ internal sealed class FakeNotifySocket : IDisposable
 internal sealed class DaemonProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly int _id;
     private readonly StringBuilder _stderr = new();
     private readonly StringBuilder _stdout = new();
 
     public DaemonProcess(string configDir, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
-        : this(TestPaths.AotBinary, configDir, environment, args)
+        : this(TestPaths.AotBinary, configDir, environment, args, underSystemd: false)
     {
     }
 
-    private DaemonProcess(string binary, string configDir, IReadOnlyDictionary<string, string>? environment, string[] args)
+    private DaemonProcess(string binary, string configDir, IReadOnlyDictionary<string, string>? environment, string[] args, bool underSystemd)
     {
-        var psi = new ProcessStartInfo(binary)
+        var arguments = args.Length == 0 ? ["run"] : args;
+        ProcessStartInfo psi;
+        if (underSystemd)
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args.Length == 0 ? ["run"] : args)
-        {
-            psi.ArgumentList.Add(a);
+            psi = SystemdParent.StartInfo(binary, arguments);
         }
+        else
+        {
+            psi = new ProcessStartInfo(binary);
+            foreach (var a in arguments)
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardOutput = true;
+        psi.UseShellExecute = false;
 
         foreach (var name in new[] { "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID" })
         {
@@ -185,13 +211,26 @@ internal sealed class DaemonProcess : IDisposable
         };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
+        _id = underSystemd ? SystemdParent.ChildOf(_process, TimeSpan.FromSeconds(10)) : _process.Id;
     }
 
     /// <summary>Runs the JIT build beside the test assembly (always built with the tests) instead of the NativeAOT binary.</summary>
     public static DaemonProcess Jit(string configDir, IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
-        new(Cli.EdgeLamProcess.JitBinary, configDir, environment, args);
+        new(Cli.EdgeLamProcess.JitBinary, configDir, environment, args, underSystemd: false);
 
-    public int Id => _process.Id;
+    /// <summary>
+    /// The NativeAOT binary as a systemd service: its parent is named <c>systemd</c> (<see cref="SystemdParent"/>),
+    /// so Microsoft.Extensions.Hosting.Systemd's lifetime and notifier are active.
+    /// </summary>
+    public static DaemonProcess UnderSystemd(string configDir, IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
+        new(TestPaths.AotBinary, configDir, environment, args, underSystemd: true);
+
+    /// <summary>As <see cref="UnderSystemd"/> with the JIT build.</summary>
+    public static DaemonProcess JitUnderSystemd(string configDir, IReadOnlyDictionary<string, string>? environment = null, params string[] args) =>
+        new(Cli.EdgeLamProcess.JitBinary, configDir, environment, args, underSystemd: true);
+
+    /// <summary>The daemon's process id (under a systemd-named parent, the child's, not the parent's).</summary>
+    public int Id => _id;
 
     /// <summary>The exit code, or null while running.</summary>
     public int? ExitCodeIfExited => _process.HasExited ? _process.ExitCode : null;
@@ -239,7 +278,7 @@ internal sealed class DaemonProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
         }
 

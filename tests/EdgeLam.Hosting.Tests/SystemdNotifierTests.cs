@@ -2,9 +2,14 @@ using System.Net.Sockets;
 using System.Text;
 using EdgeLam.Hosting.Systemd;
 using EdgeLam.Testing;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace EdgeLam.Hosting.Tests;
 
+/// <summary>
+/// What EdgeLam sends through Microsoft.Extensions.Hosting.Systemd's notifier (<see cref="NotifyMessages.Send"/>).
+/// The library's notifier reads NOTIFY_SOCKET when constructed; the tests of this class run one after another.
+/// </summary>
 public class SystemdNotifierTests
 {
     private static string Receive(Socket socket)
@@ -15,52 +20,68 @@ public class SystemdNotifierTests
         return Encoding.UTF8.GetString(buffer, 0, n);
     }
 
+    private static SystemdNotifier NotifierFor(string? notifySocket)
+    {
+        var before = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
+        Environment.SetEnvironmentVariable("NOTIFY_SOCKET", notifySocket);
+        try
+        {
+            return new SystemdNotifier();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NOTIFY_SOCKET", before);
+        }
+    }
+
     [Fact]
-    public void Notify_PathSocket_DeliversOneDatagram()
+    public void Send_PathSocket_DeliversOneDatagram()
     {
         using var dir = new TempDirectory();
         var path = dir.Combine("notify");
         using var server = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         server.Bind(new UnixDomainSocketEndPoint(path));
-        using var notifier = new SystemdNotifier(path);
+        var notifier = NotifierFor(path);
 
-        notifier.Notify(NotifyMessages.ReadyWithStatus("waiting\nfor model"));
+        notifier.Send(NotifyMessages.ReadyWithStatus("waiting\nfor model"));
 
         Assert.True(notifier.IsEnabled);
         Assert.Equal("READY=1\nSTATUS=waiting for model", Receive(server));
     }
 
     [Fact]
-    public void Notify_AbstractSocket_UsesLeadingNul()
+    public void Send_AbstractSocket_UsesLeadingNul()
     {
         var name = "edgelam-test-" + Guid.NewGuid().ToString("N");
         using var server = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         server.Bind(new UnixDomainSocketEndPoint("\0" + name));
-        using var notifier = new SystemdNotifier("@" + name);
+        var notifier = NotifierFor("@" + name);
 
-        notifier.Notify(NotifyMessages.Watchdog);
+        notifier.Send(NotifyMessages.Watchdog);
 
         Assert.Equal("WATCHDOG=1", Receive(server));
     }
 
     [Fact]
-    public void Notify_NoSocket_IsDisabledAndSilent()
+    public void Send_NoSocket_IsDisabledAndSilent()
     {
-        using var notifier = new SystemdNotifier(null);
+        var notifier = NotifierFor(null);
 
-        notifier.Notify(NotifyMessages.Ready);
+        notifier.Send(NotifyMessages.Ready);
 
         Assert.False(notifier.IsEnabled);
     }
 
     [Fact]
-    public void Notify_SocketGone_DoesNotThrow()
+    public void Send_SocketGone_DoesNotThrow()
     {
         using var dir = new TempDirectory();
-        using var notifier = new SystemdNotifier(dir.Combine("absent"));
+        var notifier = NotifierFor(dir.Combine("absent"));
+        Assert.True(notifier.IsEnabled);
+        Assert.ThrowsAny<SocketException>(() => notifier.Notify(ServiceState.Ready)); // the library's own call throws
 
-        notifier.Notify(NotifyMessages.Ready);
-        notifier.Notify(NotifyMessages.Stopping);
+        notifier.Send(NotifyMessages.Ready);
+        notifier.Send(NotifyMessages.Watchdog);
     }
 
     [Fact]

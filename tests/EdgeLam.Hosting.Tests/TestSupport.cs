@@ -1,6 +1,7 @@
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Systemd;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace EdgeLam.Hosting.Tests;
 
@@ -22,11 +23,11 @@ internal sealed class RecordingNotifier : ISystemdNotifier
         }
     }
 
-    public void Notify(string assignments)
+    public void Notify(ServiceState state)
     {
         lock (_messages)
         {
-            _messages.Add(assignments);
+            _messages.Add(state.ToString());
         }
     }
 }

@@ -5,6 +5,7 @@ using EdgeLam.Hosting.Status;
 using EdgeLam.Hosting.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeLam.Hosting.Reload;
@@ -59,9 +60,9 @@ public sealed class ReloadService(
         try
         {
             HostingLog.Reloading(logger);
-            notifier.Notify(NotifyMessages.Reloading());
+            notifier.Send(NotifyMessages.Reloading());
             var accepted = TryReload();
-            notifier.Notify(NotifyMessages.ReadyWithStatus(accepted ? status.Line : status.Line + " (last reload rejected)"));
+            notifier.Send(NotifyMessages.ReadyWithStatus(accepted ? status.Line : status.Line + " (last reload rejected)"));
             return accepted;
         }
         finally

@@ -32,7 +32,7 @@ public sealed class ServiceStatus
     /// <summary>
     /// The one-line summary shown instead of <c>running</c> while nothing is awaited (the node's role, model and
     /// counters); null shows <c>running</c>. A change that only touches the summary is
-    /// <see cref="IsSummaryChange"/> (SystemdLifetime sends it as STATUS without logging it).
+    /// <see cref="IsSummaryChange"/> (SystemdStatusService sends it as STATUS without logging it).
     /// </summary>
     public void SetSummary(string? summary) => Update(() => _summary = summary);
 

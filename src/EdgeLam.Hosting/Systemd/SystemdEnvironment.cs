@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace EdgeLam.Hosting.Systemd;
 
-/// <summary>What systemd told this process through its environment (see sd_notify(3), sd_watchdog_enabled(3)).</summary>
+/// <summary>
+/// What systemd told this process through its environment (sd_watchdog_enabled(3), systemd.exec(5)): the watchdog
+/// timeout and whether logs go to the journal. Notifications themselves go through Microsoft.Extensions.Hosting.Systemd.
+/// </summary>
 public sealed class SystemdEnvironment
 {
     public const string NotifySocketVariable = "NOTIFY_SOCKET";
@@ -11,15 +14,16 @@ public sealed class SystemdEnvironment
     public const string JournalStreamVariable = "JOURNAL_STREAM";
     public const string InvocationIdVariable = "INVOCATION_ID";
 
-    public string? NotifySocket { get; init; }
-
     /// <summary>The watchdog timeout, when systemd expects pings from this process.</summary>
     public TimeSpan? WatchdogTimeout { get; init; }
 
     /// <summary>stdout/stderr are connected to the journal: log lines carry <c>&lt;N&gt;</c> priority prefixes.</summary>
     public bool JournalStream { get; init; }
 
-    /// <summary>Started by systemd as a service (INVOCATION_ID or NOTIFY_SOCKET present).</summary>
+    /// <summary>
+    /// Started by systemd as a service (INVOCATION_ID or NOTIFY_SOCKET present): chooses the journal log format only.
+    /// Whether notifications are sent is the library's decision (<c>SystemdHelpers.IsSystemdService</c>: the parent is systemd).
+    /// </summary>
     public bool IsSystemdService { get; init; }
 
     /// <summary>Watchdog pings go out every half of the timeout (sd_watchdog_enabled(3) recommends half).</summary>
@@ -30,7 +34,6 @@ public sealed class SystemdEnvironment
     /// <summary>Reads the variables through <paramref name="get"/>; WATCHDOG_PID, when set, must equal <paramref name="processId"/>.</summary>
     public static SystemdEnvironment From(Func<string, string?> get, int processId)
     {
-        var socket = get(NotifySocketVariable) is { Length: > 0 } s ? s : null;
         TimeSpan? watchdog = null;
         if (ulong.TryParse(get(WatchdogUsecVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var usec) && usec > 0)
         {
@@ -45,10 +48,9 @@ public sealed class SystemdEnvironment
 
         return new SystemdEnvironment
         {
-            NotifySocket = socket,
             WatchdogTimeout = watchdog,
             JournalStream = !string.IsNullOrEmpty(get(JournalStreamVariable)),
-            IsSystemdService = socket is not null || !string.IsNullOrEmpty(get(InvocationIdVariable)),
+            IsSystemdService = !string.IsNullOrEmpty(get(NotifySocketVariable)) || !string.IsNullOrEmpty(get(InvocationIdVariable)),
         };
     }
 }

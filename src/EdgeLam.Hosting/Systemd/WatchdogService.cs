@@ -2,14 +2,16 @@ using EdgeLam.Hosting.Health;
 using EdgeLam.Hosting.Logging;
 using EdgeLam.Hosting.Status;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeLam.Hosting.Systemd;
 
 /// <summary>
-/// Sends WATCHDOG=1 every half of WATCHDOG_USEC while <see cref="HealthMonitor"/> reports healthy; when a check
-/// fails the pings stop, so systemd restarts a hung pipeline. Does nothing when systemd set no watchdog for
-/// this process (WATCHDOG_USEC absent, or WATCHDOG_PID naming another process).
+/// Sends WATCHDOG=1 through the library's <see cref="ISystemdNotifier"/> (which never sends it itself) every half of
+/// WATCHDOG_USEC while <see cref="HealthMonitor"/> reports healthy; when a check fails the pings stop, so systemd
+/// restarts a hung pipeline. Does nothing when systemd set no watchdog for this process (WATCHDOG_USEC absent, or
+/// WATCHDOG_PID naming another process) or the process is not a systemd service (notifier disabled).
 /// </summary>
 public sealed class WatchdogService(
     SystemdEnvironment environment,
@@ -46,7 +48,7 @@ public sealed class WatchdogService(
         var report = health.Evaluate();
         if (report.IsHealthy)
         {
-            notifier.Notify(NotifyMessages.Watchdog);
+            notifier.Send(NotifyMessages.Watchdog);
             if (!_healthy)
             {
                 HostingLog.HealthRestored(logger);
