@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # EdgeLam Gateway build entry point. Every verb prints what it does and fails with a clear message.
 #
-#   ./build.sh setup     install native pieces (apt packages, ONNX Runtime from npm, pinned sha256)
+#   ./build.sh setup     install native pieces (apt packages, ONNX Runtime from npm, pinned sha256, arm64 cross toolchain)
 #   ./build.sh build     build everything (JIT, net10.0); afterwards ./edgelam runs the CLI
-#   ./build.sh test      setup + build + NativeAOT publish + every test; prints "N passed, N failed"
+#   ./build.sh test      setup + build + NativeAOT publish (x64, arm64) + every test; prints "N passed, N failed"
 #   ./build.sh publish [--rid linux-x64|linux-arm64]   NativeAOT binary into dist/<rid>/
 #   ./build.sh demo [--requests N]                     broker + peer + gateway on the built-in model
-#   ./build.sh deb       Debian package from dist/linux-x64
+#   ./build.sh deb [--rid linux-x64|linux-arm64]       Debian package from dist/<rid>
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -102,6 +102,7 @@ cmd_setup() {
   need dotnet ".NET SDK 10 (see global.json)"
   setup_apt
   setup_ort
+  setup_cross
   say "setup complete"
 }
 
@@ -109,6 +110,44 @@ setup_if_needed() {
   if [ ! -f "$ORT_DIR/.stamp-$ORT_NPM_SHA256-$ORT_HEADER_NPM_SHA256" ] || ! ldconfig -p | grep -q libmosquitto.so.1; then
     cmd_setup
   fi
+}
+
+# ---- linux-arm64: cross toolchain, ONNX Runtime library, qemu-user (docs/arm64.md) ----------------
+# On an x86-64 host NativeAOT cross-compiles linux-arm64 with clang/lld against Debian's arm64 cross sysroot, and
+# qemu-user runs the result (tools/qemu-arm64.sh). On an arm64 host the native toolchain does both.
+CROSS_APT_PACKAGES=(clang lld llvm binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross zlib1g-dev:arm64
+  qemu-user libmosquitto1:arm64)
+
+# The ONNX Runtime library to copy beside the edgelam binary for RID; empty when the publish output already holds it.
+ort_library_for_rid() { echo "$ORT_DIR/$1/libonnxruntime.so.1"; }
+
+publish_ort_library() { # rid out
+  local lib; lib="$(ort_library_for_rid "$1")"
+  if [ -n "$lib" ]; then
+    [ -f "$lib" ] || die "the ONNX Runtime library for $1 ($lib) is missing; run ./build.sh setup"
+    cp "$lib" "$2/"
+  fi
+}
+
+cross_missing() {
+  local p
+  for p in "${CROSS_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+setup_cross() {
+  if [ "$(uname -m)" != "x86_64" ]; then say "cross toolchain: not needed on $(uname -m)"; return; fi
+  need dpkg-query "Debian/Ubuntu package database"
+  local missing; mapfile -t missing < <(cross_missing)
+  if [ ${#missing[@]} -eq 0 ]; then say "linux-arm64 cross toolchain and qemu-user present"; return; fi
+  say "installing the linux-arm64 cross toolchain and qemu-user: ${missing[*]}"
+  need apt-get "Debian/Ubuntu package manager"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then as_root dpkg --add-architecture arm64; fi
+  as_root apt-get update -qq || die "apt-get update failed"
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || die "apt-get install ${missing[*]} failed"
 }
 
 # ---- build ---------------------------------------------------------------------------------------
@@ -133,9 +172,7 @@ cmd_publish() {
   case "$rid" in linux-x64|linux-arm64) ;; *) die "publish: --rid must be linux-x64 or linux-arm64" ;; esac
   setup_if_needed
   local out="$ROOT/dist/$rid"
-  if [ "$rid" = "linux-arm64" ] && [ "$(uname -m)" != "aarch64" ]; then
-    publish_arm64_check "$out"
-  fi
+  if [ "$rid" = "linux-arm64" ]; then setup_cross; fi
   rm -rf "$out"; mkdir -p "$out"
   local log tfm; log="$(mktemp)"; tfm="$AOT_TFM"
   say "publishing NativeAOT edgelam for $rid ($tfm) into dist/$rid"
@@ -156,7 +193,7 @@ cmd_publish() {
   fi
   rm -f "$log"
   rm -f "$out"/*.dbg "$out"/*.pdb
-  cp "$ORT_DIR/$rid/libonnxruntime.so.1" "$out/"
+  publish_ort_library "$rid" "$out"
   if [ -d systemd ]; then mkdir -p "$out/systemd"; cp -r systemd/. "$out/systemd/"; fi
   # Default configuration, board profiles (searched beside the executable) and the ORT version for `edgelam doctor`.
   [ -f systemd/edgelam.json ] && cp systemd/edgelam.json "$out/edgelam.json"
@@ -166,30 +203,10 @@ cmd_publish() {
 }
 
 publish_aot() { # rid tfm out log
+  # EdgeLamTargetFrameworks=tfm: restore the RID's packs for the published framework only (a feed may lack the other
+  # framework's runtime pack for linux-arm64, e.g. 9.0.20 while it serves 9.0.23).
   dotnet publish src/EdgeLam.Gateway/EdgeLam.Gateway.csproj -c Release -f "$2" -r "$1" -o "$3" -nologo \
-    -p:TreatWarningsAsErrors=true -p:EdgeLamAotTargetFramework="$2" >"$4" 2>&1
-}
-
-publish_arm64_check() {
-  # Cross-publishing NativeAOT for linux-arm64 needs the arm64 ILCompiler and runtime packs and an
-  # aarch64 cross toolchain (clang/lld + an arm64 sysroot). Say exactly what is missing.
-  local missing=() v="${AOT_TFM#net}.*"
-  local pk="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-  for p in runtime.linux-arm64.microsoft.dotnet.ilcompiler microsoft.netcore.app.runtime.linux-arm64; do
-    [ -d "$pk/$p" ] || missing+=("NuGet $p $v")
-  done
-  command -v clang >/dev/null 2>&1 || missing+=("apt clang lld")
-  [ -d /usr/lib/aarch64-linux-gnu ] || missing+=("apt gcc-aarch64-linux-gnu libc6-dev-arm64-cross (sysroot)")
-  if [ ${#missing[@]} -gt 0 ]; then
-    printf 'build.sh: linux-arm64 NativeAOT cannot be produced on this machine; missing:\n' >&2
-    printf '  - %s\n' "${missing[@]}" >&2
-    cat >&2 <<'EOF'
-Where those exist (a NuGet feed with the linux-arm64 packs), run on an arm64 board or with a cross toolchain:
-  ./build.sh publish --rid linux-arm64   # or: EDGELAM_AOT_TFM=net9.0 ./build.sh publish --rid linux-arm64
-  cp native/onnxruntime/linux-arm64/libonnxruntime.so.1 dist/linux-arm64/
-EOF
-    exit 2
-  fi
+    -p:TreatWarningsAsErrors=true -p:EdgeLamAotTargetFramework="$2" -p:EdgeLamTargetFrameworks="$2" >"$4" 2>&1
 }
 
 # ---- test ----------------------------------------------------------------------------------------
@@ -197,10 +214,13 @@ cmd_test() {
   setup_if_needed
   cmd_build
   cmd_publish --rid linux-x64
+  cmd_publish --rid linux-arm64
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results"; mkdir -p "$results"
   say "running tests (results in artifacts/test-results)"
   export EDGELAM_REPO_ROOT="$ROOT" EDGELAM_AOT_BINARY="$ROOT/dist/linux-x64/edgelam"
+  # Run under qemu-user by tools/qemu-arm64.sh (tests/EdgeLam.Gateway.Tests/Cli/Arm64).
+  export EDGELAM_ARM64_BINARY="$ROOT/dist/linux-arm64/edgelam"
   local rc=0
   dotnet test EdgeLam.Gateway.sln -c "$CONFIG" --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
@@ -231,9 +251,18 @@ cmd_demo() {
 }
 
 cmd_deb() {
-  [ -x "$ROOT/dist/linux-x64/edgelam" ] || cmd_publish --rid linux-x64
+  local rid="linux-x64"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --rid) rid="${2:?--rid needs a value}"; shift 2 ;;
+      --rid=*) rid="${1#--rid=}"; shift ;;
+      *) die "deb: unknown argument $1" ;;
+    esac
+  done
+  case "$rid" in linux-x64|linux-arm64) ;; *) die "deb: --rid must be linux-x64 or linux-arm64" ;; esac
+  [ -x "$ROOT/dist/$rid/edgelam" ] || cmd_publish --rid "$rid"
   [ -f "$ROOT/systemd/build-deb.sh" ] || die "deb: packaging script systemd/build-deb.sh is missing"
-  bash "$ROOT/systemd/build-deb.sh" "$ROOT/dist/linux-x64" "$ROOT/dist"
+  bash "$ROOT/systemd/build-deb.sh" "$ROOT/dist/$rid" "$ROOT/dist"
 }
 
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
