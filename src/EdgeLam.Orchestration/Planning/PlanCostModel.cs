@@ -13,6 +13,8 @@ internal sealed class PlanCostModel
     private readonly long[] _kv;
     private readonly NodeLink?[,] _links;
     private readonly Dictionary<string, int> _index;
+    private readonly double[] _stageFixed;
+    private readonly double[] _stagePerUnit;
 
     public PlanCostModel(PlanningProblem problem)
     {
@@ -47,6 +49,17 @@ internal sealed class PlanCostModel
         TotalWeight = Gateways.Sum(g => nodes[g].RequestWeight);
         PrefillWeight = problem.Objective.PrefillWeight;
         PromptLength = problem.Objective.PromptLength;
+
+        // Objective of a stage = scale · (1 + w) · O + scale · (D + w · F · P) · units.
+        _stageFixed = new double[nodes.Count];
+        _stagePerUnit = new double[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            var scale = n.LoadFactor * (n.IsGateway ? n.RequestWeight : TotalWeight);
+            _stageFixed[i] = scale * (1 + PrefillWeight) * n.StepOverheadMs;
+            _stagePerUnit[i] = scale * (n.DecodeMsPerUnit + (PrefillWeight * n.PrefillMsPerPositionPerUnit * PromptLength));
+        }
     }
 
     public PlanningProblem Problem { get; }
@@ -121,6 +134,13 @@ internal sealed class PlanCostModel
             scale * (n.StepOverheadMs + (n.DecodeMsPerUnit * units)),
             scale * (n.StepOverheadMs + (n.PrefillMsPerPositionPerUnit * PromptLength * units)));
     }
+
+    /// <summary>
+    /// <see cref="Objective"/> of <see cref="Stage"/> for blocks [a, b) without embedding or head, computed without
+    /// intermediate values (the search's inner loop).
+    /// </summary>
+    public double StageObjective(int node, int a, int b) =>
+        _stageFixed[node] + (_stagePerUnit[node] * (_units[b] - _units[a]));
 
     /// <summary>Codecs allowed at boundary <paramref name="boundary"/>.</summary>
     public IReadOnlyList<WireCodec> AllowedCodecs(int boundary) =>

@@ -84,6 +84,41 @@ public static class SplitPlanner
             }
         }
 
+        // Every cut, final stage and memory bound is precomputed, so the search itself is arithmetic on arrays.
+        var boundaries = length + 1;
+        var handovers = new double[stride * k * boundaries];
+        for (var v = 0; v < stride; v++)
+        {
+            for (var u = 0; u < k; u++)
+            {
+                for (var b = 0; b <= length; b++)
+                {
+                    handovers[(((v * k) + u) * boundaries) + b] =
+                        Handover(model, v == gatewayVertex ? -1 : peers[v], peers[u], b) ?? double.PositiveInfinity;
+                }
+            }
+        }
+
+        var lasts = new double[k * boundaries];
+        var reach = new int[k * boundaries];
+        for (var u = 0; u < k; u++)
+        {
+            var back = Return(model, peers[u]);
+            for (var b = 0; b <= length; b++)
+            {
+                lasts[(u * boundaries) + b] = back is { } r && model.Fits(peers[u], b, length, embedding: false, head: true)
+                    ? model.Objective(model.Stage(peers[u], b, length, embedding: false, head: true)) + r
+                    : double.PositiveInfinity;
+                var e = b;
+                while (e < length && model.Fits(peers[u], b, e + 1, embedding: false, head: false))
+                {
+                    e++;
+                }
+
+                reach[(u * boundaries) + b] = e;
+            }
+        }
+
         for (var b = 0; b <= length; b++)
         {
             for (var mask = 0; mask < masks; mask++)
@@ -98,12 +133,8 @@ public static class SplitPlanner
 
                     for (var u = 0; u < k; u++)
                     {
-                        if ((mask & (1 << u)) != 0)
-                        {
-                            continue;
-                        }
-
-                        if (Handover(model, v == gatewayVertex ? -1 : peers[v], peers[u], b) is not { } handover)
+                        var handover = handovers[(((v * k) + u) * boundaries) + b];
+                        if ((mask & (1 << u)) != 0 || double.IsPositiveInfinity(handover))
                         {
                             continue;
                         }
@@ -112,25 +143,18 @@ public static class SplitPlanner
                         var entry = current + handover;
 
                         // u is last: blocks [b, L) and the head, then the result back to every gateway.
-                        if (Return(model, peers[u]) is { } back && model.Fits(peers[u], b, length, embedding: false, head: true))
+                        var total = entry + lasts[(u * boundaries) + b];
+                        if (total < finals[next].Cost)
                         {
-                            var total = entry + model.Objective(model.Stage(peers[u], b, length, embedding: false, head: true)) + back;
-                            if (total < finals[next].Cost)
-                            {
-                                finals[next] = new Final(total, b, v, u);
-                            }
+                            finals[next] = new Final(total, b, v, u);
                         }
 
                         // u hosts [b, e) and hands on.
-                        for (var e = b + 1; e <= length; e++)
+                        var end = reach[(u * boundaries) + b];
+                        for (var e = b + 1; e <= end; e++)
                         {
-                            if (!model.Fits(peers[u], b, e, embedding: false, head: false))
-                            {
-                                break;
-                            }
-
                             var at = Index(e, next, u);
-                            var cost = entry + model.Objective(model.Stage(peers[u], b, e, embedding: false, head: false));
+                            var cost = entry + model.StageObjective(peers[u], b, e);
                             if (cost < best[at])
                             {
                                 best[at] = cost;

@@ -10,12 +10,13 @@ namespace EdgeLam.Orchestration.Tests.Planning;
 /// </summary>
 internal static class RandomProblems
 {
-    public static PlanningProblem Create(Random random, int maxBlocksCap = 40)
+    /// <param name="bounded">Shrink the block count as peers grow (the CI test); false keeps up to <paramref name="maxBlocksCap"/> for any node count (the bench's long mode).</param>
+    public static PlanningProblem Create(Random random, int maxBlocksCap = 40, bool bounded = true)
     {
         var nodeCount = random.Next(1, 7);
         var gatewayCount = random.NextDouble() < 0.2 ? Math.Min(nodeCount, random.Next(2, 4)) : 1;
         var peerCount = nodeCount - gatewayCount;
-        var maxBlocks = Math.Min(maxBlocksCap, peerCount switch { <= 2 => 40, 3 => 16, 4 => 9, _ => 6 });
+        var maxBlocks = bounded ? Math.Min(maxBlocksCap, peerCount switch { <= 2 => 40, 3 => 16, 4 => 9, _ => 6 }) : maxBlocksCap;
         var length = random.Next(1, maxBlocks + 1);
 
         var blocks = Enumerable.Range(0, length)
