@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeLam.Onnx.Model.Blocks;
+using EdgeLam.Onnx.Model.Costs;
 using EdgeLam.Onnx.Model.Graph;
 using EdgeLam.Onnx.Model.Protos;
 
@@ -115,6 +116,7 @@ public static class ModelSplitter
                 KvOutputs = b.KvOutputs,
             }).ToList() ?? [],
             Segments = segments,
+            Costs = prepared.Layout is { } layout ? ModelCosts.Of(layout) : null,
         };
 
         using (var stream = new FileStream(Path.Combine(outDir, SplitManifest.FileName), FileMode.Create, FileAccess.Write))

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EdgeLam.Onnx.Model.Costs;
 
 namespace EdgeLam.Onnx.Model.Split;
 
@@ -27,6 +28,9 @@ public sealed record SplitManifest
     public required IReadOnlyList<BlockDescription> Blocks { get; init; }
 
     public required IReadOnlyList<SegmentDescription> Segments { get; init; }
+
+    /// <summary>The model's cost table for the planner (null for a manual tensor cut and for manifests written before it).</summary>
+    public ModelCostTable? Costs { get; init; }
 }
 
 /// <summary>The model that was split.</summary>

@@ -19,6 +19,12 @@ public static class CodecLayout
         _ => false,
     };
 
+    /// <summary>
+    /// Whether a boundary tensor goes through the chosen (lossy) codec: float32 hidden states [batch, sequence, hidden];
+    /// every other boundary tensor travels raw.
+    /// </summary>
+    public static bool UsesChosenCodec(WireDType dtype, int rank) => dtype == WireDType.Float32 && rank == 3;
+
     /// <summary>Bytes of scale data for <paramref name="elementCount"/> elements.</summary>
     public static long ScaleLength(WireCodec codec, long elementCount) =>
         codec == WireCodec.Int8Block32 ? BlockCount(elementCount) * 2 : 0;
