@@ -42,6 +42,9 @@ internal static class DaemonHost
             builder.Services.AddSingleton(validator); // SIGHUP validates these sections too
         }
 
+        // Each section bound once (validated above): the components take these.
+        builder.Services.AddSingleton(NodeSectionValidator.Bind(new ConfigReader(builder.Configuration)));
+        builder.Services.AddSingleton(MqttSectionValidator.Bind(new ConfigReader(builder.Configuration)));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(OnnxSectionValidator.Bind(new ConfigReader(builder.Configuration))));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(SensorsSectionValidator.Bind(builder.Configuration)));
         var exit = new DaemonExit();

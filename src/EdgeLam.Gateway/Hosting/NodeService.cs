@@ -30,6 +30,8 @@ namespace EdgeLam.Gateway.Hosting;
 /// </summary>
 internal sealed class NodeService(
     NodeHandle handle,
+    NodeSettings nodeSettings,
+    MqttClientOptions mqttOptions,
     SettingsStore settings,
     IConfigurationRoot configuration,
     IOptions<OnnxRuntimeOptions> onnx,
@@ -68,9 +70,8 @@ internal sealed class NodeService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var reader = new ConfigReader(configuration);
-        _node = NodeSectionValidator.Bind(reader);
-        _mqtt = MqttSectionValidator.Bind(reader);
+        _node = nodeSettings;
+        _mqtt = mqttOptions;
         settings.Changed += OnReloaded;
         handle.Completed += OnCompleted;
         if (_node.Stage is null)
