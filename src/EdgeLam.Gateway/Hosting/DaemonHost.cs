@@ -52,6 +52,8 @@ internal static class DaemonHost
 
         // The node (gateway or peer stage). Request sources take NodeHandle: await Started, then GenerateAsync.
         builder.Services.AddSingleton<NodeHandle>();
+        builder.Services.AddSingleton<NodeStatusPublisher>();
+        builder.Services.AddHostedService<NodeReloadHandler>();
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
         builder.Services.AddSingleton<IDrainable>(sp => sp.GetRequiredService<NodeService>());
