@@ -14,7 +14,7 @@ namespace EdgeLam.Gateway.Tests;
 /// <c>edgelam run</c> hosting a node (the JIT build as a child process of a parent named systemd, with a fake notify socket), against a real
 /// mosquitto and the synthetic tiny model split in two.
 /// </summary>
-public sealed class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposable
+public sealed partial class DaemonNodeTests : IClassFixture<MultiNodeFixture>, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly MultiNodeFixture _model;

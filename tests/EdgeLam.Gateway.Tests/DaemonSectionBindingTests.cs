@@ -1,5 +1,8 @@
 using EdgeLam.Gateway.Hosting;
 using EdgeLam.Hosting.Configuration;
+using EdgeLam.Hosting.Options;
+using EdgeLam.Transport.Mqtt;
+using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Tests;
 using EdgeLam.Wire.Codecs;
 using Microsoft.Extensions.Configuration;
@@ -12,12 +15,16 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
     private static ConfigReader Reader(params (string Key, string Value)[] values) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build());
 
+    private static NodeSettings BindNode(ConfigReader r) => NodeSectionBinder.Bind(r, NodeOptions.Bind(r), ModelOptions.Bind(r));
+
+    private static MqttClientOptions BindMqtt(ConfigReader r) => MqttOptionsMapping.ToClientOptions(MqttOptions.Bind(r, NodeOptions.Bind(r)));
+
     [Fact]
     public void NodeBind_PeerWithoutSegments_HostsEverySegmentAfterTheGateways()
     {
         var r = Reader(("Node:Role", "peer"), ("Model:Path", model.ThreeWay), ("Node:Wire", "int8"));
 
-        var node = NodeSectionValidator.Bind(r);
+        var node = BindNode(r);
 
         Assert.Empty(r.Problems);
         Assert.Equal("peer", node.Role);
@@ -32,7 +39,7 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
     {
         var r = Reader(("Node:Segments", "2"), ("Model:Path", model.ThreeWay));
 
-        var node = NodeSectionValidator.Bind(r);
+        var node = BindNode(r);
 
         Assert.Empty(r.Problems);
         Assert.Equal("peer", node.Role);
@@ -44,7 +51,7 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
     {
         var r = Reader(("Node:Role", "gateway"));
 
-        var node = NodeSectionValidator.Bind(r);
+        var node = BindNode(r);
 
         Assert.Empty(r.Problems);
         Assert.Null(node.Stage);
@@ -56,11 +63,11 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
     {
         var r = Reader(("Mqtt:Tls:Enabled", "true"), ("Mqtt:Host", "broker.example"), ("Node:Name", "n1"));
 
-        var options = MqttSectionValidator.Bind(r);
+        var options = BindMqtt(r);
 
         Assert.Empty(r.Problems);
         Assert.Equal(8883, options.Port);
-        Assert.Equal(MqttSectionValidator.SystemCaDirectory, options.Tls!.CaDirectory);
+        Assert.Equal(MqttOptionsMapping.SystemCaDirectory, options.Tls!.CaDirectory);
         Assert.Equal("edgelam-n1", options.ClientId);
     }
 
@@ -69,7 +76,7 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
     {
         var r = Reader(("Mqtt:Tls:Enabled", "true"), ("Mqtt:Host", "10.0.0.5"), ("Mqtt:Tls:ServerName", "broker.example"));
 
-        MqttSectionValidator.Bind(r);
+        BindMqtt(r);
 
         var problem = Assert.Single(r.Problems);
         Assert.Equal("Mqtt:Tls:ServerName", problem.Key);
@@ -80,9 +87,34 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
     {
         var r = Reader(("Mqtt:ReconnectDelayMin", "5s"), ("Mqtt:ReconnectDelayMax", "1s"));
 
-        var options = MqttSectionValidator.Bind(r);
+        var options = BindMqtt(r);
 
         Assert.Equal("Mqtt:ReconnectDelayMax", Assert.Single(r.Problems).Key);
         Assert.True(options.ReconnectDelayMax >= options.ReconnectDelayMin);
+    }
+
+    [Fact]
+    public async Task Reload_TuningChanged_RunningStageGetsTheNewValueWholeOldSnapshotUntouched()
+    {
+        EdgeLamSettings Bind(params (string Key, string Value)[] values)
+        {
+            var settings = EdgeLamSettings.Bind(Reader(values).Configuration, [new NodeSectionBinder()], out var problems);
+            Assert.Empty(problems);
+            return settings;
+        }
+
+        var first = Bind(("Node:Role", "peer"), ("Model:Path", model.TwoWay), ("Node:StepTimeout", "5s"));
+        var node = first.Section<NodeSettings>();
+        var running = node.Stage!.Tuning;
+        var store = new SettingsStore(first);
+        var handler = new NodeReloadHandler(node, store, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await handler.StartAsync(CancellationToken.None);
+
+        store.Replace(Bind(("Node:Role", "peer"), ("Model:Path", model.TwoWay), ("Node:StepTimeout", "2s"), ("Node:MaxAttempts", "3"), ("Node:Wire", "fp16")));
+        await handler.StopAsync(CancellationToken.None);
+
+        Assert.Equal(new StageTuning(TimeSpan.FromSeconds(2), 3, 5), node.Stage.Tuning);
+        Assert.Equal(new StageTuning(TimeSpan.FromSeconds(5), 12, 5), running);
+        Assert.Equal(WireCodec.Raw, node.Stage.Codec); // needs a restart: the running stage keeps its codec
     }
 }

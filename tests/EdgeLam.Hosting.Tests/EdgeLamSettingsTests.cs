@@ -108,4 +108,48 @@ public class EdgeLamSettingsTests
 
         Assert.Equal(["Mqqt"], EdgeLamSettings.UnknownSections(config));
     }
+
+    [Theory]
+    [InlineData("Mqtt:Tls:Version", "sslv3")]
+    [InlineData("Mqtt:Tls:CaDirectory", "/nonexistent/edgelam-test/certs")]
+    [InlineData("Mqtt:SessionExpiry", "90d")]
+    [InlineData("Mqtt:MaxInflightMessages", "0")]
+    public void Bind_MqttSessionAndTlsKeys_BoundOnceWithTheKey(string key, string value)
+    {
+        Settings.Bind(Settings.Config((key, value)), out var problems);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(key, problem.Key);
+        Assert.Equal(value, problem.Value);
+    }
+
+    [Fact]
+    public void Bind_MqttSessionKeys_InTheBoundOptions()
+    {
+        var s = Settings.Valid(("Mqtt:CleanStart", "true"), ("Mqtt:SessionExpiry", "10m"), ("Mqtt:MaxInflightMessages", "8"), ("Mqtt:ReconnectDelayMax", "2s"));
+
+        Assert.True(s.Mqtt.CleanStart);
+        Assert.Equal(TimeSpan.FromMinutes(10), s.Mqtt.SessionExpiry);
+        Assert.Equal(8, s.Mqtt.MaxInflightMessages);
+        Assert.Equal(TimeSpan.FromSeconds(2), s.Mqtt.ReconnectDelayMax);
+    }
+
+    [Fact]
+    public void Section_BoundByABinder_ReturnedByTypeOthersThrow()
+    {
+        var s = EdgeLamSettings.Bind(Settings.Config(("Widget:Size", "3")), [new WidgetBinder()], out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(3, s.Section<Widget>().Size);
+        Assert.Throws<KeyNotFoundException>(() => s.Section<string>());
+    }
+
+    private sealed record Widget(int Size);
+
+    private sealed class WidgetBinder : IConfigSectionBinder
+    {
+        public string Section => "Widget";
+
+        public object Bind(ConfigReader reader, EdgeLamSettings settings) => new Widget(reader.Int("Widget:Size", 1, 1, 10));
+    }
 }

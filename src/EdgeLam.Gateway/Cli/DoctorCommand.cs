@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeLam.Gateway.Hosting;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Doctor;
+using EdgeLam.Onnx.Interop;
 
 namespace EdgeLam.Gateway.Cli;
 
@@ -26,7 +27,7 @@ internal static class DoctorCommand
         {
             var layout = ConfigLayout.ForProcess(parseResult.GetValue(configDir), parseResult.GetValue(config), [.. parseResult.UnmatchedTokens]);
             var root = EdgeLamConfiguration.Build(layout, out var layerProblems);
-            var settings = EdgeLamSettings.Bind(root, DaemonSections.Validators, out var valueProblems);
+            var settings = EdgeLamSettings.Bind(root, DaemonSections.Binders, out var valueProblems);
             var findings = new List<DoctorFinding>();
             foreach (var p in layerProblems.Concat(valueProblems))
             {
@@ -48,7 +49,7 @@ internal static class DoctorCommand
                     DeviceDirectory = parseResult.GetValue(devDir)!,
                     BrokerTimeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
                 },
-                context => OnnxRuntimeDoctorCheck.Run(context, OnnxSectionValidator.Bind(new ConfigReader(root))),
+                context => OnnxRuntimeDoctorCheck.Run(context, settings.Section<OnnxRuntimeOptions>()),
                 cancellationToken).ConfigureAwait(false));
 
             foreach (var f in findings)

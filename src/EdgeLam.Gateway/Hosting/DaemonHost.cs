@@ -1,9 +1,12 @@
+using EdgeLam.Gateway.Sensing;
 using EdgeLam.Hosting;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Health;
 using EdgeLam.Hosting.Logging;
 using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Systemd;
+using EdgeLam.Onnx.Interop;
+using EdgeLam.Sensors.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,7 +30,7 @@ internal static class DaemonHost
         EdgeLamSettings? settings = null;
         if (problems.Count == 0)
         {
-            settings = EdgeLamSettings.Bind(builder.Configuration, DaemonSections.Validators, out problems);
+            settings = EdgeLamSettings.Bind(builder.Configuration, DaemonSections.Binders, out problems);
         }
 
         if (problems.Count > 0 || settings is null)
@@ -37,25 +40,30 @@ internal static class DaemonHost
         }
 
         builder.Services.AddEdgeLamHosting(builder.Logging, builder.Configuration, settings, systemd);
-        foreach (var validator in DaemonSections.Validators)
+        foreach (var binder in DaemonSections.Binders)
         {
-            builder.Services.AddSingleton(validator); // SIGHUP validates these sections too
+            builder.Services.AddSingleton(binder); // SIGHUP binds these sections too
         }
 
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(OnnxSectionValidator.Bind(new ConfigReader(builder.Configuration))));
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(SensorsSectionValidator.Bind(builder.Configuration)));
+        // Each section as bound (and validated) once above: the components take these.
+        builder.Services.AddSingleton(settings.Section<NodeSettings>());
+        builder.Services.AddSingleton(MqttOptionsMapping.ToClientOptions(settings.Mqtt));
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Section<OnnxRuntimeOptions>()));
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Section<SensorsOptions>()));
+        builder.Services.AddSingleton(settings.Section<SensorRequestOptions>());
         var exit = new DaemonExit();
         builder.Services.AddSingleton(exit);
 
         // The node (gateway or peer stage). Request sources take NodeHandle: await Started, then GenerateAsync.
         builder.Services.AddSingleton<NodeHandle>();
+        builder.Services.AddSingleton<NodeStatusPublisher>();
+        builder.Services.AddHostedService<NodeReloadHandler>();
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
         builder.Services.AddSingleton<IDrainable>(sp => sp.GetRequiredService<NodeService>());
         builder.Services.AddSingleton<IHealthCheck, NodeHealthCheck>();
 
         // The gateway's request source: sensor windows → requests through NodeHandle (nothing on a peer).
-        builder.Services.AddSingleton(SensingSectionValidator.Bind(builder.Configuration));
         builder.Services.AddSingleton<SensingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SensingService>());
         builder.Services.AddSingleton<IDrainable>(sp => sp.GetRequiredService<SensingService>());

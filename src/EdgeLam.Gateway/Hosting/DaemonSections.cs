@@ -3,13 +3,14 @@ using EdgeLam.Hosting.Configuration;
 namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
-/// Validators for configuration sections owned by other components, run with the daemon's own at start and on
-/// reload: <c>Onnx</c> (OnnxRuntimeOptions), <c>Sensors</c> (SensorsOptions), the node's stage keys of <c>Node</c>
-/// (NodeRoleOptions), the transport keys of <c>Mqtt</c> (MqttClientOptions) and
-/// <c>Sensing</c> (SensorRequestOptions). A component with its own section
-/// adds one <see cref="IConfigSectionValidator"/> here.
+/// Binders of the configuration sections owned by other components, run with the daemon's own sections at start
+/// and on reload, each binding its section once into the options its component consumes: <c>Onnx</c>
+/// (OnnxRuntimeOptions), <c>Sensors</c> (SensorsOptions), the stage keys of <c>Node</c> (NodeSettings with
+/// NodeRoleOptions) and <c>Sensing</c> (SensorRequestOptions). Section <c>Mqtt</c> is the daemon's own
+/// (MqttOptions, mapped by <see cref="MqttOptionsMapping"/>). A component with its own section adds one
+/// <see cref="IConfigSectionBinder"/> here (docs/operations.md, "Adding a setting").
 /// </summary>
 internal static class DaemonSections
 {
-    public static IReadOnlyList<IConfigSectionValidator> Validators { get; } = [new OnnxSectionValidator(), new SensorsSectionValidator(), new NodeSectionValidator(), new MqttSectionValidator(), new SensingSectionValidator()];
+    public static IReadOnlyList<IConfigSectionBinder> Binders { get; } = [new OnnxSectionBinder(), new SensorsSectionBinder(), new NodeSectionBinder(), new SensingSectionBinder()];
 }

@@ -4,6 +4,8 @@ using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Status;
 using EdgeLam.Sensors.Composition;
 using EdgeLam.Sensors.Configuration;
+using EdgeLam.Transport.Mqtt;
+using EdgeLam.Transport.Topics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,13 +16,16 @@ namespace EdgeLam.Gateway.Hosting;
 /// The gateway role's request source in <c>edgelam run</c>: once the node serves as a gateway, starts the sensors of
 /// section <c>Sensors</c> (the board profile) and runs <see cref="SensorRequestPump"/> over their windows, sending each
 /// request through <see cref="NodeHandle"/>. A peer, <c>Sensing:Enabled=false</c> or a board without streams starts
-/// nothing. A pump that cannot start (e.g. patch streams on a model without an embedding entry) is logged and shown in
-/// STATUS; the node keeps serving. On drain it stops reading windows; requests in flight finish under the node's drain.
+/// nothing. When the board has <c>mqtt</c> devices, a client of its own (<see cref="ReadingsClient"/>) subscribes to
+/// the site's reading topics and <see cref="MqttReadingRouter"/> hands each message to its device. A pump that cannot
+/// start (e.g. patch streams on a model without an embedding entry) is logged and shown in STATUS; the node keeps
+/// serving. On drain it stops reading windows; requests in flight finish under the node's drain.
 /// </summary>
 internal sealed partial class SensingService(
     NodeHandle handle,
     IOptions<SensorsOptions> sensors,
     SensorRequestOptions options,
+    NodeSettings node,
     ServiceStatus status,
     EdgeLamMetrics metrics,
     ILoggerFactory loggers) : BackgroundService, IDrainable
@@ -32,6 +37,9 @@ internal sealed partial class SensingService(
 
     /// <summary>The running pump (null until the gateway serves and the sensors started).</summary>
     public SensorRequestPump? Pump { get; private set; }
+
+    /// <summary>The MQTT reading router (null unless the board has <c>mqtt</c> devices and the sensors started).</summary>
+    public MqttReadingRouter? Router { get; private set; }
 
     public string Name => Component;
 
@@ -63,17 +71,17 @@ internal sealed partial class SensingService(
             return;
         }
 
-        Transport.Roles.StageNode node;
+        Transport.Roles.StageNode started;
         try
         {
-            node = await handle.Started.WaitAsync(stoppingToken).ConfigureAwait(false);
+            started = await handle.Started.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             return;
         }
 
-        if (node.Gateway is not { } gateway)
+        if (started.Gateway is not { } gateway)
         {
             return;
         }
@@ -86,6 +94,7 @@ internal sealed partial class SensingService(
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _windows.Token);
         SensorRuntime? runtime = null;
+        MqttClient? readings = null;
         try
         {
             runtime = SensorRuntime.Create(sensors.Value, loggers.CreateLogger<SensorRuntime>());
@@ -93,6 +102,19 @@ internal sealed partial class SensingService(
             var pump = new SensorRequestPump(options, handle.Runtime, loggers.CreateLogger<SensorRequestPump>());
             Pump = pump;
             var stops = options.StopTokens.ToArray();
+
+            // Readings other devices publish: a client of its own (the stage's client has its own message loop).
+            using var routing = new CancellationTokenSource();
+            var route = Task.CompletedTask;
+            var sinks = runtime.MqttSinks;
+            if (sinks.Count > 0 && node.Stage is { } stage)
+            {
+                Router = new MqttReadingRouter(new TopicScheme(stage.Site), sinks, loggers.CreateLogger<MqttReadingRouter>());
+                readings = MqttClient.Create(ReadingsClient(started.Client.Options), loggers.CreateLogger<MqttClient>());
+                readings.Start();
+                route = Router.RunAsync(readings, routing.Token);
+                SensingLog.ReadingsSubscribed(_logger, Router.Filter, string.Join(", ", sinks.Keys));
+            }
 
             // Requests are sent without the window token: a drain stops new windows, the node's drain lets the
             // requests in flight finish (and cancels them at its deadline).
@@ -104,6 +126,8 @@ internal sealed partial class SensingService(
             }
             finally
             {
+                await routing.CancelAsync().ConfigureAwait(false);
+                await route.ConfigureAwait(false);
                 await reporting.CancelAsync().ConfigureAwait(false);
                 await report.ConfigureAwait(false);
             }
@@ -120,16 +144,52 @@ internal sealed partial class SensingService(
         }
         finally
         {
+            if (readings is not null)
+            {
+                await readings.DisposeAsync().ConfigureAwait(false);
+            }
+
             runtime?.Dispose();
         }
     }
 
-    /// <summary>Adds the sensors' read failures and the pump's dropped windows to the metrics every 2 s (and once at the end).</summary>
+    /// <summary>
+    /// The readings client's options: the node's connection (host, port, credentials, TLS, keepalive, reconnect
+    /// delays) under the client id <c>{node's id}-readings</c>, with a clean session that expires on disconnect and no
+    /// last will (readings are at-most-once; nothing is queued for a gateway that is away).
+    /// </summary>
+    public static MqttClientOptions ReadingsClient(MqttClientOptions node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        const string Suffix = "-readings";
+        var id = node.ClientId.Length + Suffix.Length > 64 ? node.ClientId[..(64 - Suffix.Length)] : node.ClientId;
+        return new MqttClientOptions
+        {
+            Host = node.Host,
+            Port = node.Port,
+            ClientId = id + Suffix,
+            CleanStart = true,
+            SessionExpiry = TimeSpan.Zero,
+            KeepAlive = node.KeepAlive,
+            Username = node.Username,
+            Password = node.Password,
+            Tls = node.Tls,
+            ReconnectDelayMin = node.ReconnectDelayMin,
+            ReconnectDelayMax = node.ReconnectDelayMax,
+        };
+    }
+
+    /// <summary>
+    /// Adds the sensors' read failures, the pump's dropped windows and the MQTT readings routed and rejected to the
+    /// metrics every 2 s (and once at the end).
+    /// </summary>
     private async Task ReportAsync(SensorRuntime runtime, SensorRequestPump pump, CancellationToken cancellationToken)
     {
         var sources = runtime.Scheduler.Sources;
         var failures = new long[sources.Count];
         long dropped = 0;
+        long routed = 0;
+        long rejected = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
         var more = true;
         while (more)
@@ -155,6 +215,16 @@ internal sealed partial class SensingService(
             for (var total = pump.Dropped; dropped < total; dropped++)
             {
                 metrics.Dropped("sensor-window-busy");
+            }
+
+            if (Router is { } router)
+            {
+                var total = router.Routed;
+                metrics.Readings("accepted", total - routed);
+                routed = total;
+                total = router.Rejected;
+                metrics.Readings("rejected", total - rejected);
+                rejected = total;
             }
         }
     }

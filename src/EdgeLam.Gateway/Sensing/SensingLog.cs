@@ -17,6 +17,9 @@ internal static partial class SensingLog
     [LoggerMessage(EventId = 7103, Level = LogLevel.Debug, Message = "Sensor request {Request} from {Streams}: {Positions} positions, {Tokens} token(s) generated")]
     public static partial void RequestCompleted(ILogger logger, ulong request, string streams, int positions, int tokens);
 
-    [LoggerMessage(EventId = 7104, Level = LogLevel.Debug, Message = "MQTT reading on {Topic} rejected: {Reason}")]
-    public static partial void ReadingRejected(ILogger logger, string topic, string reason);
+    [LoggerMessage(EventId = 7104, Level = LogLevel.Warning, Message = "MQTT reading on {Topic} rejected: {Reason} ({Unlogged} more rejected since the last such line, {Rejected} in all; at most one line every 10 s)")]
+    public static partial void ReadingRejected(ILogger logger, string topic, string reason, long unlogged, long rejected);
+
+    [LoggerMessage(EventId = 7105, Level = LogLevel.Information, Message = "MQTT readings: subscribed to {Filter} for device(s) {Devices}")]
+    public static partial void ReadingsSubscribed(ILogger logger, string filter, string devices);
 }

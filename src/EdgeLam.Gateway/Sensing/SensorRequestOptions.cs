@@ -1,3 +1,6 @@
+using System.Globalization;
+using EdgeLam.Hosting.Configuration;
+
 namespace EdgeLam.Gateway.Sensing;
 
 /// <summary>
@@ -39,44 +42,49 @@ public sealed class SensorRequestOptions
     /// <summary>Where the default patch encoder is written (the temporary folder when empty).</summary>
     public string? EncoderCacheDirectory { get; set; }
 
-    /// <summary>Problems, one per line, naming the key, the value and what is allowed.</summary>
-    public IReadOnlyList<string> Validate(IReadOnlyCollection<string>? knownStreams = null)
+    /// <summary>
+    /// Every problem, each naming its key, the value and what is allowed; <paramref name="knownStreams"/> (the names
+    /// of <c>Sensors:Streams</c>) also checks <see cref="Streams"/>.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Validate(IReadOnlyCollection<string>? knownStreams = null)
     {
-        var problems = new List<string>();
-        const string S = SectionName;
+        var problems = new List<ConfigProblem>();
+        const string S = SectionName + ":";
         if (MaxNewTokens is < 1 or > 4096)
         {
-            problems.Add(S + ":MaxNewTokens = " + MaxNewTokens + ": must be between 1 and 4096");
+            problems.Add(new(S + "MaxNewTokens", Text(MaxNewTokens), "must be between 1 and 4096"));
         }
 
         if (MaxInFlight is < 1 or > 64)
         {
-            problems.Add(S + ":MaxInFlight = " + MaxInFlight + ": must be between 1 and 64");
+            problems.Add(new(S + "MaxInFlight", Text(MaxInFlight), "must be between 1 and 64"));
         }
 
         if (Grouping is not (AllStreams or PerWindow))
         {
-            problems.Add(S + ":Grouping = '" + Grouping + "': must be " + AllStreams + " or " + PerWindow);
+            problems.Add(new(S + "Grouping", Grouping, "must be " + AllStreams + " or " + PerWindow));
         }
 
         if (PromptIds.Any(id => id < 0))
         {
-            problems.Add(S + ":PromptIds: token ids must be >= 0");
+            problems.Add(new(S + "PromptIds", string.Join(",", PromptIds), "must be token ids >= 0"));
         }
 
         if (knownStreams is not null)
         {
             foreach (var stream in Streams.Where(s => !knownStreams.Contains(s)))
             {
-                problems.Add(S + ":Streams = '" + stream + "': must be a stream of Sensors:Streams (" + string.Join(", ", knownStreams) + ")");
+                problems.Add(new(S + "Streams", stream, "must be a stream of Sensors:Streams (" + string.Join(", ", knownStreams) + ")"));
             }
 
             if (knownStreams.Count == 0)
             {
-                problems.Add("Sensors:Streams: the sensing pump needs at least one stream");
+                problems.Add(new("Sensors:Streams", null, "must define at least one stream for the sensing pump"));
             }
         }
 
         return problems;
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

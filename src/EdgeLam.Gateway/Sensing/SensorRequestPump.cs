@@ -41,7 +41,7 @@ public sealed class SensorRequestPump
         var problems = options.Validate();
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
+            throw new ArgumentException(string.Join(Environment.NewLine, problems.Select(p => p.ToString())), nameof(options));
         }
 
         _options = options;
@@ -102,7 +102,7 @@ public sealed class SensorRequestPump
         var problems = _options.Validate([.. sensors.StreamOrder]);
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(sensors));
+            throw new ArgumentException(string.Join(Environment.NewLine, problems.Select(p => p.ToString())), nameof(sensors));
         }
 
         var patchStreams = sensors.Streams.Where(s => s.Options.Tokenizer == "patch" && (_options.Streams.Count == 0 || _options.Streams.Contains(s.Name))).ToList();

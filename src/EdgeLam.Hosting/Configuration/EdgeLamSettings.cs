@@ -4,9 +4,15 @@ using Microsoft.Extensions.Configuration;
 
 namespace EdgeLam.Hosting.Configuration;
 
-/// <summary>Every options section the daemon owns, bound and validated together from one configuration.</summary>
+/// <summary>
+/// Every options section, bound and validated together from one configuration: the daemon's own (properties) and
+/// those of other components (<see cref="IConfigSectionBinder"/>, read with <see cref="Section{T}"/>). An instance
+/// never changes; a reload binds a new one (<see cref="SettingsStore"/>).
+/// </summary>
 public sealed class EdgeLamSettings
 {
+    private readonly Dictionary<Type, object> _sections = [];
+
     /// <summary>Top-level sections known to the daemon and its components; anything else draws a warning.</summary>
     public static readonly IReadOnlySet<string> KnownSections = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -34,10 +40,18 @@ public sealed class EdgeLamSettings
 
     public required LogLevelRules LogLevels { get; init; }
 
+    /// <summary>The options a component's section was bound into (<see cref="IConfigSectionBinder"/>).</summary>
+    /// <exception cref="KeyNotFoundException">No binder of this configuration produced a <typeparamref name="T"/>.</exception>
+    public T Section<T>()
+        where T : class =>
+        _sections.TryGetValue(typeof(T), out var options)
+            ? (T)options
+            : throw new KeyNotFoundException("No configuration section was bound into " + typeof(T).Name + ".");
+
     /// <summary>Binds every section; <paramref name="problems"/> lists each invalid value (empty when valid).</summary>
     public static EdgeLamSettings Bind(
         IConfiguration configuration,
-        IEnumerable<IConfigSectionValidator> sectionValidators,
+        IEnumerable<IConfigSectionBinder> sectionBinders,
         out IReadOnlyList<ConfigProblem> problems)
     {
         var r = new ConfigReader(configuration);
@@ -53,9 +67,10 @@ public sealed class EdgeLamSettings
             Diagnostics = DiagnosticsOptions.Bind(r),
             LogLevels = LogLevelRules.Bind(r),
         };
-        foreach (var validator in sectionValidators)
+        foreach (var binder in sectionBinders)
         {
-            validator.Validate(r);
+            var options = binder.Bind(r, settings);
+            settings._sections[options.GetType()] = options;
         }
 
         problems = r.Problems;

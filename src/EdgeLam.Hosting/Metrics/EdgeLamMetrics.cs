@@ -17,6 +17,7 @@ public sealed class EdgeLamMetrics : IDisposable
     private readonly Counter<long> _drops;
     private readonly Counter<long> _reconnects;
     private readonly Counter<long> _sensorErrors;
+    private readonly Counter<long> _readings;
     private int _split = -1;
     private long _epoch = -1;
 
@@ -29,6 +30,7 @@ public sealed class EdgeLamMetrics : IDisposable
         _drops = Meter.CreateCounter<long>("edgelam.drops", "{frame}", "Frames or requests dropped (tag reason).");
         _reconnects = Meter.CreateCounter<long>("edgelam.mqtt.reconnects", "{reconnect}", "Broker reconnections.");
         _sensorErrors = Meter.CreateCounter<long>("edgelam.sensor.errors", "{error}", "Sensor read errors (tag sensor).");
+        _readings = Meter.CreateCounter<long>("edgelam.sensor.readings", "{reading}", "Readings other devices published over MQTT (tag outcome: accepted, rejected).");
         Meter.CreateObservableGauge("edgelam.split.layer", () => Volatile.Read(ref _split), "{layer}", "Current split boundary (first layer of the next segment); -1 before a plan.");
         Meter.CreateObservableGauge("edgelam.plan.epoch", () => Volatile.Read(ref _epoch), "{epoch}", "Current plan epoch; -1 before a plan.");
     }
@@ -53,6 +55,15 @@ public sealed class EdgeLamMetrics : IDisposable
     public void Reconnected() => _reconnects.Add(1);
 
     public void SensorError(string sensor) => _sensorErrors.Add(1, new KeyValuePair<string, object?>("sensor", sensor));
+
+    /// <summary>Adds <paramref name="count"/> MQTT readings of <paramref name="outcome"/> (accepted or rejected); 0 records nothing.</summary>
+    public void Readings(string outcome, long count)
+    {
+        if (count > 0)
+        {
+            _readings.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
 
     public void SetSplit(int layer) => Volatile.Write(ref _split, layer);
 

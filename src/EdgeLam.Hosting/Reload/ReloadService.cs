@@ -13,27 +13,19 @@ namespace EdgeLam.Hosting.Reload;
 /// <summary>
 /// SIGHUP (<c>systemctl reload edgelam</c>): RELOADING=1, re-read every configuration layer, validate, and on
 /// success publish the new settings through <see cref="SettingsStore.Changed"/> (log levels, metrics endpoint,
-/// diagnostics apply at once); then READY=1. Keys that need a restart are logged. An invalid reload is
-/// rejected with one log line per problem and the running settings stay.
+/// diagnostics apply at once); then READY=1. Changed keys that need a restart (<see cref="RestartKeys"/>) are logged.
+/// An invalid reload is rejected with one log line per problem and the running settings stay.
 /// </summary>
 public sealed class ReloadService(
     IConfigurationRoot configuration,
-    IEnumerable<IConfigSectionValidator> validators,
+    IEnumerable<IConfigSectionBinder> binders,
     SettingsStore settings,
     ISystemdNotifier notifier,
     ServiceStatus status,
     ILogger<ReloadService> logger) : IHostedService, IDisposable
 {
-    /// <summary>Keys whose change only takes effect after a restart.</summary>
-    private static readonly Func<EdgeLamSettings, string?>[] RestartKeys =
-    [
-        s => "Node:Name=" + s.Node.Name, s => "Node:Role=" + s.Node.Role, s => "Node:Site=" + s.Node.Site,
-        s => "Mqtt:Host=" + s.Mqtt.Host, s => "Mqtt:Port=" + s.Mqtt.Port, s => "Mqtt:ClientId=" + s.Mqtt.ClientId,
-        s => "Mqtt:Username=" + s.Mqtt.Username, s => "Mqtt:Tls=" + s.Mqtt.Tls.Enabled + s.Mqtt.Tls.CaFile + s.Mqtt.Tls.CertFile,
-        s => "Board:Name=" + s.Board.Name, s => "Model:Path=" + s.Model.Path,
-    ];
-
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private IReadOnlyDictionary<string, string>? _accepted; // the configuration values of the running settings
     private PosixSignalRegistration? _registration;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -75,10 +67,11 @@ public sealed class ReloadService(
     {
         EdgeLamSettings next;
         IReadOnlyList<ConfigProblem> problems;
+        var before = _accepted ??= RestartKeys.Snapshot(configuration);
         try
         {
             configuration.Reload();
-            next = EdgeLamSettings.Bind(configuration, validators, out problems);
+            next = EdgeLamSettings.Bind(configuration, binders, out problems);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
         {
@@ -96,14 +89,13 @@ public sealed class ReloadService(
             return false;
         }
 
-        var previous = settings.Current;
-        foreach (var key in RestartKeys)
+        var after = RestartKeys.Snapshot(configuration);
+        foreach (var key in RestartKeys.Changed(before, after))
         {
-            if (key(previous) != key(next))
-            {
-                HostingLog.NeedsRestart(logger, key(next)!.Split('=')[0]);
-            }
+            HostingLog.NeedsRestart(logger, key);
         }
+
+        _accepted = after;
 
         settings.Replace(next);
         HostingLog.Reloaded(logger);

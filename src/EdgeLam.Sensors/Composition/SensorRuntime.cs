@@ -328,7 +328,7 @@ public sealed partial class SensorRuntime : ISampleSink, IDisposable
             Name = name;
             Options = options;
             Channels = channels;
-            Mqtt = options.Driver == "mqtt" ? new MqttReadingSource(name, channels.Select(c => c.Name)) : null;
+            Mqtt = options.Driver == "mqtt" ? new MqttReadingSource(name, channels) : null;
         }
 
         public string Name { get; }

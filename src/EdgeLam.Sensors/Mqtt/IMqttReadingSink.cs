@@ -1,11 +1,17 @@
+using EdgeLam.Sensors.Model;
+
 namespace EdgeLam.Sensors.Mqtt;
 
 /// <summary>
-/// The seam between the MQTT client (branch <c>mqtt</c>) and the sensor stack: the client hands every message received on
-/// a reading topic to <see cref="OnMessage"/> (on its own thread; the call must not block and must not throw).
+/// The seam between the MQTT client and the sensor stack: the gateway's <c>MqttReadingRouter</c> hands every message
+/// received on a device's reading topic to that device's sink (on the client's consumer thread; the calls must not
+/// block and must not throw). A rejected reading returns false with the reason.
 /// </summary>
 public interface IMqttReadingSink
 {
-    /// <summary>Returns false when the payload was rejected (malformed or for no known channel).</summary>
-    bool OnMessage(string topic, ReadOnlySpan<byte> payload);
+    /// <summary>A JSON reading (<see cref="MqttReadingParser.TryParse"/>), published on <c>readings/{device}</c>.</summary>
+    bool TryAccept(ReadOnlySpan<byte> json, out string? error);
+
+    /// <summary>A reading parsed elsewhere (a bare number on <c>readings/{device}/{channel}</c>, stamped on arrival).</summary>
+    bool TryAccept(in SensorReading reading, out string? error);
 }

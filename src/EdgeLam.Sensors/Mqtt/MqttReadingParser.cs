@@ -1,16 +1,55 @@
+using System.Globalization;
 using System.Text.Json;
 using EdgeLam.Sensors.Model;
 
 namespace EdgeLam.Sensors.Mqtt;
 
 /// <summary>
-/// Parses the JSON reading other devices publish: <c>{"ts": 1732270000.25, "channel": "temp", "value": 21.5, "unit": "degC"}</c>.
-/// <c>ts</c> is seconds since the Unix epoch (a number, fractions allowed); <c>channel</c> and <c>value</c> are required,
-/// <c>unit</c> is optional (empty), <c>value</c> may be null (a reported dropout → NaN). Unknown members are ignored.
-/// No reflection: a <see cref="Utf8JsonReader"/> walk.
+/// Parses the readings other devices publish. The JSON form (<see cref="TryParse"/>):
+/// <c>{"ts": 1732270000.25, "channel": "temp", "value": 21.5, "unit": "degC"}</c>. <c>ts</c> is seconds since the Unix
+/// epoch (a number, fractions allowed); <c>channel</c> and <c>value</c> are required, <c>unit</c> is optional (empty),
+/// <c>value</c> may be null (a reported dropout → NaN). Unknown members are ignored. No reflection: a
+/// <see cref="Utf8JsonReader"/> walk. The number form (<see cref="TryParseNumber"/>): the payload is one decimal number
+/// or <c>null</c>, the channel comes from the topic and the time from the arrival.
 /// </summary>
 public static class MqttReadingParser
 {
+    /// <summary>The largest payload of the number form (a double needs far fewer characters).</summary>
+    public const int MaxNumberLength = 64;
+
+    /// <summary>
+    /// Parses a bare number (<c>21.5</c>, <c>-3e-2</c>; surrounding whitespace allowed) or <c>null</c> (a dropout → NaN)
+    /// into a reading of <paramref name="channel"/> at <paramref name="receivedNs"/> (Unix-epoch nanoseconds).
+    /// NaN, infinities and numbers outside the double range are rejected.
+    /// </summary>
+    public static bool TryParseNumber(ReadOnlySpan<byte> utf8, string channel, long receivedNs, out SensorReading reading, out string? error)
+    {
+        reading = default;
+        error = null;
+        var text = utf8.Trim(" \t\r\n"u8);
+        if (text.Length == 0 || text.Length > MaxNumberLength)
+        {
+            error = "payload must be one number or null";
+            return false;
+        }
+
+        if (text.SequenceEqual("null"u8))
+        {
+            reading = new SensorReading(receivedNs, channel, double.NaN, string.Empty);
+            return true;
+        }
+
+        if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value))
+        {
+            error = "payload must be one finite decimal number or null";
+            return false;
+        }
+
+        reading = new SensorReading(receivedNs, channel, value, string.Empty);
+        return true;
+    }
+
     public static bool TryParse(ReadOnlySpan<byte> utf8Json, out SensorReading reading, out string? error)
     {
         reading = default;

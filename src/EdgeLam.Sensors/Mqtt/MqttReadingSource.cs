@@ -4,19 +4,28 @@ using EdgeLam.Sensors.Model;
 namespace EdgeLam.Sensors.Mqtt;
 
 /// <summary>
-/// Readings from other devices: parses messages handed over by the MQTT client into a bounded channel (drop-oldest,
+/// Readings from other devices: accepts parsed readings of the declared channels into a bounded channel (drop-oldest,
 /// so a flood cannot grow memory) and delivers them to an <see cref="IReadingSink"/> from <see cref="DrainTo"/> or
-/// <see cref="RunAsync"/>. Only the declared channels are accepted.
+/// <see cref="RunAsync"/>. A reading of an undeclared channel, or whose unit differs from the channel's configured
+/// unit (both non-empty; compared exactly), is rejected with the reason.
 /// </summary>
 public sealed class MqttReadingSource : IMqttReadingSink
 {
     private readonly Channel<SensorReading> _queue;
-    private readonly HashSet<string> _channels;
+    private readonly Dictionary<string, string> _units;
+    private long _accepted;
+    private long _rejected;
 
+    /// <summary>A source of the named channels, without units (any unit is accepted).</summary>
     public MqttReadingSource(string name, IEnumerable<string> channels, int capacity = 4096)
+        : this(name, channels.Select(c => new SensorChannel(c, string.Empty)), capacity)
+    {
+    }
+
+    public MqttReadingSource(string name, IEnumerable<SensorChannel> channels, int capacity = 4096)
     {
         Name = name;
-        _channels = new HashSet<string>(channels, StringComparer.Ordinal);
+        _units = channels.ToDictionary(c => c.Name, c => c.Unit, StringComparer.Ordinal);
         _queue = Channel.CreateBounded<SensorReading>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
@@ -26,29 +35,39 @@ public sealed class MqttReadingSource : IMqttReadingSink
 
     public string Name { get; }
 
-    public long Accepted { get; private set; }
+    public long Accepted => Interlocked.Read(ref _accepted);
 
-    public long Rejected { get; private set; }
+    public long Rejected => Interlocked.Read(ref _rejected);
 
-    public string? LastError { get; private set; }
-
-    public bool OnMessage(string topic, ReadOnlySpan<byte> payload)
+    public bool TryAccept(ReadOnlySpan<byte> json, out string? error)
     {
-        if (!MqttReadingParser.TryParse(payload, out var reading, out var error))
+        if (!MqttReadingParser.TryParse(json, out var reading, out error))
         {
-            Rejected++;
-            LastError = $"{topic}: {error}";
+            Interlocked.Increment(ref _rejected);
             return false;
         }
 
-        if (!_channels.Contains(reading.Channel))
+        return TryAccept(reading, out error);
+    }
+
+    public bool TryAccept(in SensorReading reading, out string? error)
+    {
+        if (!_units.TryGetValue(reading.Channel, out var unit))
         {
-            Rejected++;
-            LastError = $"{topic}: unknown channel '{reading.Channel}'";
+            error = $"device {Name} has no channel '{reading.Channel}' ({string.Join(", ", _units.Keys)})";
+            Interlocked.Increment(ref _rejected);
             return false;
         }
 
-        Accepted++;
+        if (reading.Unit.Length > 0 && unit.Length > 0 && !string.Equals(reading.Unit, unit, StringComparison.Ordinal))
+        {
+            error = $"unit '{reading.Unit}' is not the unit of {Name}:{reading.Channel} ('{unit}')";
+            Interlocked.Increment(ref _rejected);
+            return false;
+        }
+
+        error = null;
+        Interlocked.Increment(ref _accepted);
         return _queue.Writer.TryWrite(reading);
     }
 

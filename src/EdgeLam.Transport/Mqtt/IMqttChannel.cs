@@ -2,8 +2,8 @@ namespace EdgeLam.Transport.Mqtt;
 
 /// <summary>
 /// The connection to a broker under <see cref="MqttClient"/> (MQTTnet's channel idea one level up: packets in and
-/// out, no policy). <see cref="MosquittoMqttChannel"/> speaks to a real broker through libmosquitto;
-/// <see cref="InMemoryMqttChannel"/> to an <see cref="InMemoryMqttBroker"/> for tests.
+/// out, no policy). <see cref="MosquittoMqttChannel"/> speaks to a real broker through libmosquitto; the tests'
+/// <c>InMemoryMqttChannel</c> (tests/Shared/Mqtt) to an in-process broker.
 /// Threading: <see cref="Connect"/>, <see cref="Pump"/> and <see cref="Disconnect"/> run on the client's network
 /// thread; <see cref="Publish"/> and <see cref="Subscribe"/> may run on any thread. Handler calls arrive on the
 /// network thread (inside <see cref="Pump"/>).

@@ -155,9 +155,10 @@ public sealed class GatewayStage : IDisposable
             {
                 var stepStart = Stopwatch.GetTimestamp();
                 var stepStartUs = RouteHeader.NowUs();
+                var tuning = _options.Tuning; // one snapshot per step: a reload applies from the next step
                 var (frame, timing, positions) = await RunLocalAsync(session, step, request, prefillNext ? input : null, tokens, cancellationToken).ConfigureAwait(false);
                 StepReply? reply = null;
-                for (var attempt = 1; attempt <= _options.MaxAttempts && reply is null; attempt++)
+                for (var attempt = 1; attempt <= tuning.MaxAttempts && reply is null; attempt++)
                 {
                     var topic = route.TryGetValue(boundary, out var holder)
                         ? _topics.PeerActivation(_model, _executor.OutgoingBoundary, holder)
@@ -168,12 +169,12 @@ public sealed class GatewayStage : IDisposable
                     Traffic?.Invoke(StageTrafficKind.FrameSent, frame.Length);
                     try
                     {
-                        reply = await waiter.Task.WaitAsync(_options.StepTimeout, cancellationToken).ConfigureAwait(false);
+                        reply = await waiter.Task.WaitAsync(tuning.StepTimeout, cancellationToken).ConfigureAwait(false);
                     }
                     catch (TimeoutException)
                     {
                         Interlocked.Increment(ref _resent);
-                        RoleLog.Resending(_logger, step, request, _options.StepTimeout, attempt + 1);
+                        RoleLog.Resending(_logger, step, request, tuning.StepTimeout, attempt + 1);
                         if (holder is not null && attempt % 3 == 0)
                         {
                             // The peer holding the session is silent: run the conversation so far (the request's
@@ -194,7 +195,7 @@ public sealed class GatewayStage : IDisposable
 
                 if (reply is null)
                 {
-                    throw new InferenceException("Request " + request + ": no stage answered step " + step + " after " + _options.MaxAttempts + " attempts of " + _options.StepTimeout + ".");
+                    throw new InferenceException("Request " + request + ": no stage answered step " + step + " after " + tuning.MaxAttempts + " attempts of " + tuning.StepTimeout + ".");
                 }
 
                 prefillNext = false;

@@ -2,9 +2,27 @@ using EdgeLam.Wire.Codecs;
 
 namespace EdgeLam.Transport.Roles;
 
+/// <summary>
+/// The settings a running stage may take from SIGHUP, as one immutable value: a reload swaps the whole value
+/// (<see cref="NodeRoleOptions.Tuning"/>), and a stage reads it once per step, so one step never mixes old and new.
+/// </summary>
+/// <param name="StepTimeout">How long the gateway waits for a step's reply before sending the step again.</param>
+/// <param name="MaxAttempts">How many times a step is sent before the request fails.</param>
+/// <param name="ResultTopK">Top-k entries in results.</param>
+public sealed record StageTuning(TimeSpan StepTimeout, int MaxAttempts, int ResultTopK)
+{
+    /// <summary>5 s, 12 attempts, top 5.</summary>
+    public static StageTuning Default { get; } = new(TimeSpan.FromSeconds(5), 12, 5);
+}
+
 /// <summary>What a node runs: which segments of which split model, and how it talks to its neighbours.</summary>
 public sealed class NodeRoleOptions
 {
+    /// <summary>The default context limit per conversation (<c>Node:ContextLimit</c>).</summary>
+    public const int DefaultContextLimit = 512;
+
+    private StageTuning _tuning = StageTuning.Default;
+
     /// <summary>Site: the topic namespace <c>edgelam/v1/{site}/</c>.</summary>
     public string Site { get; set; } = "default";
 
@@ -27,16 +45,35 @@ public sealed class NodeRoleOptions
     public uint PlanEpoch { get; set; } = 1;
 
     /// <summary>Context limit per conversation.</summary>
-    public int ContextLimit { get; set; } = 512;
+    public int ContextLimit { get; set; } = DefaultContextLimit;
 
-    /// <summary>How long the gateway waits for a step's reply before sending the step again.</summary>
-    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>The values a reload may change while the stage runs, swapped whole (read once per step).</summary>
+    public StageTuning Tuning
+    {
+        get => Volatile.Read(ref _tuning);
+        set => Volatile.Write(ref _tuning, value ?? throw new ArgumentNullException(nameof(value)));
+    }
 
-    /// <summary>How many times a step is sent before the request fails.</summary>
-    public int MaxAttempts { get; set; } = 12;
+    /// <summary>How long the gateway waits for a step's reply before sending the step again (<see cref="Tuning"/>).</summary>
+    public TimeSpan StepTimeout
+    {
+        get => Tuning.StepTimeout;
+        set => Tuning = Tuning with { StepTimeout = value };
+    }
 
-    /// <summary>Top-k entries in results.</summary>
-    public int ResultTopK { get; set; } = 5;
+    /// <summary>How many times a step is sent before the request fails (<see cref="Tuning"/>).</summary>
+    public int MaxAttempts
+    {
+        get => Tuning.MaxAttempts;
+        set => Tuning = Tuning with { MaxAttempts = value };
+    }
+
+    /// <summary>Top-k entries in results (<see cref="Tuning"/>).</summary>
+    public int ResultTopK
+    {
+        get => Tuning.ResultTopK;
+        set => Tuning = Tuning with { ResultTopK = value };
+    }
 
     /// <summary>Conversations whose last answer a stage keeps to answer a resent step without running it twice.</summary>
     public int ReplayCacheSessions { get; set; } = 4096;

@@ -239,7 +239,7 @@ public sealed class PeerStage : IDisposable
         {
             var token = _sampler!.Sample(_executor.Logits);
             entry.Tokens.Add(token);
-            var topK = TopK(_executor.Logits, _options.ResultTopK);
+            var topK = TopK(_executor.Logits, _options.Tuning.ResultTopK);
             timings.Add(new StageTiming { Node = _options.Node, FirstSegment = _executor.First, ComputeUs = computeUs, DecodeUs = decodedUs, EncodeUs = Micros(Stopwatch.GetTimestamp() - encodeStart) });
             var reply = new StepReply
             {

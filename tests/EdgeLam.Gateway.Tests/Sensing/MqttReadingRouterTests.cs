@@ -61,5 +61,63 @@ public sealed class MqttReadingRouterTests : IDisposable
         await routing;
     }
 
+    [Fact]
+    public void Route_NumberOnChannelTopic_WindowOfTheValuesAtTheirArrivalTimesGarbageCounted()
+    {
+        using var sensors = SensorRuntime.Create(RemoteDevice());
+        var router = new MqttReadingRouter(new TopicScheme("s"), sensors.MqttSinks);
+        const long Arrival = 1_732_270_000_000_000_000;
+        double[] values = [21.5, 21.75, 22.0, 22.25];
+
+        Assert.False(router.Route(router.Topic("remote", "humidity"), "50"u8, Arrival));
+        Assert.False(router.Route(router.Topic("remote", "t") + "/deeper", "1"u8, Arrival));
+        Assert.False(router.Route(router.Topic("remote", "t"), "hot"u8, Arrival));
+        Assert.False(router.Route(router.Topic("remote") + "/", "1"u8, Arrival));
+        Assert.False(router.Route(router.Topic(string.Empty), "1"u8, Arrival));
+        Assert.False(router.Route(router.Topic("remote"), "{\"ts\":1,\"channel\":\"t\",\"value\":99,\"unit\":\"F\"}"u8, Arrival));
+        for (var i = 0; i < values.Length; i++)
+        {
+            var text = Encoding.UTF8.GetBytes(values[i].ToString(CultureInfo.InvariantCulture));
+            Assert.True(router.Route(router.Topic("remote", "t"), text, Arrival + (i * 250_000_000L)));
+        }
+
+        sensors.RunVirtual(1);
+
+        Assert.Equal(values.Length, router.Routed);
+        Assert.Equal(6, router.Rejected);
+        Assert.True(sensors.Windows.TryRead(out var window));
+        Assert.Equal(values, window.Values);
+        Assert.Equal(Arrival, window.StartNs);
+        Assert.Equal(750_000_000L, window.EndNs - window.StartNs);
+        Assert.False(sensors.Windows.TryRead(out _));
+    }
+
+    [Fact]
+    public void ReadingsClient_NodeConnection_OwnIdCleanSessionNoWill()
+    {
+        var node = new MqttClientOptions
+        {
+            Host = "broker.lan",
+            Port = 8883,
+            ClientId = new string('n', 60),
+            Username = "gw",
+            Password = "secret",
+            Tls = new MqttTlsOptions { CaDirectory = Path.GetTempPath() },
+            LastWill = new MqttLastWill { Topic = "t", Payload = new byte[] { 1 } },
+            ReconnectDelayMax = TimeSpan.FromSeconds(3),
+        };
+
+        var readings = EdgeLam.Gateway.Hosting.SensingService.ReadingsClient(node);
+
+        Assert.Equal(("broker.lan", 8883, "gw", "secret"), (readings.Host, readings.Port, readings.Username, readings.Password));
+        Assert.Same(node.Tls, readings.Tls);
+        Assert.Equal(TimeSpan.FromSeconds(3), readings.ReconnectDelayMax);
+        Assert.Equal(new string('n', 55) + "-readings", readings.ClientId);
+        Assert.True(readings.CleanStart);
+        Assert.Equal(TimeSpan.Zero, readings.SessionExpiry);
+        Assert.Null(readings.LastWill);
+        Assert.Empty(readings.Validate());
+    }
+
     public void Dispose() => _broker.Dispose();
 }

@@ -119,11 +119,11 @@ public sealed class SensorRequestPumpTests
         var problems = options.Validate(["env", "motion"]);
 
         Assert.Equal(5, problems.Count);
-        Assert.Contains(problems, p => p.StartsWith("Sensing:MaxNewTokens = 0", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Sensing:MaxInFlight = 65", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Sensing:Grouping = 'sometimes'", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Sensing:PromptIds", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Sensing:Streams = 'nope'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p is { Key: "Sensing:MaxNewTokens", Value: "0" });
+        Assert.Contains(problems, p => p is { Key: "Sensing:MaxInFlight", Value: "65" });
+        Assert.Contains(problems, p => p is { Key: "Sensing:Grouping", Value: "sometimes" });
+        Assert.Contains(problems, p => p.Key == "Sensing:PromptIds");
+        Assert.Contains(problems, p => p is { Key: "Sensing:Streams", Value: "nope" });
         Assert.Throws<ArgumentException>(() => new SensorRequestPump(options));
     }
 }

@@ -47,14 +47,70 @@ public class MqttAndReplayTests
         var source = new MqttReadingSource("peer", ["temp"], capacity: 2);
         var sink = new ListSink();
 
-        Assert.True(source.OnMessage("edgelam/peer/readings", """{"ts":1,"channel":"temp","value":20}"""u8));
-        Assert.False(source.OnMessage("edgelam/peer/readings", """{"ts":2,"channel":"hum","value":50}"""u8));
-        Assert.False(source.OnMessage("edgelam/peer/readings", "not json"u8));
-        source.OnMessage("t", """{"ts":3,"channel":"temp","value":21}"""u8);
-        source.OnMessage("t", """{"ts":4,"channel":"temp","value":22}"""u8);
+        Assert.True(source.TryAccept("""{"ts":1,"channel":"temp","value":20}"""u8, out _));
+        Assert.False(source.TryAccept("""{"ts":2,"channel":"hum","value":50}"""u8, out _));
+        Assert.False(source.TryAccept("not json"u8, out _));
+        source.TryAccept("""{"ts":3,"channel":"temp","value":21}"""u8, out _);
+        source.TryAccept("""{"ts":4,"channel":"temp","value":22}"""u8, out _);
 
         Assert.Equal(2, source.DrainTo(sink)); // bounded: oldest dropped
         Assert.Equal([21.0, 22.0], sink.Readings.Select(r => r.Value));
+        Assert.Equal(2, source.Rejected);
+    }
+
+    [Theory]
+    [InlineData("21.5", 21.5)]
+    [InlineData(" -3e-2\n", -0.03)]
+    [InlineData("7", 7.0)]
+    public void ParseNumber_BareNumber_ReadingOfTheTopicChannelAtArrival(string payload, double expected)
+    {
+        Assert.True(MqttReadingParser.TryParseNumber(Encoding.UTF8.GetBytes(payload), "temp", 1_732_270_000_000_000_123, out var r, out var error), error);
+
+        Assert.Equal(expected, r.Value);
+        Assert.Equal("temp", r.Channel);
+        Assert.Equal(1_732_270_000_000_000_123, r.TimestampNs);
+        Assert.Equal(string.Empty, r.Unit);
+    }
+
+    [Fact]
+    public void ParseNumber_Null_IsDropout()
+    {
+        Assert.True(MqttReadingParser.TryParseNumber("null"u8, "temp", 5, out var r, out _));
+        Assert.True(double.IsNaN(r.Value));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("hot")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("1e999")]
+    [InlineData("1,5")]
+    [InlineData("0x10")]
+    [InlineData("{\"value\":1}")]
+    public void ParseNumber_NotOneFiniteNumber_RejectedWithReason(string payload)
+    {
+        Assert.False(MqttReadingParser.TryParseNumber(Encoding.UTF8.GetBytes(payload), "temp", 5, out _, out var error));
+        Assert.Contains("number or null", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MqttSource_UnitOtherThanTheChannels_RejectedMatchingOrMissingUnitAccepted()
+    {
+        var source = new MqttReadingSource("peer", [new SensorChannel("temp", "degC")]);
+
+        Assert.False(source.TryAccept("""{"ts":1,"channel":"temp","value":70,"unit":"degF"}"""u8, out var error));
+        Assert.Contains("'degF'", error, StringComparison.Ordinal);
+        Assert.Contains("'degC'", error, StringComparison.Ordinal);
+        Assert.True(source.TryAccept("""{"ts":2,"channel":"temp","value":21,"unit":"degC"}"""u8, out _));
+        Assert.True(source.TryAccept(new SensorReading(3, "temp", 22, string.Empty), out _));
+        Assert.False(source.TryAccept(new SensorReading(4, "hum", 50, string.Empty), out error));
+        Assert.Contains("no channel 'hum'", error, StringComparison.Ordinal);
+
+        var sink = new ListSink();
+        Assert.Equal(2, source.DrainTo(sink));
+        Assert.Equal([21.0, 22.0], sink.Readings.Select(r => r.Value));
+        Assert.Equal(2, source.Accepted);
         Assert.Equal(2, source.Rejected);
     }
 

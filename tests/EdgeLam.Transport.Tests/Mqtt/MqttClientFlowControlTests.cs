@@ -1,3 +1,4 @@
+using EdgeLam.Testing;
 using EdgeLam.Transport.Mqtt;
 
 namespace EdgeLam.Transport.Tests.Mqtt;

@@ -62,19 +62,19 @@ public sealed class MqttClientOptionsTests
     }
 }
 
-public sealed class MqttClientOptionsValidatorTests
+public sealed class MqttClientOptionsValidationTests
 {
     [Fact]
     public void Validate_InvalidOptions_FailsWithEveryMessage()
     {
-        var result = new MqttClientOptionsValidator().Validate(null, new MqttClientOptions { Port = 70000, ClientId = "x", MaxInflightMessages = 0 });
-        Assert.True(result.Failed);
-        Assert.Equal(2, result.Failures!.Count());
+        var problems = new MqttClientOptions { Port = 70000, ClientId = "x", MaxInflightMessages = 0 }.Validate();
+        Assert.NotEmpty(problems);
+        Assert.Equal(2, problems.Count);
     }
 
     [Fact]
     public void Validate_ValidOptions_Succeeds()
     {
-        Assert.True(new MqttClientOptionsValidator().Validate(null, new MqttClientOptions { ClientId = "gw1" }).Succeeded);
+        Assert.Empty(new MqttClientOptions { ClientId = "gw1" }.Validate());
     }
 }

@@ -16,26 +16,21 @@ internal sealed record NodeSettings(string Role, NodeRoleOptions? Stage, string 
 
 /// <summary>
 /// Binds the stage keys of section <c>Node</c> (Segments, Wire, ContextLimit, StepTimeout, MaxAttempts, ResultTopK,
-/// PlanEpoch) together with <c>Node:Name/Role/Site</c> and <c>Model:Path</c> into <see cref="NodeRoleOptions"/>, and
-/// checks them against the split model's manifest (segment range, role). Name, Role, Site and the existence of
-/// Model:Path are reported by the daemon's own options, so they are not reported twice here.
+/// PlanEpoch) together with the already bound <c>Node:Name/Role/Site</c> and <c>Model:Path</c> into
+/// <see cref="NodeRoleOptions"/>, and checks them against the split model's manifest (segment range, role). Name,
+/// Role, Site and the existence of Model:Path are reported by the daemon's own options, so not twice here.
 /// </summary>
-internal sealed class NodeSectionValidator : IConfigSectionValidator
+internal sealed class NodeSectionBinder : IConfigSectionBinder
 {
-    public const int DefaultContextLimit = 512;
-
     public string Section => NodeOptions.Section;
 
-    public void Validate(ConfigReader reader) => Bind(reader);
+    public object Bind(ConfigReader reader, EdgeLamSettings settings) => Bind(reader, settings.Node, settings.Model);
 
-    /// <summary>Binds; problems go to <paramref name="r"/>.</summary>
-    public static NodeSettings Bind(ConfigReader r)
+    /// <summary>Binds; problems go to <paramref name="r"/> (which already holds those of <c>Node</c> and <c>Model</c>).</summary>
+    public static NodeSettings Bind(ConfigReader r, NodeOptions node, ModelOptions modelOptions)
     {
-        // Read again quietly: their problems are reported by EdgeLamSettings.
-        var quiet = new ConfigReader(r.Configuration);
-        var node = NodeOptions.Bind(quiet);
-        var model = ModelOptions.Bind(quiet).Path;
-        var modelExists = model is not null && quiet.Problems.All(p => p.Key != "Model:Path");
+        var model = modelOptions.Path;
+        var modelExists = model is not null && r.Problems.All(p => p.Key != "Model:Path");
 
         var codec = WireCodec.Raw;
         if (r.String("Node:Wire") is { } wire && !WireCodecNames.TryParse(wire, out codec))
@@ -48,10 +43,11 @@ internal sealed class NodeSectionValidator : IConfigSectionValidator
             Site = node.Site ?? "default",
             Node = node.Name,
             Codec = codec,
-            ContextLimit = r.Int("Node:ContextLimit", DefaultContextLimit, 16, 1 << 20),
-            StepTimeout = r.Duration("Node:StepTimeout", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
-            MaxAttempts = r.Int("Node:MaxAttempts", 12, 1, 1000),
-            ResultTopK = r.Int("Node:ResultTopK", 5, 1, 64),
+            ContextLimit = r.Int("Node:ContextLimit", NodeRoleOptions.DefaultContextLimit, 16, 1 << 20),
+            Tuning = new StageTuning(
+                r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+                r.Int("Node:MaxAttempts", StageTuning.Default.MaxAttempts, 1, 1000),
+                r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, 64)),
             PlanEpoch = (uint)r.Int("Node:PlanEpoch", 1, 1, int.MaxValue),
         };
 

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
+using EdgeLam.Transport.Mqtt;
 
-namespace EdgeLam.Transport.Mqtt;
+namespace EdgeLam.Testing;
 
 /// <summary>
 /// A small in-process MQTT broker for tests of code above <see cref="IMqttChannel"/>: topic filters with wildcards,
 /// <c>$share/group/</c> round-robin, retained messages, last wills, QoS 1 acknowledgements that can be held back, and
 /// going offline (every connection is lost and new ones are refused). No persistence.
 /// </summary>
-public sealed class InMemoryMqttBroker
+internal sealed class InMemoryMqttBroker
 {
     private readonly Lock sync = new();
     private readonly List<InMemoryMqttChannel> connected = [];

@@ -5,23 +5,27 @@ namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
 /// Binds section <c>Onnx</c> (usually from the board profile) into <see cref="OnnxRuntimeOptions"/> without
-/// reflection and reports the binding's and <see cref="OnnxRuntimeOptions.Validate"/>'s problems.
+/// reflection and reports the binding's and <see cref="OnnxRuntimeOptions.Validate"/>'s problems (each message names
+/// its key first).
 /// </summary>
-internal sealed class OnnxSectionValidator : IConfigSectionValidator
+internal sealed class OnnxSectionBinder : IConfigSectionBinder
 {
     private const string S = OnnxRuntimeOptions.SectionName;
 
     public string Section => S;
 
-    public void Validate(ConfigReader reader)
+    public object Bind(ConfigReader reader, EdgeLamSettings settings)
     {
-        foreach (var problem in Bind(reader).Validate())
+        var options = Bind(reader);
+        foreach (var problem in options.Validate())
         {
             reader.Problem(ConfigProblem.Preformatted(problem.Split(' ')[0], problem));
         }
+
+        return options;
     }
 
-    public static OnnxRuntimeOptions Bind(ConfigReader r)
+    private static OnnxRuntimeOptions Bind(ConfigReader r)
     {
         var options = new OnnxRuntimeOptions
         {

@@ -10,35 +10,30 @@ namespace EdgeLam.Gateway.Hosting;
 /// <see cref="SensorRequestOptions"/> and reports its problems, including stream names that <c>Sensors:Streams</c>
 /// does not define.
 /// </summary>
-internal sealed class SensingSectionValidator : IConfigSectionValidator
+internal sealed class SensingSectionBinder : IConfigSectionBinder
 {
     public string Section => SensorRequestOptions.SectionName;
 
-    public void Validate(ConfigReader reader)
+    public object Bind(ConfigReader reader, EdgeLamSettings settings)
     {
-        SensorRequestOptions options;
+        var options = new SensorRequestOptions();
         try
         {
-            options = Bind(reader.Configuration);
+            reader.Configuration.GetSection(SensorRequestOptions.SectionName).Bind(options);
         }
         catch (InvalidOperationException e)
         {
             // The generated binder names the key: "Failed to convert configuration value at 'Sensing:MaxNewTokens' …".
             reader.Problem(ConfigProblem.Preformatted(SensorRequestOptions.SectionName, e.Message));
-            return;
+            return new SensorRequestOptions();
         }
 
         var streams = reader.Configuration.GetSection(SensorsOptions.SectionName + ":Streams").GetChildren().Select(c => c.Key).ToList();
         foreach (var problem in options.Validate(streams.Count > 0 ? streams : null))
         {
-            reader.Problem(ConfigProblem.Preformatted(problem.Split(' ')[0], problem));
+            reader.Problem(problem);
         }
-    }
 
-    public static SensorRequestOptions Bind(IConfiguration configuration)
-    {
-        var options = new SensorRequestOptions();
-        configuration.GetSection(SensorRequestOptions.SectionName).Bind(options);
         return options;
     }
 }

@@ -8,34 +8,29 @@ namespace EdgeLam.Gateway.Hosting;
 /// Binds section <c>Sensors</c> (from the board profile and the operator's layers) into <see cref="SensorsOptions"/>
 /// with the configuration binder source generator, and reports <see cref="SensorsOptionsValidator"/>'s problems.
 /// </summary>
-internal sealed class SensorsSectionValidator : IConfigSectionValidator
+internal sealed class SensorsSectionBinder : IConfigSectionBinder
 {
     public string Section => SensorsOptions.SectionName;
 
-    public void Validate(ConfigReader reader)
+    public object Bind(ConfigReader reader, EdgeLamSettings settings)
     {
-        SensorsOptions options;
+        var options = new SensorsOptions();
         try
         {
-            options = Bind(reader.Configuration);
+            reader.Configuration.GetSection(SensorsOptions.SectionName).Bind(options);
         }
         catch (InvalidOperationException e)
         {
             // The generated binder names the key: "Failed to convert configuration value at 'Sensors:Seed' to type 'System.Int32'."
             reader.Problem(ConfigProblem.Preformatted(SensorsOptions.SectionName, e.Message));
-            return;
+            return new SensorsOptions();
         }
 
         foreach (var problem in SensorsOptionsValidator.Validate(options))
         {
             reader.Problem(ConfigProblem.Preformatted(problem.Split(' ')[0], problem));
         }
-    }
 
-    public static SensorsOptions Bind(IConfiguration configuration)
-    {
-        var options = new SensorsOptions();
-        configuration.GetSection(SensorsOptions.SectionName).Bind(options);
         return options;
     }
 }

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
+using EdgeLam.Transport.Mqtt;
 
-namespace EdgeLam.Transport.Mqtt;
+namespace EdgeLam.Testing;
 
 /// <summary>
 /// <see cref="IMqttChannel"/> connected to an <see cref="InMemoryMqttBroker"/>. Events are queued and handed to the
 /// handler inside <see cref="Pump"/>, on the caller's network thread, as libmosquitto does.
 /// </summary>
-public sealed class InMemoryMqttChannel : IMqttChannel
+internal sealed class InMemoryMqttChannel : IMqttChannel
 {
     private readonly InMemoryMqttBroker broker;
     private readonly BlockingCollection<Action<IMqttChannelHandler>> events = new();

@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using EdgeLam.Hosting.Configuration;
+using EdgeLam.Hosting.Metrics;
+using EdgeLam.Hosting.Status;
+using EdgeLam.Onnx.Model.Split;
+using EdgeLam.Transport.Mqtt;
+using EdgeLam.Transport.Roles;
+using EdgeLam.Transport.Topics;
+using EdgeLam.Wire.Codecs;
+
+namespace EdgeLam.Gateway.Hosting;
+
+/// <summary>
+/// What the running node tells others about itself: records the stages' traffic and step timings in the metrics
+/// (and the decode cost per layer), keeps the STATUS= line and the broker component current, and publishes the
+/// retained status summary (<see cref="NodeStatusReport"/>, also the payload of the final "offline") and the retained
+/// capacity (<c>nodes/{node}/capacity</c>) at once on a change and every <c>Metrics:StatusInterval</c>.
+/// <see cref="NodeService"/> attaches it to the stage it started and detaches it on stop.
+/// </summary>
+internal sealed class NodeStatusPublisher(
+    NodeHandle handle,
+    NodeSettings node,
+    MqttClientOptions mqtt,
+    SettingsStore settings,
+    ServiceStatus status,
+    EdgeLamMetrics metrics,
+    StatusSnapshotProducer snapshots,
+    TimeProvider time)
+{
+    public const string BrokerComponent = "broker";
+
+    /// <summary>How often the status loop looks for changes to publish at once (between interval publishes).</summary>
+    private static readonly TimeSpan ChangePoll = TimeSpan.FromMilliseconds(500);
+
+    private static readonly string? Version = typeof(NodeStatusPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
+    private static readonly string[] SegmentStageNames = [.. Enumerable.Range(0, 16).Select(i => "segment" + i.ToString(CultureInfo.InvariantCulture) + ".compute")];
+
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private readonly DecodeCostMeter _decodeCost = new();
+    private StageNode? _stage;
+    private (int First, int End) _layers; // the model layers (blocks) the hosted segments run, [First, End)
+    private long _lastConnections;
+    private long _steps;
+    private string? _modelId;
+
+    /// <summary>The state published in the status summary (Draining from the drain, Offline on stop).</summary>
+    public NodeState State { get; set; } = NodeState.Online;
+
+    /// <summary>The model's identity (the gateway's, or read from the split model's manifest).</summary>
+    public string ModelId => _stage?.Gateway?.ModelId ?? (_modelId ??= SplitModelIdentity.Read(node.Stage!.ModelDirectory).ToString());
+
+    /// <summary>Steps this node served (peer) or its requests ran (gateway).</summary>
+    public long Steps => _stage is { } stage ? Counters(stage).Steps : 0;
+
+    /// <summary>The broker component's STATUS text while connecting (or reconnecting, with <paramref name="why"/>).</summary>
+    public string BrokerWait(string? why) =>
+        string.Create(CultureInfo.InvariantCulture, $"waiting for broker {mqtt.Host}:{mqtt.Port}{(why is null ? "" : " (" + why + ")")}");
+
+    /// <summary>Starts recording <paramref name="stage"/>'s traffic and timings; sets the plan gauges.</summary>
+    public void Attach(StageNode stage)
+    {
+        var options = node.Stage!;
+        _stage = stage;
+        stage.StatusPayload = Report;
+        handle.Completed += OnCompleted;
+        if (stage.Peer is { } peer)
+        {
+            peer.StepServed += OnPeerStep;
+            peer.Traffic += OnTraffic;
+        }
+
+        if (stage.Gateway is { } gateway)
+        {
+            gateway.Traffic += OnTraffic;
+        }
+
+        metrics.SetEpoch(options.PlanEpoch);
+        var segments = ModelSplitter.ReadManifest(options.ModelDirectory).Segments;
+        metrics.SetSplit(SplitLayer(options, segments));
+        _layers = (segments[options.FirstSegment].FirstBlock, segments[options.LastSegment].EndBlock);
+        _lastConnections = stage.Client.GetStatistics().Connections;
+        status.Set(BrokerComponent, null);
+    }
+
+    /// <summary>Stops recording (the stage is about to be disposed; its final "offline" still uses <see cref="Report"/>).</summary>
+    public void Detach()
+    {
+        handle.Completed -= OnCompleted;
+        if (_stage is not { } stage)
+        {
+            return;
+        }
+
+        if (stage.Peer is { } peer)
+        {
+            peer.StepServed -= OnPeerStep;
+            peer.Traffic -= OnTraffic;
+        }
+
+        if (stage.Gateway is { } gateway)
+        {
+            gateway.Traffic -= OnTraffic;
+        }
+    }
+
+    /// <summary>Publishes the status now, then at every change and every <c>Metrics:StatusInterval</c>, until <paramref name="stopping"/>.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var stage = _stage ?? throw new InvalidOperationException("Attach a stage first.");
+        string? published = null;
+        var lastPublish = long.MinValue;
+        using var timer = new PeriodicTimer(ChangePoll, time);
+        do
+        {
+            var connected = stage.Client.IsConnected;
+            status.Set(BrokerComponent, connected ? null : BrokerWait("connection lost, reconnecting"));
+            var connections = stage.Client.GetStatistics().Connections;
+            for (; _lastConnections < connections; _lastConnections++)
+            {
+                metrics.Reconnected();
+            }
+
+            var signature = string.Join('|', State, connected, stage.Serving.IsCompleted, status.Line);
+            var due = time.GetElapsedTime(lastPublish == long.MinValue ? 0 : lastPublish) >= settings.Current.Metrics.StatusInterval;
+            if (connected && (signature != published || due || lastPublish == long.MinValue))
+            {
+                status.SetSummary(Summary(stage));
+                await stage.PublishStatusAsync(State, stopping).ConfigureAwait(false);
+                await PublishCapacityAsync(stage, stopping).ConfigureAwait(false);
+                published = string.Join('|', State, connected, stage.Serving.IsCompleted, status.Line);
+                lastPublish = time.GetTimestamp();
+            }
+        }
+        while (await WaitAsync(timer, stopping).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stopping)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private (long Steps, long Rejected, long Resent, long Rehomed, long Replayed) Counters(StageNode stage) =>
+        stage.Gateway is { } g
+            ? (Interlocked.Read(ref _steps), g.Rejected, g.Resent, g.Rehomed, 0)
+            : (stage.Peer!.Served, stage.Peer.Rejected, 0, 0, stage.Peer.Replayed);
+
+    /// <summary>The STATUS= line while serving: the status summary in one line.</summary>
+    private string Summary(StageNode stage)
+    {
+        var c = Counters(stage);
+        var s = node.Stage!;
+        var requests = stage.Gateway is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{handle.Requests} requests, ");
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{node.Role} {s.Node}: segments {node.Segments} of model {ModelId[..Math.Min(12, ModelId.Length)]} epoch {s.PlanEpoch}; {requests}{c.Steps} steps, {c.Rejected} rejected, {c.Resent} resent, {Math.Max(0, _lastConnections - 1)} reconnects");
+    }
+
+    /// <summary>The retained status document (also the payload of the final "offline" status).</summary>
+    private byte[] Report(NodeState state)
+    {
+        var stage = _stage!;
+        var s = node.Stage!;
+        var snapshot = snapshots.Create();
+        var c = Counters(stage);
+        var report = new NodeStatusReport
+        {
+            Node = s.Node,
+            State = state,
+            Version = Version,
+            Roles = [node.Role],
+            PlanEpoch = s.PlanEpoch,
+            StartedAt = _startedAt,
+            Timestamp = time.GetUtcNow(),
+            Site = s.Site,
+            Status = state == NodeState.Offline ? "stopped" : status.Line,
+            Healthy = snapshot.Healthy,
+            HealthProblems = snapshot.HealthProblems,
+            Segments = node.Segments,
+            ModelId = ModelId,
+            Wire = WireCodecNames.Name(s.Codec),
+            Connected = stage.Client.IsConnected,
+            UptimeSeconds = snapshot.UptimeSeconds,
+            Requests = handle.Requests,
+            FailedRequests = handle.Failed,
+            Steps = c.Steps,
+            Rejected = c.Rejected,
+            Resent = c.Resent,
+            Rehomed = c.Rehomed,
+            Replayed = c.Replayed,
+            Reconnects = Math.Max(0, stage.Client.GetStatistics().Connections - 1),
+            Stages = snapshot.Stages,
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(report, NodeStatusJsonContext.Default.NodeStatusReport);
+    }
+
+    /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts and what a decode step costs it.</summary>
+    private async Task PublishCapacityAsync(StageNode stage, CancellationToken stopping)
+    {
+        var options = node.Stage!;
+        var executor = stage.Gateway?.Executor ?? stage.Peer!.Executor;
+        var layers = _layers.End - _layers.First;
+        var capacity = new NodeCapacityMessage
+        {
+            Node = options.Node,
+            Models =
+            [
+                new HostedSegments
+                {
+                    ModelId = ModelId,
+                    FirstLayer = _layers.First,
+                    EndLayer = _layers.End,
+                    MaxSessions = executor.MaxConversations,
+                    ActiveSessions = executor.Conversations,
+                    DecodeMsPerLayer = layers > 0 ? _decodeCost.MedianMsPerLayer(layers) : null,
+                    DecodeSteps = _decodeCost.Count,
+                },
+            ],
+            CpuCount = Environment.ProcessorCount,
+            MemoryBytes = MemoryInfo.AvailableBytes(),
+            Timestamp = time.GetUtcNow(),
+        };
+        var message = new MqttApplicationMessage(new TopicScheme(options.Site).NodeCapacity(options.Node), ControlMessageCodec.Encode(capacity), Retain: true)
+        {
+            Properties = new MqttMessageProperties { ContentType = "application/json" },
+        };
+        await stage.Client.PublishAsync(message, stopping).ConfigureAwait(false);
+    }
+
+    private static string ComputeStage(int firstSegment) =>
+        firstSegment >= 0 && firstSegment < SegmentStageNames.Length
+            ? SegmentStageNames[firstSegment]
+            : "segment" + firstSegment.ToString(CultureInfo.InvariantCulture) + ".compute";
+
+    /// <summary>The cut this node sits at: the first block after the gateway's segments, or the peer's first block.</summary>
+    private static int SplitLayer(NodeRoleOptions stage, IReadOnlyList<SegmentDescription> segments)
+    {
+        var index = stage.FirstSegment == 0 ? stage.LastSegment + 1 : stage.FirstSegment;
+        return index < segments.Count ? segments[index].FirstBlock : -1;
+    }
+
+    /// <summary>Gateway: each finished request's steps (end to end) and every stage's compute time.</summary>
+    private void OnCompleted(GatewayGeneration generation)
+    {
+        Interlocked.Add(ref _steps, generation.Steps.Count);
+        foreach (var step in generation.Steps)
+        {
+            if (step.Step > 0 && step.Stages.Count > 0)
+            {
+                _decodeCost.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
+            }
+
+            metrics.RecordStage("step", step.Elapsed);
+            foreach (var t in step.Stages)
+            {
+                metrics.RecordStage(ComputeStage(t.FirstSegment), TimeSpan.FromMicroseconds(t.ComputeUs));
+            }
+        }
+    }
+
+    private void OnTraffic(StageTrafficKind kind, int bytes)
+    {
+        switch (kind)
+        {
+            case StageTrafficKind.FrameSent:
+                metrics.FrameSent(bytes);
+                break;
+            case StageTrafficKind.FrameReceived:
+                metrics.FrameReceived(bytes);
+                break;
+            default:
+                metrics.Dropped("rejected");
+                break;
+        }
+    }
+
+    /// <summary>Peer: the stage's own compute and its step (decode + compute + encode) per step served.</summary>
+    private void OnPeerStep(StageTiming timing, bool prefill)
+    {
+        if (!prefill)
+        {
+            _decodeCost.Record(TimeSpan.FromMicroseconds(timing.ComputeUs));
+        }
+
+        metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));
+        metrics.RecordStage("step", TimeSpan.FromMicroseconds(timing.DecodeUs + timing.ComputeUs + timing.EncodeUs));
+    }
+}
