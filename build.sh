@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # EdgeLam Gateway build entry point. Every verb prints what it does and fails with a clear message.
 #
-#   ./build.sh setup     install native pieces (apt packages, ONNX Runtime from npm, pinned sha256, arm64 cross toolchain)
+#   ./build.sh setup     install native pieces (apt packages, arm64 cross toolchain; ONNX Runtime comes from NuGet: Microsoft.ML.OnnxRuntime)
 #   ./build.sh build     build everything (JIT, net10.0); afterwards ./edgelam runs the CLI
 #   ./build.sh test      setup + build + NativeAOT publish (x64, arm64) + every test; prints "N passed, N failed"
 #   ./build.sh publish [--rid linux-x64|linux-arm64]   NativeAOT binary into dist/<rid>/
@@ -13,17 +13,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
 # ---- pinned native inputs ------------------------------------------------------------------------
-ORT_VERSION="1.30.0"
-ORT_NPM="onnxruntime-node@${ORT_VERSION}"
-ORT_NPM_SHA256="6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75"
-# The C API header (ORT_API_VERSION 29) is not in onnxruntime-node; this package ships it.
-ORT_HEADER_NPM="com.github.asus4.onnxruntime@0.4.9"
-ORT_HEADER_NPM_SHA256="e59788788818fdde1b2e522e766a21ba0f7d8391de55737abf81e32cc801785d"
+# ONNX Runtime is the NuGet package Microsoft.ML.OnnxRuntime (version pinned in Directory.Packages.props); its
+# libonnxruntime.so for the RID lands beside the NativeAOT binary.
+ORT_VERSION="$(sed -n 's/.*Include="Microsoft.ML.OnnxRuntime" Version="\([^"]*\)".*/\1/p' Directory.Packages.props)"
 APT_PACKAGES=(mosquitto mosquitto-clients libmosquitto1 libgpiod2)
 
 NATIVE="$ROOT/native"
-ORT_DIR="$NATIVE/onnxruntime"
-CACHE="$NATIVE/.cache"
 CONFIG="${CONFIGURATION:-Release}"
 APP_TFM="net10.0"
 # NativeAOT publish: net10.0 (size-optimized LINQ: ~10 MB) where the feed has the net10.0 ILCompiler packs; otherwise
@@ -61,73 +56,24 @@ setup_apt() {
   # run with a generated configuration, so the system one is left as the administrator set it.
 }
 
-# npm_fetch SPEC SHA256 -> prints the path of the verified tarball
-npm_fetch() {
-  local spec="$1" sha="$2" name file
-  name="${spec%@*}"; name="${name//\//-}"; file="$CACHE/${name}-${spec##*@}.tgz"
-  mkdir -p "$CACHE"
-  if [ ! -f "$file" ] || ! echo "$sha  $file" | sha256sum -c --status; then
-    need npm "Node.js package manager, used only to download ONNX Runtime's official package"
-    say "downloading $spec from the npm registry" >&2
-    local tmp; tmp="$(mktemp -d)"
-    (cd "$tmp" && npm pack --silent "$spec" >/dev/null) || die "npm pack $spec failed"
-    mv "$tmp"/*.tgz "$file"; rm -rf "$tmp"
-  fi
-  echo "$sha  $file" | sha256sum -c --status \
-    || die "sha256 of $file is $(sha256sum "$file" | cut -d' ' -f1), expected $sha; refusing to use it"
-  echo "$file"
-}
-
-setup_ort() {
-  local stamp="$ORT_DIR/.stamp-$ORT_NPM_SHA256-$ORT_HEADER_NPM_SHA256"
-  if [ -f "$stamp" ]; then say "ONNX Runtime $ORT_VERSION present in native/onnxruntime"; return; fi
-  local tgz hdr tmp
-  tgz="$(npm_fetch "$ORT_NPM" "$ORT_NPM_SHA256")"
-  hdr="$(npm_fetch "$ORT_HEADER_NPM" "$ORT_HEADER_NPM_SHA256")"
-  say "unpacking libonnxruntime.so.1 (linux-x64, linux-arm64) and the C API header into native/onnxruntime"
-  tmp="$(mktemp -d)"
-  tar xzf "$tgz" -C "$tmp" package/bin/napi-v6/linux
-  local hpath='package/Plugins/iOS~/onnxruntime.xcframework/ios-arm64/onnxruntime.framework/Headers'
-  tar xzf "$hdr" -C "$tmp" "$hpath/onnxruntime_c_api.h"
-  rm -rf "$ORT_DIR"; mkdir -p "$ORT_DIR/linux-x64" "$ORT_DIR/linux-arm64" "$ORT_DIR/include"
-  cp "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_DIR/linux-x64/"
-  cp "$tmp/package/bin/napi-v6/linux/arm64/libonnxruntime.so.1" "$ORT_DIR/linux-arm64/"
-  cp "$tmp/$hpath/onnxruntime_c_api.h" "$ORT_DIR/include/"
-  rm -rf "$tmp"
-  echo "$ORT_VERSION" > "$ORT_DIR/VERSION"
-  touch "$stamp"
-}
-
 cmd_setup() {
   need dotnet ".NET SDK 10 (see global.json)"
   setup_apt
-  setup_ort
   setup_cross
   say "setup complete"
 }
 
 setup_if_needed() {
-  if [ ! -f "$ORT_DIR/.stamp-$ORT_NPM_SHA256-$ORT_HEADER_NPM_SHA256" ] || ! ldconfig -p | grep -q libmosquitto.so.1; then
+  if ! ldconfig -p | grep -q libmosquitto.so.1; then
     cmd_setup
   fi
 }
 
-# ---- linux-arm64: cross toolchain, ONNX Runtime library, qemu-user (docs/arm64.md) ----------------
+# ---- linux-arm64: cross toolchain and qemu-user (docs/arm64.md) ----------------
 # On an x86-64 host NativeAOT cross-compiles linux-arm64 with clang/lld against Debian's arm64 cross sysroot, and
 # qemu-user runs the result (tools/qemu-arm64.sh). On an arm64 host the native toolchain does both.
 CROSS_APT_PACKAGES=(clang lld llvm binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross zlib1g-dev:arm64
   qemu-user libmosquitto1:arm64)
-
-# The ONNX Runtime library to copy beside the edgelam binary for RID; empty when the publish output already holds it.
-ort_library_for_rid() { echo "$ORT_DIR/$1/libonnxruntime.so.1"; }
-
-publish_ort_library() { # rid out
-  local lib; lib="$(ort_library_for_rid "$1")"
-  if [ -n "$lib" ]; then
-    [ -f "$lib" ] || die "the ONNX Runtime library for $1 ($lib) is missing; run ./build.sh setup"
-    cp "$lib" "$2/"
-  fi
-}
 
 cross_missing() {
   local p
@@ -193,13 +139,14 @@ cmd_publish() {
   fi
   rm -f "$log"
   rm -f "$out"/*.dbg "$out"/*.pdb
-  publish_ort_library "$rid" "$out"
+  [ -f "$out/libonnxruntime.so" ] || die "publish did not place libonnxruntime.so (Microsoft.ML.OnnxRuntime $ORT_VERSION, $rid) in dist/$rid"
+  if compgen -G "$out/*.dll" >/dev/null; then die "publish left Windows files in dist/$rid: $(cd "$out" && echo *.dll)"; fi
   if [ -d systemd ]; then mkdir -p "$out/systemd"; cp -r systemd/. "$out/systemd/"; fi
   # Default configuration, board profiles (searched beside the executable) and the ORT version for `edgelam doctor`.
   [ -f systemd/edgelam.json ] && cp systemd/edgelam.json "$out/edgelam.json"
   if compgen -G "boards/*.json" >/dev/null; then mkdir -p "$out/boards"; cp boards/*.json "$out/boards/"; fi
-  cp "$ORT_DIR/VERSION" "$out/onnxruntime.VERSION"
-  say "dist/$rid/edgelam: $(du -h "$out/edgelam" | cut -f1) (NativeAOT, $tfm), libonnxruntime.so.1 $ORT_VERSION beside it"
+  echo "$ORT_VERSION" > "$out/onnxruntime.VERSION"
+  say "dist/$rid/edgelam: $(du -h "$out/edgelam" | cut -f1) (NativeAOT, $tfm), libonnxruntime.so $ORT_VERSION beside it"
 }
 
 publish_aot() { # rid tfm out log

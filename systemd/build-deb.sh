@@ -3,7 +3,7 @@
 #
 #   systemd/build-deb.sh DIST_DIR OUT_DIR
 #
-# DIST_DIR is what `./build.sh publish --rid RID` wrote (dist/RID): edgelam, libonnxruntime.so.1, and optionally
+# DIST_DIR is what `./build.sh publish --rid RID` wrote (dist/RID): edgelam, libonnxruntime.so, and optionally
 # onnxruntime.VERSION, edgelam.json, boards/*.json, systemd/. Unit files not in DIST_DIR/systemd are taken from
 # this script's folder. Environment: EDGELAM_VERSION (default 0.1.0), EDGELAM_DEB_ARCH (default from the
 # folder name: linux-x64 → amd64, linux-arm64 → arm64). Prints the path of the .deb on its last line.
@@ -24,7 +24,7 @@ case "${EDGELAM_DEB_ARCH:-$(basename "$dist")}" in
   *) die "cannot tell the architecture from $(basename "$dist"); set EDGELAM_DEB_ARCH=amd64|arm64" ;;
 esac
 
-for f in edgelam libonnxruntime.so.1; do
+for f in edgelam libonnxruntime.so; do
   [ -f "$dist/$f" ] || die "$dist/$f is missing; run ./build.sh publish first"
 done
 
@@ -45,7 +45,7 @@ install -d -m 0755 "$root/usr/lib/edgelam" "$root/usr/bin" "$root/etc/edgelam/co
   "$root/usr/lib/udev/rules.d" "$root/usr/share/doc/edgelam" "$root/DEBIAN"
 
 install -m 0755 "$dist/edgelam" "$root/usr/lib/edgelam/edgelam"
-install -m 0644 "$dist/libonnxruntime.so.1" "$root/usr/lib/edgelam/libonnxruntime.so.1"
+install -m 0644 "$dist/libonnxruntime.so" "$root/usr/lib/edgelam/libonnxruntime.so"
 [ -f "$dist/onnxruntime.VERSION" ] && install -m 0644 "$dist/onnxruntime.VERSION" "$root/usr/lib/edgelam/onnxruntime.VERSION"
 if compgen -G "$dist/boards/*.json" >/dev/null; then
   install -d -m 0755 "$root/usr/lib/edgelam/boards"
@@ -67,7 +67,7 @@ cat > "$root/usr/share/doc/edgelam/copyright" <<'COPYRIGHT'
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: edgelam
 
-Files: usr/lib/edgelam/libonnxruntime.so.1
+Files: usr/lib/edgelam/libonnxruntime.so
 Copyright: Microsoft Corporation
 License: MIT
 COPYRIGHT

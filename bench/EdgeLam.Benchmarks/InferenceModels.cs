@@ -16,7 +16,7 @@ internal static class InferenceModels
     private static readonly Lazy<string> Root = new(() => Directory.CreateTempSubdirectory("edgelam-bench-").FullName);
 
     private static readonly Lazy<OnnxRuntime> LazyRuntime = new(() =>
-        OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = OnnxRuntimeLibrary(), IntraOpThreads = 1 }));
+        OnnxRuntime.Create(new OnnxRuntimeOptions { IntraOpThreads = 1 }));
 
     private static readonly Lazy<string> LazySmall = new(() =>
     {
@@ -55,19 +55,5 @@ internal static class InferenceModels
     {
         var random = new Random(5);
         return [.. Enumerable.Range(0, length).Select(_ => (long)random.Next(3, 32000))];
-    }
-
-    private static string OnnxRuntimeLibrary()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("native/onnxruntime/linux-x64/libonnxruntime.so.1 not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,27 +1,26 @@
-using System.Runtime.InteropServices;
 using EdgeLam.Core.Native;
-using EdgeLam.Onnx.Interop.Native;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLam.Onnx.Interop;
 
 /// <summary>
-/// Entry point of the binding: loads ONNX Runtime (once per process; telemetry disabled first), creates the
-/// environment, lists providers, and opens sessions with the configured threads, optimization level and providers.
+/// Entry point to ONNX Runtime (the official <c>Microsoft.ML.OnnxRuntime</c> API): loads the library (once per process;
+/// telemetry disabled first), lists providers, and opens sessions with the configured threads, optimization level and
+/// providers (CPU always; CUDA and TensorRT where the loaded library has them, else a warning and CPU).
 /// </summary>
-public sealed unsafe class OnnxRuntime : IDisposable
+public sealed class OnnxRuntime : IDisposable
 {
-    private readonly OrtEnv _env;
+    private bool _disposed;
     private readonly Action<string>? _warning;
     private readonly HashSet<string> _warnedProviders = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
     private readonly Lock _gate = new();
 
-    private OnnxRuntime(OnnxRuntimeOptions options, LoadedNativeLibrary library, OrtEnv env, IReadOnlyList<string> providers, Action<string>? warning)
+    private OnnxRuntime(OnnxRuntimeOptions options, LoadedNativeLibrary library, IReadOnlyList<string> providers, Action<string>? warning)
     {
         Options = options;
         LibraryPath = library.Candidate.PathOrName;
         LibrarySource = library.Candidate.Source;
-        _env = env;
         AvailableProviders = providers;
         _warning = warning;
     }
@@ -29,8 +28,8 @@ public sealed unsafe class OnnxRuntime : IDisposable
     /// <summary>The options this runtime was created with.</summary>
     public OnnxRuntimeOptions Options { get; }
 
-    /// <summary>The version the loaded library reports, e.g. <c>1.30.0</c>.</summary>
-    public string Version => OrtLibrary.Version;
+    /// <summary>The version the loaded library reports, e.g. <c>1.32.0</c>.</summary>
+    public string Version => OnnxRuntimeLibrary.Version;
 
     /// <summary>The library loaded (a path, or the name given to the system loader).</summary>
     public string LibraryPath { get; }
@@ -53,30 +52,18 @@ public sealed unsafe class OnnxRuntime : IDisposable
         }
     }
 
-    /// <summary>The OrtApi version requested from the library.</summary>
-    public static int ApiVersion => (int)OrtApiVersion.Pinned;
-
     /// <summary>Loads ONNX Runtime if needed and creates an environment.</summary>
     /// <param name="options">Library path, providers, threads, optimization level (validated here).</param>
     /// <param name="warning">Receives each warning once (e.g. a requested provider that is missing); may be null.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     /// <exception cref="NativeLibraryLoadException">The library was not found; the message lists every place tried.</exception>
-    /// <exception cref="InvalidOperationException">A different library is already loaded, or the library lacks the pinned API.</exception>
+    /// <exception cref="InvalidOperationException">A different library is already loaded, or the library does not fit the managed API.</exception>
     public static OnnxRuntime Create(OnnxRuntimeOptions? options = null, Action<string>? warning = null)
     {
         options ??= new OnnxRuntimeOptions();
         options.ThrowIfInvalid();
-        var library = OrtLibrary.EnsureLoaded(options.LibraryPath);
-        var env = OrtEnv.Create(options.LogLevel);
-        try
-        {
-            return new OnnxRuntime(options, library, env, ReadAvailableProviders(), warning);
-        }
-        catch
-        {
-            env.Dispose();
-            throw;
-        }
+        var library = OnnxRuntimeLibrary.EnsureLoaded(options.LibraryPath, options.LogLevel);
+        return new OnnxRuntime(options, library, Ort.OrtEnv.Instance().GetAvailableProviders(), warning);
     }
 
     /// <summary>Opens a model with the settings of <see cref="Options"/>.</summary>
@@ -93,7 +80,7 @@ public sealed unsafe class OnnxRuntime : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         ArgumentNullException.ThrowIfNull(settings);
-        _env.ThrowIfDisposed();
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var fullPath = Path.GetFullPath(modelPath);
         if (!File.Exists(fullPath))
         {
@@ -107,20 +94,22 @@ public sealed unsafe class OnnxRuntime : IDisposable
             throw new ArgumentException("Unknown graph optimization level " + (int)settings.GraphOptimizationLevel + ".", nameof(settings));
         }
 
-        using var options = new OrtSessionOptions();
-        options.SetLogSeverity(Options.LogLevel);
-        options.SetIntraOpThreads(settings.IntraOpThreads);
-        options.SetInterOpThreads(settings.InterOpThreads);
-        options.SetGraphOptimizationLevel(settings.GraphOptimizationLevel);
+        using var options = new Ort.SessionOptions
+        {
+            LogSeverityLevel = (Ort.OrtLoggingLevel)Options.LogLevel,
+            IntraOpNumThreads = settings.IntraOpThreads,
+            InterOpNumThreads = settings.InterOpThreads,
+            GraphOptimizationLevel = (Ort.GraphOptimizationLevel)settings.GraphOptimizationLevel,
+        };
         var sessionWarnings = new List<string>();
         var active = AppendProviders(options, settings.Providers ?? [], sessionWarnings);
-        return OrtSession.Open(_env, fullPath, options, active, sessionWarnings);
+        return OrtSession.Open(fullPath, options, active, sessionWarnings);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _env.Dispose();
+    /// <summary>Marks the runtime disposed; the process-wide ORT environment and the loaded library stay for the process.</summary>
+    public void Dispose() => _disposed = true;
 
-    private List<string> AppendProviders(OrtSessionOptions options, IReadOnlyList<string> requested, List<string> sessionWarnings)
+    private List<string> AppendProviders(Ort.SessionOptions options, IReadOnlyList<string> requested, List<string> sessionWarnings)
     {
         var active = new List<string>();
         foreach (var configured in requested)
@@ -143,18 +132,19 @@ public sealed unsafe class OnnxRuntime : IDisposable
             {
                 if (name == ExecutionProvider.Cuda)
                 {
-                    options.AppendCuda();
+                    options.AppendExecutionProvider_CUDA(0);
                 }
                 else
                 {
-                    options.AppendTensorRT();
+                    options.AppendExecutionProvider_Tensorrt(0);
                 }
 
                 active.Add(name);
             }
-            catch (OrtException e)
+            catch (Ort.OnnxRuntimeException e)
             {
-                Warn(name, "Execution provider " + configured + " (" + name + ") could not be enabled: " + e.OrtMessage + "; falling back to the next provider (CPU).", sessionWarnings);
+                var error = OrtErrors.From(e, "Appending " + name);
+                Warn(name, "Execution provider " + configured + " (" + name + ") could not be enabled: " + error.OrtMessage + "; falling back to the next provider (CPU).", sessionWarnings);
             }
         }
 
@@ -176,26 +166,5 @@ public sealed unsafe class OnnxRuntime : IDisposable
         }
 
         _warning?.Invoke(message);
-    }
-
-    private static string[] ReadAvailableProviders()
-    {
-        byte** names;
-        int count;
-        OrtStatus.Check(OrtApi.GetAvailableProviders(&names, &count), "GetAvailableProviders");
-        try
-        {
-            var result = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                result[i] = Marshal.PtrToStringUTF8((nint)names[i]) ?? string.Empty;
-            }
-
-            return result;
-        }
-        finally
-        {
-            OrtStatus.Check(OrtApi.ReleaseAvailableProviders(names, count), "ReleaseAvailableProviders");
-        }
     }
 }

@@ -28,6 +28,14 @@ public sealed class OrtException : Exception
         OrtMessage = ortMessage;
     }
 
+    /// <summary>An error ONNX Runtime reported through the managed API (<paramref name="innerException"/>).</summary>
+    public OrtException(OrtErrorCode errorCode, string ortMessage, string? context, Exception innerException)
+        : base((context is null ? string.Empty : context + ": ") + "[ONNX Runtime " + errorCode + "] " + ortMessage, innerException)
+    {
+        ErrorCode = errorCode;
+        OrtMessage = ortMessage;
+    }
+
     /// <summary>ORT's error code.</summary>
     public OrtErrorCode ErrorCode { get; } = OrtErrorCode.Fail;
 

@@ -1,24 +1,22 @@
-using System.Runtime.InteropServices;
-using EdgeLam.Onnx.Interop.Native;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLam.Onnx.Interop;
 
 /// <summary>
-/// A prepared run: input and output names are encoded once into native memory, values are bound once, and
-/// <see cref="Run"/> then calls <c>OrtApi::Run</c> without allocating managed memory. Outputs must be preallocated
-/// (<see cref="OrtValue.Allocate"/> or caller memory) with the exact output shapes; ORT writes into them.
-/// The binding does not own the bound values. Not thread-safe: one binding per thread.
+/// A prepared run over the official <see cref="Ort.OrtIoBinding"/>: values are bound once (binding names a value in
+/// native code, which costs a managed UTF-8 copy of the name, so a value already bound at a position is not bound
+/// again), and <see cref="Run"/> then calls <c>RunWithBinding</c> with reused run options, allocating no managed
+/// memory. Outputs must be preallocated (<see cref="OrtValue.Allocate"/> or caller memory) with the exact output
+/// shapes; ORT writes into them. The binding does not own the bound values. Not thread-safe: one binding per thread.
 /// </summary>
-public sealed unsafe class OrtRunBinding : IDisposable
+public sealed class OrtRunBinding : IDisposable
 {
     private readonly OrtSession _session;
-    private readonly Utf8Strings _inputNames;
-    private readonly Utf8Strings _outputNames;
     private readonly OrtValue?[] _inputs;
     private readonly OrtValue?[] _outputs;
     private readonly string[] _inputNameList;
     private readonly string[] _outputNameList;
-    private nint* _raw;
+    private Ort.OrtIoBinding? _binding;
 
     internal OrtRunBinding(OrtSession session, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames)
     {
@@ -27,9 +25,7 @@ public sealed unsafe class OrtRunBinding : IDisposable
         _outputNameList = [.. outputNames];
         _inputs = new OrtValue?[inputNames.Count];
         _outputs = new OrtValue?[outputNames.Count];
-        _inputNames = new Utf8Strings(inputNames);
-        _outputNames = new Utf8Strings(outputNames);
-        _raw = (nint*)NativeMemory.AllocZeroed((nuint)Math.Max(1, _inputs.Length + _outputs.Length), (nuint)sizeof(nint));
+        _binding = session.Native.CreateIoBinding();
     }
 
     /// <summary>The input names, in binding order.</summary>
@@ -38,12 +34,19 @@ public sealed unsafe class OrtRunBinding : IDisposable
     /// <summary>The output names, in binding order.</summary>
     public IReadOnlyList<string> OutputNames => _outputNameList;
 
-    /// <summary>Binds the value for input <paramref name="index"/> (position in <see cref="InputNames"/>).</summary>
+    /// <summary>Binds the value for input <paramref name="index"/> (position in <see cref="InputNames"/>); binding the value already bound there costs nothing.</summary>
     public void BindInput(int index, OrtValue value)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _inputs.Length);
         ArgumentNullException.ThrowIfNull(value);
+        if (ReferenceEquals(_inputs[index], value))
+        {
+            return;
+        }
+
+        var native = value.Native;
+        Binding.BindInput(_inputNameList[index], native);
         _inputs[index] = value;
     }
 
@@ -56,6 +59,13 @@ public sealed unsafe class OrtRunBinding : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _outputs.Length);
         ArgumentNullException.ThrowIfNull(value);
+        if (ReferenceEquals(_outputs[index], value))
+        {
+            return;
+        }
+
+        var native = value.Native;
+        Binding.BindOutput(_outputNameList[index], native);
         _outputs[index] = value;
     }
 
@@ -68,77 +78,41 @@ public sealed unsafe class OrtRunBinding : IDisposable
     /// <exception cref="OrtException">ORT rejected a value or a kernel failed.</exception>
     public void Run(OrtRunOptions? runOptions = null)
     {
-        ObjectDisposedException.ThrowIf(_raw == null, this);
-        var inCount = _inputs.Length;
-        var total = inCount + _outputs.Length;
-        var referenced = 0;
-        var sessionAdded = false;
-        var optionsAdded = false;
+        var binding = Binding;
+        var session = _session.Native;
+        for (var i = 0; i < _inputs.Length; i++)
+        {
+            (_inputs[i] ?? throw new InvalidOperationException("Input '" + _inputNameList[i] + "' is not bound.")).ThrowIfDisposed();
+        }
+
+        for (var i = 0; i < _outputs.Length; i++)
+        {
+            (_outputs[i] ?? throw new InvalidOperationException("Output '" + _outputNameList[i] + "' is not bound.")).ThrowIfDisposed();
+        }
+
         try
         {
-            _session.ThrowIfDisposed();
-            _session.DangerousAddRef(ref sessionAdded);
-            if (runOptions is not null)
-            {
-                runOptions.ThrowIfDisposed();
-                runOptions.DangerousAddRef(ref optionsAdded);
-            }
-
-            for (; referenced < total; referenced++)
-            {
-                var value = referenced < inCount ? _inputs[referenced] : _outputs[referenced - inCount];
-                if (value is null)
-                {
-                    throw new InvalidOperationException(
-                        (referenced < inCount ? "Input '" + _inputNameList[referenced] : "Output '" + _outputNameList[referenced - inCount]) + "' is not bound.");
-                }
-
-                value.ThrowIfDisposed();
-                var added = false;
-                value.DangerousAddRef(ref added);
-                _raw[referenced] = value.DangerousGetHandle();
-            }
-
-            OrtStatus.Check(
-                OrtApi.Run(
-                    _session.DangerousGetHandle(),
-                    optionsAdded ? runOptions!.DangerousGetHandle() : 0,
-                    _inputNames.Pointers,
-                    _raw,
-                    (nuint)inCount,
-                    _outputNames.Pointers,
-                    (nuint)_outputs.Length,
-                    _raw + inCount),
-                "Run");
+            session.RunWithBinding(runOptions?.Native ?? _session.DefaultRunOptions, binding);
         }
-        finally
+        catch (Ort.OnnxRuntimeException e)
         {
-            for (var i = 0; i < referenced; i++)
-            {
-                (i < inCount ? _inputs[i] : _outputs[i - inCount])!.DangerousRelease();
-            }
-
-            if (optionsAdded)
-            {
-                runOptions!.DangerousRelease();
-            }
-
-            if (sessionAdded)
-            {
-                _session.DangerousRelease();
-            }
+            throw OrtErrors.From(e, "Run");
         }
     }
 
-    /// <summary>Frees the native name and pointer arrays (the bound values stay with their owners).</summary>
+    /// <summary>Frees the native binding (the bound values stay with their owners).</summary>
     public void Dispose()
     {
-        if (_raw != null)
+        _binding?.Dispose();
+        _binding = null;
+    }
+
+    private Ort.OrtIoBinding Binding
+    {
+        get
         {
-            NativeMemory.Free(_raw);
-            _raw = null;
-            _inputNames.Dispose();
-            _outputNames.Dispose();
+            ObjectDisposedException.ThrowIf(_binding is null, this);
+            return _binding;
         }
     }
 

@@ -1,37 +1,40 @@
-using EdgeLam.Onnx.Interop.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLam.Onnx.Interop;
 
-/// <summary>Per-run options (<c>OrtRunOptions</c>); <see cref="Terminate"/> cancels runs that use them.</summary>
-public sealed unsafe class OrtRunOptions : OrtHandle
+/// <summary>Options of one or more runs (the official <see cref="RunOptions"/>); lets another thread cancel a run in progress.</summary>
+public sealed class OrtRunOptions : IDisposable
 {
-    /// <summary>Creates run options. ONNX Runtime must be loaded (an <see cref="OnnxRuntime"/> exists).</summary>
+    private RunOptions? _options;
+
+    /// <summary>Creates run options.</summary>
     /// <exception cref="InvalidOperationException">ONNX Runtime is not loaded.</exception>
     public OrtRunOptions()
     {
-        nint raw;
-        OrtStatus.Check(OrtApi.CreateRunOptions(&raw), "CreateRunOptions");
-        SetHandle(raw);
+        OnnxRuntimeLibrary.ThrowIfNotLoaded();
+        _options = new RunOptions();
     }
 
-    /// <summary>Makes current and future runs with these options stop with an error as soon as possible.</summary>
-    public void Terminate()
+    /// <summary>The official API's options, for a run.</summary>
+    internal RunOptions Native
     {
-        using var l = Lease();
-        OrtStatus.Check(OrtApi.RunOptionsSetTerminate(l.Handle), "RunOptionsSetTerminate");
+        get
+        {
+            ObjectDisposedException.ThrowIf(_options is null, this);
+            return _options;
+        }
     }
 
-    /// <summary>Clears <see cref="Terminate"/>.</summary>
-    public void ResetTerminate()
-    {
-        using var l = Lease();
-        OrtStatus.Check(OrtApi.RunOptionsUnsetTerminate(l.Handle), "RunOptionsUnsetTerminate");
-    }
+    /// <summary>Makes every run using these options fail as soon as possible (from any thread).</summary>
+    public void Terminate() => Native.Terminate = true;
+
+    /// <summary>Lets runs with these options proceed again after <see cref="Terminate"/>.</summary>
+    public void ResetTerminate() => Native.Terminate = false;
 
     /// <inheritdoc />
-    protected override bool ReleaseHandle()
+    public void Dispose()
     {
-        OrtApi.ReleaseRunOptions(handle);
-        return true;
+        _options?.Dispose();
+        _options = null;
     }
 }

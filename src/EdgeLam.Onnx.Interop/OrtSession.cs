@@ -1,37 +1,40 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using EdgeLam.Core.Tensors;
-using EdgeLam.Onnx.Interop.Native;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLam.Onnx.Interop;
 
 /// <summary>
-/// A loaded model (<c>OrtSession</c>) with its input/output metadata. Runs either return ORT-allocated outputs or write
-/// into caller-preallocated outputs; <see cref="CreateBinding"/> prepares a run that allocates nothing per call.
-/// A session may be run from several threads at once (ORT guarantees this for <c>Run</c>).
+/// A loaded model (the official <see cref="Ort.InferenceSession"/>) with its input/output metadata. Runs either return
+/// ORT-allocated outputs or write into caller-preallocated outputs; <see cref="CreateBinding"/> prepares an
+/// <see cref="Ort.OrtIoBinding"/> run that allocates nothing per call. A session may be run from several threads at
+/// once (ORT guarantees this for <c>Run</c>).
 /// </summary>
-public sealed unsafe class OrtSession : OrtHandle
+public sealed class OrtSession : IDisposable
 {
     private readonly Dictionary<string, int> _inputIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _outputIndex = new(StringComparer.Ordinal);
+    private readonly Ort.RunOptions _defaultRunOptions;
+    private Ort.InferenceSession? _session;
 
-    private OrtSession(string modelPath, IReadOnlyList<string> providers, IReadOnlyList<string> warnings)
+    private OrtSession(string modelPath, Ort.InferenceSession session, IReadOnlyList<string> providers, IReadOnlyList<string> warnings)
     {
         ModelPath = modelPath;
         ExecutionProviders = providers;
         Warnings = warnings;
-        Inputs = [];
-        Outputs = [];
+        _session = session;
+        Inputs = ReadSpecs(session.InputNames, session.InputMetadata, _inputIndex);
+        Outputs = ReadSpecs(session.OutputNames, session.OutputMetadata, _outputIndex);
+        _defaultRunOptions = new Ort.RunOptions();
     }
 
     /// <summary>The model file.</summary>
     public string ModelPath { get; }
 
     /// <summary>The model's inputs in declaration order; dynamic dimensions are -1 with their symbolic names.</summary>
-    public IReadOnlyList<TensorSpec> Inputs { get; private set; }
+    public IReadOnlyList<TensorSpec> Inputs { get; }
 
     /// <summary>The model's outputs in declaration order.</summary>
-    public IReadOnlyList<TensorSpec> Outputs { get; private set; }
+    public IReadOnlyList<TensorSpec> Outputs { get; }
 
     /// <summary>The providers registered for this session in order; always ends with CPU.</summary>
     public IReadOnlyList<string> ExecutionProviders { get; }
@@ -39,33 +42,40 @@ public sealed unsafe class OrtSession : OrtHandle
     /// <summary>Warnings raised while creating the session (requested providers that were not available).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    internal static OrtSession Open(OrtEnv env, string modelPath, OrtSessionOptions options, IReadOnlyList<string> providers, IReadOnlyList<string> warnings)
+    /// <summary>The official API's session.</summary>
+    internal Ort.InferenceSession Native
     {
-        var session = new OrtSession(modelPath, providers, warnings);
-        var path = Encoding.UTF8.GetBytes(modelPath + "\0");
-        using (var e = env.Lease())
-        using (var o = options.Lease())
+        get
         {
-            nint raw;
-            fixed (byte* p = path)
-            {
-                OrtStatus.Check(OrtApi.CreateSession(e.Handle, p, o.Handle, &raw), "Loading model " + modelPath);
-            }
+            ThrowIfDisposed();
+            return _session!;
+        }
+    }
 
-            session.SetHandle(raw);
+    /// <summary>Run options for runs given none.</summary>
+    internal Ort.RunOptions DefaultRunOptions => _defaultRunOptions;
+
+    internal static OrtSession Open(string modelPath, Ort.SessionOptions options, IReadOnlyList<string> providers, IReadOnlyList<string> warnings)
+    {
+        Ort.InferenceSession session;
+        try
+        {
+            session = new Ort.InferenceSession(modelPath, options);
+        }
+        catch (Ort.OnnxRuntimeException e)
+        {
+            throw OrtErrors.From(e, "Loading model " + modelPath);
         }
 
         try
         {
-            session.ReadMetadata();
+            return new OrtSession(modelPath, session, providers, warnings);
         }
         catch
         {
             session.Dispose();
             throw;
         }
-
-        return session;
     }
 
     /// <summary>Position of an input, or -1.</summary>
@@ -80,32 +90,21 @@ public sealed unsafe class OrtSession : OrtHandle
     public OrtValue[] Run(IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, IReadOnlyList<string> outputNames, OrtRunOptions? runOptions = null)
     {
         CheckRunArguments(inputNames, inputs, outputNames);
-        var raw = new nint[outputNames.Count];
-        RunCore(inputNames, inputs, outputNames, null, raw, runOptions);
-        var result = new OrtValue[raw.Length];
-        for (var i = 0; i < raw.Length; i++)
+        var options = runOptions?.Native ?? _defaultRunOptions;
+        var native = Natives(inputs);
+        IReadOnlyList<Ort.OrtValue> raw;
+        try
         {
-            try
-            {
-                result[i] = OrtValue.FromRunOutput(raw[i]);
-            }
-            catch
-            {
-                for (var j = 0; j < i; j++)
-                {
-                    result[j].Dispose();
-                }
-
-                for (var j = i + 1; j < raw.Length; j++)
-                {
-                    OrtApi.ReleaseValue(raw[j]);
-                }
-
-                throw;
-            }
+            // Not disposed: disposing the collection would free its values, whose ownership moves to the OrtValues made below.
+            var results = _session!.Run(options, [.. inputNames], native, [.. outputNames]);
+            raw = [.. results];
+        }
+        catch (Ort.OnnxRuntimeException e)
+        {
+            throw OrtErrors.From(e, "Run");
         }
 
-        return result;
+        return Adopt(raw);
     }
 
     /// <summary>Runs and writes the outputs into <paramref name="outputs"/>, which the caller allocated with the exact output shapes.</summary>
@@ -121,11 +120,18 @@ public sealed unsafe class OrtSession : OrtHandle
         }
 
         CheckValues(outputs, nameof(outputs));
-        var raw = new nint[outputNames.Count];
-        RunCore(inputNames, inputs, outputNames, outputs, raw, runOptions);
+        var options = runOptions?.Native ?? _defaultRunOptions;
+        try
+        {
+            _session!.Run(options, [.. inputNames], Natives(inputs), [.. outputNames], Natives(outputs));
+        }
+        catch (Ort.OnnxRuntimeException e)
+        {
+            throw OrtErrors.From(e, "Run");
+        }
     }
 
-    /// <summary>Prepares a run over fixed input and output names that allocates nothing per call.</summary>
+    /// <summary>Prepares a run over fixed input and output names (an <see cref="Ort.OrtIoBinding"/>) that allocates nothing per call.</summary>
     public OrtRunBinding CreateBinding(IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames)
     {
         ThrowIfDisposed();
@@ -134,12 +140,18 @@ public sealed unsafe class OrtSession : OrtHandle
         return new OrtRunBinding(this, inputNames, outputNames);
     }
 
-    /// <inheritdoc />
-    protected override bool ReleaseHandle()
+    /// <summary>Frees the session.</summary>
+    public void Dispose()
     {
-        OrtApi.ReleaseSession(handle);
-        return true;
+        if (_session is { } session)
+        {
+            _session = null;
+            session.Dispose();
+            _defaultRunOptions.Dispose();
+        }
     }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_session is null, this);
 
     private static void CheckNames(IReadOnlyList<string> names, Dictionary<string, int> index, IReadOnlyList<TensorSpec> specs, string kind, string parameter)
     {
@@ -196,112 +208,55 @@ public sealed unsafe class OrtSession : OrtHandle
         }
     }
 
-    private void RunCore(IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, IReadOnlyList<string> outputNames, IReadOnlyList<OrtValue>? outputs, nint[] rawOutputs, OrtRunOptions? runOptions)
+    private static Ort.OrtValue[] Natives(IReadOnlyList<OrtValue> values)
     {
-        using var inNames = new Utf8Strings(inputNames);
-        using var outNames = new Utf8Strings(outputNames);
-        var rawInputs = new nint[inputs.Count];
-        var referenced = new List<OrtHandle>(inputs.Count + rawOutputs.Length + 2);
-        try
+        var native = new Ort.OrtValue[values.Count];
+        for (var i = 0; i < native.Length; i++)
         {
-            var sessionHandle = AddRef(this, referenced);
-            var runOptionsHandle = runOptions is null ? 0 : AddRef(runOptions, referenced);
-            for (var i = 0; i < inputs.Count; i++)
-            {
-                rawInputs[i] = AddRef(inputs[i], referenced);
-            }
-
-            if (outputs is not null)
-            {
-                for (var i = 0; i < outputs.Count; i++)
-                {
-                    rawOutputs[i] = AddRef(outputs[i], referenced);
-                }
-            }
-
-            fixed (nint* ins = rawInputs)
-            fixed (nint* outs = rawOutputs)
-            {
-                OrtStatus.Check(OrtApi.Run(sessionHandle, runOptionsHandle, inNames.Pointers, ins, (nuint)rawInputs.Length, outNames.Pointers, (nuint)rawOutputs.Length, outs), "Run");
-            }
-        }
-        finally
-        {
-            foreach (var h in referenced)
-            {
-                h.DangerousRelease();
-            }
-        }
-    }
-
-    private static nint AddRef(OrtHandle h, List<OrtHandle> referenced)
-    {
-        h.ThrowIfDisposed();
-        var added = false;
-        h.DangerousAddRef(ref added);
-        if (added)
-        {
-            referenced.Add(h);
+            native[i] = values[i].Native;
         }
 
-        return h.DangerousGetHandle();
+        return native;
     }
 
-    private void ReadMetadata()
+    private static OrtValue[] Adopt(IReadOnlyList<Ort.OrtValue> raw)
     {
-        nint allocator;
-        OrtStatus.Check(OrtApi.GetAllocatorWithDefaultOptions(&allocator), "GetAllocatorWithDefaultOptions");
-        nuint inputCount, outputCount;
-        OrtStatus.Check(OrtApi.SessionGetInputCount(handle, &inputCount), "SessionGetInputCount");
-        OrtStatus.Check(OrtApi.SessionGetOutputCount(handle, &outputCount), "SessionGetOutputCount");
-        Inputs = ReadSpecs(allocator, (int)inputCount, isInput: true, _inputIndex);
-        Outputs = ReadSpecs(allocator, (int)outputCount, isInput: false, _outputIndex);
-    }
-
-    private TensorSpec[] ReadSpecs(nint allocator, int count, bool isInput, Dictionary<string, int> index)
-    {
-        var specs = new TensorSpec[count];
-        for (var i = 0; i < count; i++)
+        var result = new OrtValue[raw.Count];
+        for (var i = 0; i < raw.Count; i++)
         {
-            byte* namePtr;
-            OrtStatus.Check(
-                isInput ? OrtApi.SessionGetInputName(handle, (nuint)i, allocator, &namePtr) : OrtApi.SessionGetOutputName(handle, (nuint)i, allocator, &namePtr),
-                "SessionGetName");
-            string name;
             try
             {
-                name = Marshal.PtrToStringUTF8((nint)namePtr) ?? string.Empty;
+                result[i] = OrtValue.FromRunOutput(raw[i]);
             }
-            finally
+            catch
             {
-                OrtStatus.Check(OrtApi.AllocatorFree(allocator, namePtr), "AllocatorFree");
-            }
-
-            nint typeInfo;
-            OrtStatus.Check(
-                isInput ? OrtApi.SessionGetInputTypeInfo(handle, (nuint)i, &typeInfo) : OrtApi.SessionGetOutputTypeInfo(handle, (nuint)i, &typeInfo),
-                "SessionGetTypeInfo");
-            try
-            {
-                int onnxType;
-                OrtStatus.Check(OrtApi.GetOnnxTypeFromTypeInfo(typeInfo, &onnxType), "GetOnnxTypeFromTypeInfo");
-                if (onnxType == 1)
+                for (var j = 0; j < i; j++)
                 {
-                    nint tensorInfo;
-                    OrtStatus.Check(OrtApi.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo), "CastTypeInfoToTensorInfo");
-                    var (type, shape, symbols) = OrtTensorInfo.Read(tensorInfo, readSymbols: true);
-                    specs[i] = new TensorSpec(name, type, shape, symbols);
+                    result[j].Dispose();
                 }
-                else
-                {
-                    specs[i] = new TensorSpec(name, TensorElementType.Undefined, []);
-                }
-            }
-            finally
-            {
-                OrtApi.ReleaseTypeInfo(typeInfo);
-            }
 
+                for (var j = i; j < raw.Count; j++)
+                {
+                    raw[j].Dispose();
+                }
+
+                throw;
+            }
+        }
+
+        return result;
+    }
+
+    private static TensorSpec[] ReadSpecs(IReadOnlyList<string> names, IReadOnlyDictionary<string, Ort.NodeMetadata> metadata, Dictionary<string, int> index)
+    {
+        var specs = new TensorSpec[names.Count];
+        for (var i = 0; i < specs.Length; i++)
+        {
+            var name = names[i];
+            var node = metadata[name];
+            specs[i] = node.IsTensor
+                ? new TensorSpec(name, ElementTypes.FromOrt(node.ElementDataType), [.. node.Dimensions.Select(d => (long)d)], [.. node.SymbolicDimensions.Select(d => d ?? string.Empty)])
+                : new TensorSpec(name, TensorElementType.Undefined, []);
             index[name] = i;
         }
 

@@ -1,8 +1,9 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using EdgeLam.Core.Npy;
 using EdgeLam.Core.Tensors;
-using EdgeLam.Onnx.Interop.Native;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLam.Onnx.Interop;
 
@@ -11,9 +12,11 @@ namespace EdgeLam.Onnx.Interop;
 /// (<see cref="OrtValueOwnership.CallerMemory"/>, <see cref="OrtValueOwnership.PinnedManaged"/>) or allocated by ORT
 /// (<see cref="OrtValueOwnership.OrtAllocated"/>). Element type and shape are read once, when the value is created.
 /// </summary>
-public sealed unsafe class OrtValue : OrtHandle
+public sealed unsafe class OrtValue : IDisposable
 {
     private static readonly void* EmptyData = NativeMemory.AlignedAlloc(64, 64);
+
+    private Ort.OrtValue? _value;
 
     private MemoryHandle _pin;
     private long[] _shape = [];
@@ -106,28 +109,53 @@ public sealed unsafe class OrtValue : OrtHandle
     public static OrtValue Allocate(TensorElementType elementType, ReadOnlySpan<long> shape)
     {
         CheckTensorArguments(elementType, shape);
+        OnnxRuntimeLibrary.ThrowIfNotLoaded();
         var value = new OrtValue(OrtValueOwnership.OrtAllocated);
-        nint allocator;
-        OrtStatus.Check(OrtApi.GetAllocatorWithDefaultOptions(&allocator), "GetAllocatorWithDefaultOptions");
-        nint raw;
-        fixed (long* dims = shape)
+        try
         {
-            OrtStatus.Check(OrtApi.CreateTensorAsOrtValue(allocator, dims, (nuint)shape.Length, (int)elementType, &raw), "CreateTensorAsOrtValue");
+            value._value = Ort.OrtValue.CreateAllocatedTensorValue(Ort.OrtAllocator.DefaultInstance, ElementTypes.ToOrt(elementType), shape.ToArray());
+        }
+        catch (Ort.OnnxRuntimeException e)
+        {
+            throw OrtErrors.From(e, "Allocating a " + elementType.OnnxName() + " tensor " + TensorShape.Format(shape));
         }
 
-        value.SetHandle(raw);
         value.ReadTensorInfo();
         return value;
     }
 
     /// <summary>Takes ownership of a value ORT returned from a run.</summary>
-    internal static OrtValue FromRunOutput(nint raw)
+    internal static OrtValue FromRunOutput(Ort.OrtValue raw)
     {
-        var value = new OrtValue(OrtValueOwnership.OrtAllocated);
-        value.SetHandle(raw);
+        var value = new OrtValue(OrtValueOwnership.OrtAllocated) { _value = raw };
         value.ReadTensorInfo();
         return value;
     }
+
+    /// <summary>The official API's value, for a run or a binding.</summary>
+    /// <exception cref="ObjectDisposedException">The value is disposed.</exception>
+    internal Ort.OrtValue Native
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _value!;
+        }
+    }
+
+    /// <summary>Frees the ORT value and releases the pin (caller memory stays with the caller).</summary>
+    public void Dispose()
+    {
+        if (_value is { } value)
+        {
+            _value = null;
+            value.Dispose();
+            _pin.Dispose();
+            _data = null;
+        }
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_value is null, this);
 
     /// <summary>The tensor's bytes. Valid until the value is disposed.</summary>
     /// <exception cref="InvalidOperationException">Not a tensor, or larger than a span can address.</exception>
@@ -162,14 +190,6 @@ public sealed unsafe class OrtValue : OrtHandle
 
     /// <summary>Copies the tensor into a new <see cref="NpyArray"/>.</summary>
     public NpyArray ToNpyArray() => new(ElementType, _shape, GetBytes().ToArray());
-
-    /// <inheritdoc />
-    protected override bool ReleaseHandle()
-    {
-        OrtApi.ReleaseValue(handle);
-        _pin.Dispose();
-        return true;
-    }
 
     private static void CheckTensorArguments(TensorElementType elementType, ReadOnlySpan<long> shape)
     {
@@ -207,15 +227,16 @@ public sealed unsafe class OrtValue : OrtHandle
             data = EmptyData;
         }
 
-        nint raw;
-        fixed (long* dims = shape)
+        OnnxRuntimeLibrary.ThrowIfNotLoaded();
+        try
         {
-            OrtStatus.Check(
-                OrtApi.CreateTensorWithDataAsOrtValue(OrtMemoryInfo.Cpu.DangerousGetHandle(), data, (nuint)needed, dims, (nuint)shape.Length, (int)elementType, &raw),
-                "CreateTensorWithDataAsOrtValue");
+            _value = Ort.OrtValue.CreateTensorValueWithData(Ort.OrtMemoryInfo.DefaultInstance, ElementTypes.ToOrt(elementType), shape.ToArray(), (nint)data, needed);
+        }
+        catch (Ort.OnnxRuntimeException e)
+        {
+            throw OrtErrors.From(e, "Creating a " + elementType.OnnxName() + " tensor " + TensorShape.Format(shape));
         }
 
-        SetHandle(raw);
         ElementType = elementType;
         _shape = shape.ToArray();
         ElementCount = needed / elementType.SizeInBytes();
@@ -224,30 +245,20 @@ public sealed unsafe class OrtValue : OrtHandle
 
     private void ReadTensorInfo()
     {
-        int onnxType;
-        OrtStatus.Check(OrtApi.GetValueType(handle, &onnxType), "GetValueType");
-        if (onnxType != 1)
+        var value = _value!;
+        if (value.OnnxType != Ort.OnnxValueType.ONNX_TYPE_TENSOR)
         {
             // Sequences, maps, optionals: not tensors; no element type, no data.
             return;
         }
 
-        nint info;
-        OrtStatus.Check(OrtApi.GetTensorTypeAndShape(handle, &info), "GetTensorTypeAndShape");
-        try
-        {
-            var (type, shape, _) = OrtTensorInfo.Read(info, readSymbols: false);
-            ElementType = type;
-            _shape = shape;
-        }
-        finally
-        {
-            OrtApi.ReleaseTensorTypeAndShapeInfo(info);
-        }
-
+        var info = value.GetTensorTypeAndShape();
+        ElementType = ElementTypes.FromOrt(info.ElementDataType);
+        _shape = info.Shape;
         ElementCount = TensorElementTypeExtensions.ElementCount(_shape);
-        void* data;
-        OrtStatus.Check(OrtApi.GetTensorMutableData(handle, &data), "GetTensorMutableData");
-        _data = data;
+        if (ElementType != TensorElementType.String)
+        {
+            _data = Unsafe.AsPointer(ref MemoryMarshal.GetReference(value.GetTensorMutableRawData()));
+        }
     }
 }

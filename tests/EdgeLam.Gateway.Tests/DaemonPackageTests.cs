@@ -15,8 +15,8 @@ public sealed class DaemonPackageTests : IDisposable
         var dist = _dir.Combine("linux-x64");
         Directory.CreateDirectory(Path.Combine(dist, "boards"));
         File.WriteAllText(Path.Combine(dist, "edgelam"), "#!/bin/sh\necho placeholder\n");
-        File.WriteAllText(Path.Combine(dist, "libonnxruntime.so.1"), "placeholder");
-        File.WriteAllText(Path.Combine(dist, "onnxruntime.VERSION"), "1.30.0\n");
+        File.WriteAllText(Path.Combine(dist, "libonnxruntime.so"), "placeholder");
+        File.WriteAllText(Path.Combine(dist, "onnxruntime.VERSION"), "1.32.0\n");
         File.WriteAllText(Path.Combine(dist, "boards", "pi5.json"), "{}");
         var (code, stdout, stderr) = Run("bash", Path.Combine(TestPaths.RepoRoot, "systemd", "build-deb.sh"), dist, _dir.Combine("out"));
         Assert.True(code == 0, "build-deb.sh failed: " + stderr);
@@ -63,7 +63,7 @@ public sealed class DaemonPackageTests : IDisposable
         var contents = Contents();
 
         Assert.Equal("-rwxr-xr-x", contents["/usr/lib/edgelam/edgelam"].Mode);
-        Assert.Equal("-rw-r--r--", contents["/usr/lib/edgelam/libonnxruntime.so.1"].Mode);
+        Assert.Equal("-rw-r--r--", contents["/usr/lib/edgelam/libonnxruntime.so"].Mode);
         Assert.Equal("-rw-r--r--", contents["/usr/lib/edgelam/boards/pi5.json"].Mode);
         Assert.Equal(("lrwxrwxrwx", "../lib/edgelam/edgelam"), (contents["/usr/bin/edgelam"].Mode, contents["/usr/bin/edgelam"].Link));
         Assert.Equal("-rw-r--r--", contents["/etc/edgelam/edgelam.json"].Mode);
@@ -89,7 +89,7 @@ public sealed class DaemonPackageTests : IDisposable
         Assert.Equal(Path.Combine(root, "usr", "lib", "edgelam", "edgelam"), new FileInfo(link).ResolveLinkTarget(returnFinalTarget: true)!.FullName);
         Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "systemd", "edgelam.service")), File.ReadAllText(Path.Combine(root, "lib", "systemd", "system", "edgelam.service")));
         Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "systemd", "edgelam.json")), File.ReadAllText(Path.Combine(root, "etc", "edgelam", "edgelam.json")));
-        Assert.Equal("1.30.0\n", File.ReadAllText(Path.Combine(root, "usr", "lib", "edgelam", "onnxruntime.VERSION")));
+        Assert.Equal("1.32.0\n", File.ReadAllText(Path.Combine(root, "usr", "lib", "edgelam", "onnxruntime.VERSION")));
         Assert.Equal(
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
             File.GetUnixFileMode(Path.Combine(root, "usr", "lib", "edgelam", "edgelam")));

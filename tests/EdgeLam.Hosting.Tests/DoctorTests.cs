@@ -151,15 +151,20 @@ public sealed class DoctorTests : IDisposable
         Assert.Equal(DoctorSeverity.Problem, missing.Severity);
         Assert.NotNull(missing.Fix);
 
+        // A development layout: <dir>/<rid>/libonnxruntime.so (the package's file) and <dir>/VERSION.
+        var dev = Path.Combine(_dir.Path, "dev");
+        Directory.CreateDirectory(Path.Combine(dev, "linux-x64"));
+        File.Copy(TestPaths.OnnxRuntimeLibrary, Path.Combine(dev, "linux-x64", "libonnxruntime.so"));
+        File.WriteAllText(Path.Combine(dev, "VERSION"), "1.32.0\n");
         var context = new DoctorContext
         {
             Settings = Settings.Valid(),
             ApplicationDirectory = _dir.Path,
-            DevelopmentOnnxRuntimeDirectory = Path.GetDirectoryName(Path.GetDirectoryName(TestPaths.OnnxRuntimeLibrary)),
+            DevelopmentOnnxRuntimeDirectory = dev,
         };
         var found = NativeLibraryCheck.OnnxRuntime(context).First();
         Assert.Equal(DoctorSeverity.Ok, found.Severity);
-        Assert.Contains(File.ReadAllText(Path.Combine(context.DevelopmentOnnxRuntimeDirectory!, "VERSION")).Trim(), found.Message, StringComparison.Ordinal);
+        Assert.Contains("1.32.0", found.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,9 +74,10 @@ public sealed class MetadataTests(RuntimeFixture fixture)
     [Fact]
     public void OnnxRuntime_Version_IsThePinnedLibrary()
     {
-        var pinned = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "native", "onnxruntime", "VERSION")).Trim();
+        var pinned = System.Xml.Linq.XDocument.Load(Path.Combine(TestPaths.RepoRoot, "Directory.Packages.props")).Descendants("PackageVersion")
+            .Single(e => (string?)e.Attribute("Include") == "Microsoft.ML.OnnxRuntime").Attribute("Version")!.Value;
         Assert.Equal(pinned, fixture.Runtime.Version);
-        Assert.Equal("1.30.0", fixture.Runtime.Version);
+        Assert.Equal("1.32.0", fixture.Runtime.Version);
         Assert.Equal(Path.GetFullPath(TestPaths.OnnxRuntimeLibrary), fixture.Runtime.LibraryPath);
     }
 

@@ -12,7 +12,12 @@ internal static class TestPaths
     public static string SharedModels => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "models"));
 
     /// <summary>The pinned ONNX Runtime library installed by <c>./build.sh setup</c> for this machine's architecture.</summary>
-    public static string OnnxRuntimeLibrary => Path.Combine(RepoRoot, "native", "onnxruntime", "linux-x64", "libonnxruntime.so.1");
+    public static string OnnxRuntimeLibrary => Path.Combine(
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages ? packages : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+        "microsoft.ml.onnxruntime", OnnxRuntimeVersion, "runtimes", "linux-x64", "native", "libonnxruntime.so");
+
+    /// <summary>The ONNX Runtime package version the build pins (Directory.Packages.props).</summary>
+    public const string OnnxRuntimeVersion = "1.32.0";
 
     /// <summary>The NativeAOT binary produced by <c>./build.sh publish</c> (EDGELAM_AOT_BINARY overrides).</summary>
     public static string AotBinary =>

@@ -68,6 +68,8 @@ public sealed class NativeLibraryResolver
         var baseDir = Path.GetFullPath(BaseDirectory);
         list.Add(new(NativeLibrarySource.BesideExecutable, Path.Combine(baseDir, FileName)));
         list.Add(new(NativeLibrarySource.BesideExecutable, Path.Combine(baseDir, "native", FileName)));
+        // A NuGet package's native asset, where a build without a runtime identifier puts it.
+        list.Add(new(NativeLibrarySource.BesideExecutable, Path.Combine(baseDir, "runtimes", RuntimeIdentifier, "native", FileName)));
         for (var dir = new DirectoryInfo(baseDir); dir is not null; dir = dir.Parent)
         {
             list.Add(new(NativeLibrarySource.Repository, Path.Combine(dir.FullName, "native", RepositoryFolder, RuntimeIdentifier, FileName)));

@@ -5,8 +5,8 @@ namespace EdgeLam.Hosting.Doctor;
 /// <summary>ONNX Runtime beside the executable, and libmosquitto.so.1 from the system.</summary>
 public static class NativeLibraryCheck
 {
-    public const string OnnxRuntimeFile = "libonnxruntime.so.1";
-    public const string ExpectedOnnxRuntimeVersion = "1.30.0";
+    public const string OnnxRuntimeFile = "libonnxruntime.so";
+    public const string ExpectedOnnxRuntimeVersion = "1.32.0";
 
     public static IEnumerable<DoctorFinding> OnnxRuntime(DoctorContext context)
     {

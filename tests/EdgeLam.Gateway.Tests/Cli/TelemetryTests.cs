@@ -42,7 +42,7 @@ public sealed class TelemetryTests
 
         // The CLI reports what it loaded: "ONNX Runtime <GetVersionString> (<path>)".
         var line = result.StandardOutput.Split('\n').Single(l => l.StartsWith("ONNX Runtime ", StringComparison.Ordinal));
-        Assert.StartsWith("ONNX Runtime 1.30.0 (", line, StringComparison.Ordinal);
+        Assert.StartsWith("ONNX Runtime 1.32.0 (", line, StringComparison.Ordinal);
         var loaded = line[(line.IndexOf('(', StringComparison.Ordinal) + 1)..line.LastIndexOf(')')];
         Assert.Equal(Sha256(TestPaths.OnnxRuntimeLibrary), Sha256(loaded));
     }
