@@ -27,7 +27,7 @@ public class EdgeLamSettingsTests
     public void Bind_TlsCaFileGiven_DefaultsToPort8883()
     {
         using var dir = new TempDirectory();
-        var (ca, _) = Security.TestCertificates.WriteValid(dir.Path, "ca");
+        var (ca, _) = TestCertificates.WriteValid(dir.Path, "ca");
 
         var s = Settings.Valid(("Mqtt:Tls:CaFile", ca));
 
@@ -80,7 +80,7 @@ public class EdgeLamSettingsTests
     public void Bind_CertWithoutKey_IsAProblem()
     {
         using var dir = new TempDirectory();
-        var (cert, _) = Security.TestCertificates.WriteValid(dir.Path, "c");
+        var (cert, _) = TestCertificates.WriteValid(dir.Path, "c");
 
         Settings.Bind(Settings.Config(("Mqtt:Tls:CertFile", cert)), out var problems);
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace EdgeLam.Hosting.Tests.Security;
+namespace EdgeLam.Testing;
 
 /// <summary>Writes self-signed ECDSA P-256 PEM certificates and keys for the TLS checks.</summary>
 internal static class TestCertificates
