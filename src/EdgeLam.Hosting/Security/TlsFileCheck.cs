@@ -74,7 +74,7 @@ public static class TlsFileCheck
         {
             using var pair = X509Certificate2.CreateFromPem(certPem, keyPem);
         }
-        catch (CryptographicException e) when (e.Message.Contains("match", StringComparison.OrdinalIgnoreCase))
+        catch (Exception e) when ((e is CryptographicException or ArgumentException) && IsPrivateKey(keyPem))
         {
             problems.Add(new ConfigProblem("Mqtt:Tls:KeyFile", keyFile, $"must hold the private key of {certFile} (the key does not match the certificate)"));
         }
@@ -82,6 +82,34 @@ public static class TlsFileCheck
         {
             problems.Add(new ConfigProblem("Mqtt:Tls:KeyFile", keyFile, $"must hold an unencrypted PEM private key for {certFile}: {e.Message}"));
         }
+    }
+
+    /// <summary>True when the PEM text is a usable EC or RSA private key on its own (so a failed pairing is a mismatch).</summary>
+    private static bool IsPrivateKey(string keyPem)
+    {
+        foreach (var algorithm in new Func<AsymmetricAlgorithm>[] { () => ECDsa.Create(), () => RSA.Create() })
+        {
+            using var key = algorithm();
+            try
+            {
+                if (key is ECDsa ec)
+                {
+                    ec.ImportFromPem(keyPem);
+                }
+                else
+                {
+                    ((RSA)key).ImportFromPem(keyPem);
+                }
+
+                return true;
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            {
+                // try the next algorithm
+            }
+        }
+
+        return false;
     }
 
     private static void CheckDates(string key, string file, X509Certificate2 cert, DateTimeOffset now, List<ConfigProblem> problems)

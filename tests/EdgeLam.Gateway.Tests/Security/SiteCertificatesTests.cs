@@ -43,6 +43,7 @@ public sealed class SiteCertificatesTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void IssueNode_KeyIsOwnerOnlyAndMatchesTheCertificate()
     {
         SiteCertificates.CreateCa(_dir.Combine("ca"), "Site CA", 100, _now);
