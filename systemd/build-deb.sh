@@ -60,6 +60,9 @@ install -m 0644 "$(unit_file edgelam.sysusers)" "$root/usr/lib/sysusers.d/edgela
 install -m 0644 "$(unit_file edgelam.tmpfiles)" "$root/usr/lib/tmpfiles.d/edgelam.conf"
 install -m 0644 "$(unit_file 60-edgelam.rules)" "$root/usr/lib/udev/rules.d/60-edgelam.rules"
 install -m 0644 "$(unit_file mosquitto-edgelam.conf.example)" "$root/usr/share/doc/edgelam/mosquitto-edgelam.conf.example"
+for example in mosquitto.conf.example mosquitto.acl.example edgelam-nodes.json.example; do
+  install -m 0644 "$(unit_file "$example")" "$root/usr/share/doc/edgelam/$example"
+done
 for doc in "$dist/systemd/operations.md" "$here/../docs/operations.md"; do
   if [ -f "$doc" ]; then install -m 0644 "$doc" "$root/usr/share/doc/edgelam/operations.md"; break; fi
 done

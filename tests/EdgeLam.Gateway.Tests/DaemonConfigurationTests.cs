@@ -51,6 +51,33 @@ public sealed class DaemonConfigurationTests : IDisposable
     }
 
     [AotFact]
+    public void Run_ExpiredClientCertificate_Exits78NamingTheFile()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (cert, key) = TestCertificates.Write(_dir.Path, "old-node", now.AddDays(-30), now.AddDays(-1));
+        var (code, stderr) = Run(TlsJson(cert, key));
+
+        Assert.True(code == 78, $"exit code {code}, stderr:\n{stderr}");
+        Assert.Contains($"Mqtt:Tls:CertFile = \"{cert}\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("expired", stderr, StringComparison.Ordinal);
+    }
+
+    [AotFact]
+    public void Run_KeyOfAnotherCertificate_Exits78NamingTheKeyFile()
+    {
+        var (cert, _) = TestCertificates.WriteValid(_dir.Path, "node-a");
+        var (_, otherKey) = TestCertificates.WriteValid(_dir.Path, "node-b");
+        var (code, stderr) = Run(TlsJson(cert, otherKey));
+
+        Assert.True(code == 78, $"exit code {code}, stderr:\n{stderr}");
+        Assert.Contains($"Mqtt:Tls:KeyFile = \"{otherKey}\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("does not match", stderr, StringComparison.Ordinal);
+    }
+
+    private static string TlsJson(string cert, string key) =>
+        $$"""{ "Mqtt": { "Tls": { "CertFile": "{{cert}}", "KeyFile": "{{key}}" } } }""";
+
+    [AotFact]
     public void Run_BadEnvironmentOverride_Exits78NamingTheKey()
     {
         var (code, stderr) = Run(null, new Dictionary<string, string> { ["EDGELAM__Mqtt__Keepalive"] = "1" });

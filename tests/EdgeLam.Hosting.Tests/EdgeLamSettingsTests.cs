@@ -27,8 +27,7 @@ public class EdgeLamSettingsTests
     public void Bind_TlsCaFileGiven_DefaultsToPort8883()
     {
         using var dir = new TempDirectory();
-        var ca = dir.Combine("ca.crt");
-        File.WriteAllText(ca, "x");
+        var (ca, _) = TestCertificates.WriteValid(dir.Path, "ca");
 
         var s = Settings.Valid(("Mqtt:Tls:CaFile", ca));
 
@@ -81,8 +80,7 @@ public class EdgeLamSettingsTests
     public void Bind_CertWithoutKey_IsAProblem()
     {
         using var dir = new TempDirectory();
-        var cert = dir.Combine("c.crt");
-        File.WriteAllText(cert, "x");
+        var (cert, _) = TestCertificates.WriteValid(dir.Path, "c");
 
         Settings.Bind(Settings.Config(("Mqtt:Tls:CertFile", cert)), out var problems);
 

@@ -30,6 +30,21 @@ internal sealed partial class MosquittoBroker : IDisposable
         Start();
     }
 
+    /// <summary>
+    /// Starts mosquitto from a configuration the caller builds (e.g. a shipped example with its paths substituted);
+    /// <paramref name="configuration"/> gets (port, data directory, log path).
+    /// </summary>
+    public MosquittoBroker(Func<int, string, string, string> configuration)
+    {
+        Port = FreeTcpPort();
+        ConfigurationPath = directory.Combine("mosquitto.conf");
+        LogPath = directory.Combine("mosquitto.log");
+        DataDirectory = directory.Combine("data");
+        Directory.CreateDirectory(DataDirectory);
+        File.WriteAllText(ConfigurationPath, configuration(Port, DataDirectory, LogPath));
+        Start();
+    }
+
     public string Host => "127.0.0.1";
 
     public int Port { get; }

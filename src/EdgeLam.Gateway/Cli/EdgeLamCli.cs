@@ -14,6 +14,7 @@ internal static class EdgeLamCli
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(SensorsCommands.Create());
         root.Subcommands.Add(NodeCommands.Create());
+        root.Subcommands.Add(CertsCommands.Create());
         return root;
     }
 

@@ -170,6 +170,11 @@ public sealed class MqttTlsOptions
             r.Problem("Mqtt:Tls:Version", version, "must be tlsv1.2 or tlsv1.3 (unset lets OpenSSL choose)");
         }
 
+        foreach (var problem in Security.TlsFileCheck.Check(ca, cert, key, DateTimeOffset.UtcNow))
+        {
+            r.Problem(problem);
+        }
+
         var any = ca is not null || cert is not null || caDirectory is not null;
         return new MqttTlsOptions
         {
