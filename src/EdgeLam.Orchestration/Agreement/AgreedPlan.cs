@@ -1,0 +1,37 @@
+using EdgeLam.Orchestration.Planning;
+
+namespace EdgeLam.Orchestration.Agreement;
+
+/// <summary>One node's part of an agreed plan: blocks [FirstBlock, EndBlock) and the memory the orchestrator sized it at.</summary>
+/// <param name="Node">Node id.</param>
+/// <param name="FirstBlock">First block hosted.</param>
+/// <param name="EndBlock">One past the last block hosted.</param>
+/// <param name="Embedding">The stage runs the embedding (a gateway's first stage).</param>
+/// <param name="Head">The stage runs the head (the chain's last stage).</param>
+/// <param name="CodecToNext">Codec name of the cut after this stage (docs/protocol.md); null for the last stage.</param>
+/// <param name="MemoryBytes">Weights and KV cache the stage needs, as the orchestrator computed it.</param>
+public sealed record PlanAssignment(
+    string Node, int FirstBlock, int EndBlock, bool Embedding, bool Head, string? CodecToNext, long MemoryBytes);
+
+/// <summary>
+/// The plan an orchestrator publishes (retained) for one model: its epoch, every node's assignment and the capacity
+/// snapshot it was computed from.
+/// </summary>
+/// <param name="Epoch">Strictly increasing per proposal; carries the orchestrator's identity.</param>
+/// <param name="Model">Model id the plan is for.</param>
+/// <param name="Assignments">Every stage of every chain (gateway stages first, then the peer chain in order).</param>
+/// <param name="Capacities">The capacity snapshot the planner used.</param>
+/// <param name="IssuedAtMs">Orchestrator's clock when it proposed (informational only; never used for ordering).</param>
+public sealed record AgreedPlan(
+    PlanEpoch Epoch,
+    string Model,
+    IReadOnlyList<PlanAssignment> Assignments,
+    IReadOnlyList<PlanningNode> Capacities,
+    long IssuedAtMs)
+{
+    /// <summary>The orchestrator that proposed the plan.</summary>
+    public string Orchestrator => Epoch.Orchestrator;
+
+    /// <summary>The stages <paramref name="node"/> hosts (empty when it takes no part).</summary>
+    public IEnumerable<PlanAssignment> StagesOf(string node) => Assignments.Where(a => a.Node == node);
+}
