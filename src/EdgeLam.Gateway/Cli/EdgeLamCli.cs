@@ -15,6 +15,7 @@ internal static class EdgeLamCli
         root.Subcommands.Add(SensorsCommands.Create());
         root.Subcommands.Add(NodeCommands.Create());
         root.Subcommands.Add(CertsCommands.Create());
+        root.Subcommands.Add(PlanCommands.Create());
         return root;
     }
 

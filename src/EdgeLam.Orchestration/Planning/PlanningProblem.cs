@@ -28,7 +28,10 @@ public sealed record PlanningProblem
     public IReadOnlyDictionary<WireCodec, double> CodecMsPerByte { get; init; } = new Dictionary<WireCodec, double>();
 
     /// <summary>How many alternatives (best plan of each other node set) to return besides the best.</summary>
-    public int AlternativeCount { get; init; } = 4;
+    public int AlternativeCount { get; init; } = DefaultAlternativeCount;
+
+    /// <summary>Default of <see cref="AlternativeCount"/>.</summary>
+    public const int DefaultAlternativeCount = 4;
 }
 
 /// <summary>Hard limits every plan must keep.</summary>
