@@ -59,6 +59,18 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
     }
 
     [Fact]
+    public void NodeBind_ModelPathWithNulCharacter_ReportsModelPathInsteadOfThrowing()
+    {
+        // Found by the configuration fuzz target: Path.GetFullPath threw on the NUL and the daemon died at start.
+        var r = Reader(("Node:Role", "gateway"), ("Model:Path", "/var/lib/edgelam/m\0odel"));
+
+        var node = BindNode(r);
+
+        Assert.Contains(r.Problems, p => p.Key == "Model:Path");
+        Assert.Null(node.Stage);
+    }
+
+    [Fact]
     public void MqttBind_TlsWithoutCaFile_VerifiesAgainstTheSystemStore()
     {
         var r = Reader(("Mqtt:Tls:Enabled", "true"), ("Mqtt:Host", "broker.example"), ("Node:Name", "n1"));

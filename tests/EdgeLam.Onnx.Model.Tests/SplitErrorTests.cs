@@ -132,4 +132,42 @@ public class SplitErrorTests
 
         Assert.Throws<ModelFormatException>(() => ModelSplitter.ReadManifest(temp.Path));
     }
+
+    [Fact]
+    public void ParseManifest_NullSegmentEntry_IsAFormatErrorNamingIt()
+    {
+        const string json = """
+            { "source": { "fileName": "model.onnx", "sha256": "00" }, "inputs": [], "outputs": [], "blocks": [],
+              "segments": [ { "files": [], "originalInputs": [], "originalOutputs": [], "boundaryInputs": [], "boundaryOutputs": [] }, null ] }
+            """;
+
+        var error = Assert.Throws<ModelFormatException>(() => ModelSplitter.ParseManifest(System.Text.Encoding.UTF8.GetBytes(json), "m.json"));
+
+        Assert.True(error.Message.Contains("segments[1] is null", StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public void ParseManifest_OptionalListsOmitted_AreEmptyNotNull()
+    {
+        // The source generator sets absent init-only members to null, over their "= []" defaults; the setters restore [].
+        const string json = """
+            { "source": { "fileName": "model.onnx", "sha256": "00" }, "inputs": [], "outputs": [],
+              "blocks": [ { "index": 0 } ], "segments": [] }
+            """;
+
+        var manifest = ModelSplitter.ParseManifest(System.Text.Encoding.UTF8.GetBytes(json), "m.json");
+
+        Assert.Empty(manifest.Source.DataFiles);
+        Assert.Empty(manifest.Source.Opsets);
+        Assert.Empty(manifest.Blocks[0].KvInputs);
+        Assert.Empty(manifest.Blocks[0].KvOutputs);
+    }
+
+    [Fact]
+    public void ParseManifest_NullSegmentList_IsAFormatError()
+    {
+        const string json = """{ "source": { "fileName": "model.onnx", "sha256": "00" }, "inputs": [], "outputs": [], "blocks": [], "segments": null }""";
+
+        Assert.Throws<ModelFormatException>(() => ModelSplitter.ParseManifest(System.Text.Encoding.UTF8.GetBytes(json), "m.json"));
+    }
 }

@@ -94,7 +94,7 @@ internal static class NodeCommands
         {
             return 0;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FormatException or OrtException or Inference.InferenceException or MqttOptionsException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FormatException or OrtException or Inference.InferenceException or MqttOptionsException or IOException or Onnx.Model.OnnxModelException)
         {
             Console.Error.WriteLine("edgelam node: " + ex.Message);
             return 2;
@@ -242,8 +242,7 @@ internal static class NodeCommands
 
     private static long Vocabulary(string model)
     {
-        var manifest = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(model, SplitManifest.FileName)), SplitManifestJsonContext.Default.SplitManifest);
-        var logits = manifest?.Outputs.FirstOrDefault(o => o.Name == "logits");
+        var logits = ModelSplitter.ReadManifest(model).Outputs.FirstOrDefault(o => o.Name == "logits");
         return logits?.Shape is { Count: > 0 } shape && long.TryParse(shape[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 100;
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Options;
+using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Wire.Codecs;
@@ -94,7 +94,7 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
 
         stage.FirstSegment = first;
         stage.LastSegment = last;
-        stage.ModelDirectory = model is null ? string.Empty : Path.GetFullPath(model);
+        stage.ModelDirectory = modelExists ? Path.GetFullPath(model!) : string.Empty;
         return new NodeSettings(role, modelExists ? stage : null, segments);
     }
 
@@ -121,8 +121,8 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
 
         try
         {
-            var parsed = JsonSerializer.Deserialize(File.ReadAllBytes(manifest), SplitManifestJsonContext.Default.SplitManifest);
-            if (parsed is null || parsed.Segments.Count == 0)
+            var parsed = ModelSplitter.ReadManifest(model);
+            if (parsed.Segments.Count == 0)
             {
                 r.Problem("Model:Path", model, $"must be a split model directory ({manifest} lists no segments)");
                 return null;
@@ -130,9 +130,9 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
 
             return parsed.Segments.Count;
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        catch (ModelFormatException e)
         {
-            r.Problem("Model:Path", model, $"must be a split model directory ({manifest} cannot be read: {e.Message})");
+            r.Problem("Model:Path", model, $"must be a split model directory ({e.Message})");
             return null;
         }
     }

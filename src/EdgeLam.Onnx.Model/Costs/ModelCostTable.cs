@@ -84,7 +84,7 @@ public sealed record CutCostDescription
     /// <summary>Bytes per frame of tensors with no sequence dimension (shapes, masks of fixed size), raw.</summary>
     public long FixedBytes { get; init; }
 
-    public IReadOnlyList<CutTensorDescription> Tensors { get; init; } = [];
+    public IReadOnlyList<CutTensorDescription> Tensors { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>One tensor crossing a cut.</summary>

@@ -128,6 +128,7 @@ public static class ModelSplitter
     }
 
     /// <summary>Reads a manifest written by <see cref="Split"/>.</summary>
+    /// <exception cref="ModelFormatException">The folder has no manifest, or it is unreadable or malformed.</exception>
     public static SplitManifest ReadManifest(string directory)
     {
         var path = Path.Combine(directory, SplitManifest.FileName);
@@ -136,11 +137,30 @@ public static class ModelSplitter
             throw new ModelFormatException($"'{directory}' is not a split model folder: it has no {SplitManifest.FileName}.");
         }
 
+        byte[] json;
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize(stream, SplitManifestJsonContext.Default.SplitManifest)
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException($"'{path}' cannot be read: {e.Message}", e);
+        }
+
+        return ParseManifest(json, path);
+    }
+
+    /// <summary>Parses the JSON of a manifest; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="ModelFormatException">The JSON is not a manifest (a required member missing or null included).</exception>
+    public static SplitManifest ParseManifest(ReadOnlySpan<byte> json, string path)
+    {
+        try
+        {
+            var manifest = JsonSerializer.Deserialize(json, SplitManifestJsonContext.Default.SplitManifest)
                 ?? throw new ModelFormatException($"'{path}' is empty.");
+            return SplitManifestEntries.FirstNull(manifest) is { } entry
+                ? throw new ModelFormatException($"'{path}' is not a valid split manifest: {entry} is null.")
+                : manifest;
         }
         catch (JsonException e)
         {
@@ -148,7 +168,6 @@ public static class ModelSplitter
         }
     }
 
-    /// <summary>Lower-case hex SHA-256 of a file, streamed.</summary>
     public static string Sha256(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20);

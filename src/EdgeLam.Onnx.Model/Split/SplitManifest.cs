@@ -42,11 +42,11 @@ public sealed record SourceModel
 
     public long Bytes { get; init; }
 
-    public IReadOnlyList<FileDescription> DataFiles { get; init; } = [];
+    public IReadOnlyList<FileDescription> DataFiles { get; init => field = value ?? []; } = [];
 
     public long IrVersion { get; init; }
 
-    public IReadOnlyList<OpsetDescription> Opsets { get; init; } = [];
+    public IReadOnlyList<OpsetDescription> Opsets { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>An operator set import.</summary>
@@ -91,9 +91,9 @@ public sealed record BlockDescription
 
     public long FlopsPerToken { get; init; }
 
-    public IReadOnlyList<string> KvInputs { get; init; } = [];
+    public IReadOnlyList<string> KvInputs { get; init => field = value ?? []; } = [];
 
-    public IReadOnlyList<string> KvOutputs { get; init; } = [];
+    public IReadOnlyList<string> KvOutputs { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>One segment of the split.</summary>
@@ -146,6 +146,7 @@ public sealed record SegmentDescription
 [JsonSourceGenerationOptions(
     WriteIndented = true,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(SplitManifest))]
 public sealed partial class SplitManifestJsonContext : JsonSerializerContext;

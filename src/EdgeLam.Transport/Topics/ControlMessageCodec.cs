@@ -30,13 +30,24 @@ public static class ControlMessageCodec
     {
         try
         {
-            return JsonSerializer.Deserialize(json, type) ?? throw new ControlMessageException($"{typeof(T).Name}: JSON null");
+            var message = JsonSerializer.Deserialize(json, type) ?? throw new ControlMessageException($"{typeof(T).Name}: JSON null");
+            return NullEntry(message) is { } entry ? throw new ControlMessageException($"{typeof(T).Name}: {entry} is null") : message;
         }
         catch (JsonException ex)
         {
             throw new ControlMessageException($"{typeof(T).Name}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>A null list entry (<c>"models": [null]</c>), which nullable annotations do not cover for list elements.</summary>
+    private static string? NullEntry(object message) => message switch
+    {
+        NodeStatusMessage { Roles: { } roles } when roles.Contains(null!) => "roles[]",
+        NodeCapacityMessage m when m.Models.Contains(null!) => "models[]",
+        PlanMessage m when m.Stages.Contains(null!) => "stages[]",
+        PlanMessage m when m.Stages.Any(stage => stage.Nodes.Contains(null!)) => "stages[].nodes[]",
+        _ => null,
+    };
 }
 
 /// <summary>A control message could not be decoded.</summary>

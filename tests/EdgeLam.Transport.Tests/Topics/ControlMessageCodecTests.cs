@@ -84,4 +84,22 @@ public sealed class ControlMessageCodecTests
         var json = "{\"session\":\"s\",\"modelId\":\"m\",\"boundary\":4,\"node\":\"p1\"}"u8.ToArray();
         Assert.Throws<ControlMessageException>(() => ControlMessageCodec.DecodeClaim(json));
     }
+
+    [Theory]
+    [InlineData("{\"node\":\"p1\",\"models\":[null]}", "models[]")]
+    [InlineData("{\"node\":\"p1\",\"models\":null}", "models")]
+    public void DecodeCapacity_NullModelList_ThrowsNamingIt(string json, string member)
+    {
+        var error = Assert.Throws<ControlMessageException>(() => ControlMessageCodec.DecodeCapacity(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains(member, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"epoch\":1,\"modelId\":\"m\",\"layers\":2,\"stages\":[null]}")]
+    [InlineData("{\"epoch\":1,\"modelId\":\"m\",\"layers\":2,\"stages\":[{\"index\":0,\"firstLayer\":0,\"endLayer\":2,\"nodes\":[\"a\",null]}]}")]
+    public void DecodePlan_NullStageOrNode_Throws(string json)
+    {
+        Assert.Throws<ControlMessageException>(() => ControlMessageCodec.DecodePlan(Encoding.UTF8.GetBytes(json)));
+    }
 }

@@ -1,0 +1,73 @@
+using EdgeLam.Fuzz.Tests.Fuzzing;
+using EdgeLam.Transport.Topics;
+
+namespace EdgeLam.Fuzz.Tests.Targets;
+
+/// <summary>
+/// The retained control messages (status, capacity, plan, session claim) as a node reads them from the broker: every
+/// decoder either returns a message whose required members are present or throws <see cref="ControlMessageException"/>.
+/// </summary>
+public sealed class ControlMessageTarget : FuzzTarget
+{
+    public override string Name => "control-json";
+
+    public override IReadOnlyList<byte[]> Seeds { get; } =
+    [
+        ControlMessageCodec.Encode(new NodeStatusMessage { Node = "peer-a", State = NodeState.Online, Version = "1.0", Roles = ["peer"], PlanEpoch = 4, StartedAt = DateTimeOffset.UnixEpoch, Timestamp = DateTimeOffset.UnixEpoch }),
+        ControlMessageCodec.Encode(new NodeCapacityMessage
+        {
+            Node = "peer-a",
+            CpuCount = 4,
+            MemoryBytes = 1L << 30,
+            Models = [new HostedSegments { ModelId = "m", FirstLayer = 2, EndLayer = 4, MaxSessions = 8, ActiveSessions = 1, DecodeMsPerLayer = 0.4, DecodeSteps = 100 }],
+        }),
+        ControlMessageCodec.Encode(new PlanMessage
+        {
+            Epoch = 3,
+            ModelId = "m",
+            Layers = 4,
+            Codec = "fp16",
+            Stages = [new PlanStage { Index = 0, FirstLayer = 0, EndLayer = 2, Nodes = ["gw"] }, new PlanStage { Index = 1, FirstLayer = 2, EndLayer = 4, Nodes = ["peer-a", "peer-b"] }],
+        }),
+        ControlMessageCodec.Encode(new SessionClaimMessage { Session = "s1", ModelId = "m", Boundary = 2, Node = "peer-a", Epoch = 3 }),
+    ];
+
+    public override FuzzOutcome Run(byte[] input)
+    {
+        var accepted = 0;
+        accepted += Decode(() => Check(ControlMessageCodec.DecodeStatus(input)));
+        accepted += Decode(() => Check(ControlMessageCodec.DecodeCapacity(input)));
+        accepted += Decode(() => Check(ControlMessageCodec.DecodePlan(input)));
+        accepted += Decode(() => Check(ControlMessageCodec.DecodeClaim(input)));
+        return accepted > 0 ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
+    }
+
+    private static int Decode(Action decode)
+    {
+        try
+        {
+            decode();
+            return 1;
+        }
+        catch (ControlMessageException)
+        {
+            return 0;
+        }
+    }
+
+    private static void Check(NodeStatusMessage m) => Require(m.Node is not null && (m.Roles is null || m.Roles.All(r => r is not null)), "status");
+
+    private static void Check(NodeCapacityMessage m) => Require(m.Node is not null && m.Models is not null && m.Models.All(s => s?.ModelId is not null), "capacity");
+
+    private static void Check(PlanMessage m) => Require(m.ModelId is not null && m.Stages is not null && m.Stages.All(s => s?.Nodes is not null && s.Nodes.All(n => n is not null)), "plan");
+
+    private static void Check(SessionClaimMessage m) => Require(m.Session is not null && m.ModelId is not null && m.Node is not null, "claim");
+
+    private static void Require(bool ok, string what)
+    {
+        if (!ok)
+        {
+            throw new InvalidOperationException($"a decoded {what} message has a required member that is null");
+        }
+    }
+}
