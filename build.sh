@@ -148,7 +148,7 @@ cmd_publish() {
   if [ "$tfm" = "$AOT_FALLBACK_TFM" ]; then
     say "size gate not applied to the $tfm fallback ($size bytes; it lacks the size-optimized LINQ)"
   elif [ "$size" -gt "$MAX_BINARY_BYTES" ]; then
-    die "dist/$rid/edgelam is $size bytes, above the $MAX_BINARY_BYTES-byte gate (EDGELAM_MAX_BINARY_BYTES); see docs/arm64.md, binary size"
+    die "dist/$rid/edgelam is $size bytes, above the $MAX_BINARY_BYTES-byte gate (EDGELAM_MAX_BINARY_BYTES); see "Binary size" in docs/arm64.md"
   fi
   if [ -d systemd ]; then mkdir -p "$out/systemd"; cp -r systemd/. "$out/systemd/"; fi
   # Default configuration, board profiles (searched beside the executable) and the ORT version for `edgelam doctor`.
