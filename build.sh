@@ -25,6 +25,8 @@ APP_TFM="net10.0"
 # net9.0, whose packs every feed we know has (~17 MB). EDGELAM_AOT_TFM forces one.
 AOT_TFM="${EDGELAM_AOT_TFM:-net10.0}"
 AOT_FALLBACK_TFM="net9.0"
+# The largest net10.0 edgelam binary publish accepts, in bytes (docs/arm64.md lists the measured sizes).
+MAX_BINARY_BYTES="${EDGELAM_MAX_BINARY_BYTES:-15000000}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say()  { printf '==> %s\n' "$*"; }
@@ -141,12 +143,19 @@ cmd_publish() {
   rm -f "$out"/*.dbg "$out"/*.pdb
   [ -f "$out/libonnxruntime.so" ] || die "publish did not place libonnxruntime.so (Microsoft.ML.OnnxRuntime $ORT_VERSION, $rid) in dist/$rid"
   if compgen -G "$out/*.dll" >/dev/null; then die "publish left Windows files in dist/$rid: $(cd "$out" && echo *.dll)"; fi
+  [ ! -e "$out/libSystem.IO.Ports.Native.so" ] || die "publish left libSystem.IO.Ports.Native.so in dist/$rid (EdgeLam opens no serial port)"
+  local size; size="$(stat -c %s "$out/edgelam")"
+  if [ "$tfm" = "$AOT_FALLBACK_TFM" ]; then
+    say "size gate not applied to the $tfm fallback ($size bytes; it lacks the size-optimized LINQ)"
+  elif [ "$size" -gt "$MAX_BINARY_BYTES" ]; then
+    die "dist/$rid/edgelam is $size bytes, above the $MAX_BINARY_BYTES-byte gate (EDGELAM_MAX_BINARY_BYTES); see "Binary size" in docs/arm64.md"
+  fi
   if [ -d systemd ]; then mkdir -p "$out/systemd"; cp -r systemd/. "$out/systemd/"; fi
   # Default configuration, board profiles (searched beside the executable) and the ORT version for `edgelam doctor`.
   [ -f systemd/edgelam.json ] && cp systemd/edgelam.json "$out/edgelam.json"
   if compgen -G "boards/*.json" >/dev/null; then mkdir -p "$out/boards"; cp boards/*.json "$out/boards/"; fi
   echo "$ORT_VERSION" > "$out/onnxruntime.VERSION"
-  say "dist/$rid/edgelam: $(du -h "$out/edgelam" | cut -f1) (NativeAOT, $tfm), libonnxruntime.so $ORT_VERSION beside it"
+  say "dist/$rid/edgelam: $size bytes (NativeAOT, $tfm; gate $MAX_BINARY_BYTES), libonnxruntime.so $ORT_VERSION beside it"
 }
 
 publish_aot() { # rid tfm out log

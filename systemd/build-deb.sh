@@ -4,7 +4,8 @@
 #   systemd/build-deb.sh DIST_DIR OUT_DIR
 #
 # DIST_DIR is what `./build.sh publish --rid RID` wrote (dist/RID): edgelam, libonnxruntime.so, and optionally
-# onnxruntime.VERSION, edgelam.json, boards/*.json, systemd/. Unit files not in DIST_DIR/systemd are taken from
+# libonnxruntime_providers_shared.so (ONNX Runtime loads it for the CUDA/TensorRT providers), onnxruntime.VERSION,
+# edgelam.json, boards/*.json, systemd/. Unit files not in DIST_DIR/systemd are taken from
 # this script's folder. Environment: EDGELAM_VERSION (default 0.1.0), EDGELAM_DEB_ARCH (default from the
 # folder name: linux-x64 → amd64, linux-arm64 → arm64). Prints the path of the .deb on its last line.
 set -euo pipefail
@@ -46,6 +47,8 @@ install -d -m 0755 "$root/usr/lib/edgelam" "$root/usr/bin" "$root/etc/edgelam/co
 
 install -m 0755 "$dist/edgelam" "$root/usr/lib/edgelam/edgelam"
 install -m 0644 "$dist/libonnxruntime.so" "$root/usr/lib/edgelam/libonnxruntime.so"
+[ -f "$dist/libonnxruntime_providers_shared.so" ] \
+  && install -m 0644 "$dist/libonnxruntime_providers_shared.so" "$root/usr/lib/edgelam/libonnxruntime_providers_shared.so"
 [ -f "$dist/onnxruntime.VERSION" ] && install -m 0644 "$dist/onnxruntime.VERSION" "$root/usr/lib/edgelam/onnxruntime.VERSION"
 if compgen -G "$dist/boards/*.json" >/dev/null; then
   install -d -m 0755 "$root/usr/lib/edgelam/boards"
@@ -70,7 +73,7 @@ cat > "$root/usr/share/doc/edgelam/copyright" <<'COPYRIGHT'
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: edgelam
 
-Files: usr/lib/edgelam/libonnxruntime.so
+Files: usr/lib/edgelam/libonnxruntime*.so
 Copyright: Microsoft Corporation
 License: MIT
 COPYRIGHT

@@ -1,6 +1,10 @@
 namespace EdgeLam.Onnx.Interop;
 
-/// <summary>ONNX Runtime's <c>OrtErrorCode</c> (onnxruntime_error_code.h, ONNX Runtime 1.30.0).</summary>
+/// <summary>
+/// ONNX Runtime's native <c>OrtErrorCode</c> (<c>onnxruntime_error_code.h</c> of ONNX Runtime 1.32.0, the header in the
+/// <c>Microsoft.ML.OnnxRuntime</c> 1.32.0 package). The managed API's own <c>ErrorCode</c> enum is internal and older
+/// (it ends at 12 and names 11 and 12 differently); <see cref="OrtErrors"/> maps its names onto these.
+/// </summary>
 public enum OrtErrorCode
 {
     /// <summary>ORT_OK.</summary>
@@ -47,4 +51,7 @@ public enum OrtErrorCode
 
     /// <summary>ORT_NOT_FOUND.</summary>
     NotFound = 14,
+
+    /// <summary>ORT_DEVICE_RESET: the execution provider's device was reset; release the session and create a new one.</summary>
+    DeviceReset = 15,
 }

@@ -16,6 +16,7 @@ public sealed class DaemonPackageTests : IDisposable
         Directory.CreateDirectory(Path.Combine(dist, "boards"));
         File.WriteAllText(Path.Combine(dist, "edgelam"), "#!/bin/sh\necho placeholder\n");
         File.WriteAllText(Path.Combine(dist, "libonnxruntime.so"), "placeholder");
+        File.WriteAllText(Path.Combine(dist, "libonnxruntime_providers_shared.so"), "providers placeholder");
         File.WriteAllText(Path.Combine(dist, "onnxruntime.VERSION"), "1.32.0\n");
         File.WriteAllText(Path.Combine(dist, "boards", "pi5.json"), "{}");
         var (code, stdout, stderr) = Run("bash", Path.Combine(TestPaths.RepoRoot, "systemd", "build-deb.sh"), dist, _dir.Combine("out"));
@@ -64,6 +65,7 @@ public sealed class DaemonPackageTests : IDisposable
 
         Assert.Equal("-rwxr-xr-x", contents["/usr/lib/edgelam/edgelam"].Mode);
         Assert.Equal("-rw-r--r--", contents["/usr/lib/edgelam/libonnxruntime.so"].Mode);
+        Assert.Equal("-rw-r--r--", contents["/usr/lib/edgelam/libonnxruntime_providers_shared.so"].Mode);
         Assert.Equal("-rw-r--r--", contents["/usr/lib/edgelam/boards/pi5.json"].Mode);
         Assert.Equal(("lrwxrwxrwx", "../lib/edgelam/edgelam"), (contents["/usr/bin/edgelam"].Mode, contents["/usr/bin/edgelam"].Link));
         Assert.Equal("-rw-r--r--", contents["/etc/edgelam/edgelam.json"].Mode);
@@ -90,6 +92,7 @@ public sealed class DaemonPackageTests : IDisposable
         Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "systemd", "edgelam.service")), File.ReadAllText(Path.Combine(root, "lib", "systemd", "system", "edgelam.service")));
         Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "systemd", "edgelam.json")), File.ReadAllText(Path.Combine(root, "etc", "edgelam", "edgelam.json")));
         Assert.Equal("1.32.0\n", File.ReadAllText(Path.Combine(root, "usr", "lib", "edgelam", "onnxruntime.VERSION")));
+        Assert.Equal("providers placeholder", File.ReadAllText(Path.Combine(root, "usr", "lib", "edgelam", "libonnxruntime_providers_shared.so")));
         Assert.Equal(
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
             File.GetUnixFileMode(Path.Combine(root, "usr", "lib", "edgelam", "edgelam")));
@@ -119,6 +122,23 @@ public sealed class DaemonPackageTests : IDisposable
             Assert.True((File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0, script + " is not executable");
             Assert.Equal(0, Run("sh", "-n", path).Code); // parses as POSIX sh
         }
+    }
+
+    [Fact]
+    public void BuildDeb_PublishWithoutProvidersShared_PackagesWithoutIt()
+    {
+        var dist = _dir.Combine("bare", "linux-x64");
+        Directory.CreateDirectory(dist);
+        File.WriteAllText(Path.Combine(dist, "edgelam"), "#!/bin/sh\necho placeholder\n");
+        File.WriteAllText(Path.Combine(dist, "libonnxruntime.so"), "placeholder");
+
+        var (code, stdout, stderr) = Run("bash", Path.Combine(TestPaths.RepoRoot, "systemd", "build-deb.sh"), dist, _dir.Combine("out3"));
+        Assert.True(code == 0, "build-deb.sh failed: " + stderr);
+        var (listed, contents, _) = Run("dpkg-deb", "--contents", stdout.Trim().Split('\n')[^1]);
+
+        Assert.Equal(0, listed);
+        Assert.Contains("./usr/lib/edgelam/libonnxruntime.so", contents, StringComparison.Ordinal);
+        Assert.DoesNotContain("libonnxruntime_providers_shared.so", contents, StringComparison.Ordinal);
     }
 
     [Fact]

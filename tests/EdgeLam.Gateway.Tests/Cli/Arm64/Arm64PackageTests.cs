@@ -7,7 +7,7 @@ namespace EdgeLam.Gateway.Tests.Cli.Arm64;
 public sealed class Arm64PackageTests
 {
     [Arm64Fact]
-    public void Deb_FromLinuxArm64Publish_IsAnArm64PackageOfTheAarch64Binary()
+    public void Deb_FromLinuxArm64Publish_IsAnArm64PackageOfTheAarch64BinaryAndLibraries()
     {
         using var dir = new TempDirectory();
 
@@ -18,8 +18,11 @@ public sealed class Arm64PackageTests
         Run("dpkg-deb", "--extract", deb, dir.Combine("root"));
         var lib = dir.Combine("root", "usr", "lib", "edgelam");
         Assert.Equal(Arm64Binary.ElfMachineAarch64, Arm64Binary.ElfMachine(Path.Combine(lib, "edgelam")));
-        var libraries = Directory.GetFiles(lib, "libonnxruntime.so*");
-        Assert.NotEmpty(libraries);
+        var libraries = Directory.GetFiles(lib, "libonnxruntime*.so*");
+        Assert.Contains(Path.Combine(lib, "libonnxruntime.so"), libraries);
+        // The publish folder has it (Microsoft.ML.OnnxRuntime's linux-arm64 assets); ORT loads it for CUDA/TensorRT.
+        Assert.True(File.Exists(Path.Combine(Arm64Binary.Directory, "libonnxruntime_providers_shared.so")));
+        Assert.Contains(Path.Combine(lib, "libonnxruntime_providers_shared.so"), libraries);
         Assert.All(libraries, library => Assert.Equal(Arm64Binary.ElfMachineAarch64, Arm64Binary.ElfMachine(library)));
     }
 
