@@ -4,6 +4,7 @@ using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Security;
 using EdgeLam.Transport.Tests;
 using EdgeLam.Transport.Tests.Mqtt;
+using EdgeLam.Transport.Topics;
 using EdgeLam.Wire.Codecs;
 using Microsoft.Extensions.Logging;
 
@@ -55,9 +56,11 @@ public sealed class MutualTlsSplitTests(MultiNodeFixture fixture)
     /// <summary>Starts p1, p2 and gw1 on one broker and generates every prompt through the gateway.</summary>
     private async Task<List<IReadOnlyList<long>>> SplitAsync(int port, Func<string, MqttTlsOptions?> tls, IEnumerable<long[]> prompts, CancellationToken cancellationToken)
     {
-        await using var p1 = await StageNode.StartAsync(Role("p1", 1, fixture.ThreeWay), Connection("p1", port, tls("p1")), fixture.Runtime, cancellationToken: cancellationToken);
-        await using var p2 = await StageNode.StartAsync(Role("p2", 2, fixture.ThreeWay), Connection("p2", port, tls("p2")), fixture.Runtime, cancellationToken: cancellationToken);
-        await using var gw1 = await StageNode.StartAsync(Role("gw1", 0, fixture.ThreeWay), Connection("gw1", port, tls("gw1")), fixture.Runtime, cancellationToken: cancellationToken);
+        using var logs = new RecordingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
+        await using var p1 = await StageNode.StartAsync(Role("p1", 1, fixture.ThreeWay), Connection("p1", port, tls("p1")), fixture.Runtime, loggers, cancellationToken);
+        await using var p2 = await StageNode.StartAsync(Role("p2", 2, fixture.ThreeWay), Connection("p2", port, tls("p2")), fixture.Runtime, loggers, cancellationToken);
+        await using var gw1 = await StageNode.StartAsync(Role("gw1", 0, fixture.ThreeWay), Connection("gw1", port, tls("gw1")), fixture.Runtime, loggers, cancellationToken);
         var tokens = new List<IReadOnlyList<long>>();
         foreach (var prompt in prompts)
         {
@@ -68,6 +71,9 @@ public sealed class MutualTlsSplitTests(MultiNodeFixture fixture)
 
         Assert.Equal(0, p1.Peer!.Rejected);
         Assert.Equal(0, p2.Peer!.Rejected);
+
+        // Nothing the nodes did was refused (a publish: event 5006 or 5012, a subscription: 5011).
+        Assert.DoesNotContain(logs.Entries, e => e.EventId is 5006 or 5011 or 5012);
         return tokens;
     }
 
@@ -88,6 +94,27 @@ public sealed class MutualTlsSplitTests(MultiNodeFixture fixture)
         // The broker saw each node under its certificate's CN (the ACL's user), not as an anonymous client.
         var log = File.ReadAllText(site.Broker.LogPath);
         Assert.All(["gw1", "p1", "p2"], node => Assert.Contains($"u'{node}'", log, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Peer_PublishesAnotherNodesStatus_BrokerRefusalCountedAndLoggedOwnStatusAcknowledged()
+    {
+        using var site = new MutualTlsSite(Site, Nodes());
+        using var logs = new RecordingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var topics = new TopicScheme(Site);
+        await using var p1 = MqttClient.Create(Connection("p1", site.Broker.Port, site.ClientTls("nodes/p1")), loggers.CreateLogger<MqttClient>());
+        await p1.ConnectAsync(cts.Token);
+
+        await p1.PublishAsync(new MqttApplicationMessage(topics.NodeStatus("gw1"), "{}"u8.ToArray()), cts.Token);
+        await p1.PublishAsync(new MqttApplicationMessage(topics.NodeStatus("p1"), "{}"u8.ToArray()), cts.Token);
+        await p1.FlushAsync(cts.Token);
+
+        var statistics = p1.GetStatistics();
+        Assert.Equal((1, 1), (statistics.RejectedOutgoing, statistics.Acknowledged));
+        var refused = Assert.Single(logs.Entries, e => e.EventId == 5012);
+        Assert.Contains($"'{topics.NodeStatus("gw1")}' refused by broker: reason 135", refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]
