@@ -332,12 +332,14 @@ internal sealed class StatusWatcher : IAsyncDisposable
         _client = client;
     }
 
-    public static async Task<StatusWatcher> StartAsync(int port, string topic)
+    /// <summary>Subscribes to <paramref name="topic"/>; with <paramref name="tls"/>, over TLS to <c>localhost</c> (the broker certificate's name).</summary>
+    public static async Task<StatusWatcher> StartAsync(int port, string topic, MqttTlsOptions? tls = null)
     {
         var client = MqttClient.Create(new MqttClientOptions
         {
-            Host = "127.0.0.1",
+            Host = tls is null ? "127.0.0.1" : "localhost",
             Port = port,
+            Tls = tls,
             ClientId = "status-watcher-" + Guid.NewGuid().ToString("N")[..8],
             CleanStart = true,
             ReconnectDelayMax = TimeSpan.FromMilliseconds(500),

@@ -15,12 +15,14 @@ internal static class DoctorCommand
         var configDir = new Option<string?>("--config-dir") { Description = "Configuration directory (default: $EDGELAM_CONFIG_DIR or /etc/edgelam)" };
         var devDir = new Option<string>("--dev") { Description = "Device directory to inspect", DefaultValueFactory = _ => "/dev" };
         var timeout = new Option<double>("--broker-timeout") { Description = "Seconds to wait for the broker", DefaultValueFactory = _ => 3 };
-        var command = new Command("doctor", "Check native libraries, broker, credentials, model files, devices and clock; exit 1 on problems.")
+        var certificateDays = new Option<int>("--cert-warn-days") { Description = "Warn when a configured TLS certificate expires within this many days", DefaultValueFactory = _ => 30 };
+        var command = new Command("doctor", "Check native libraries, broker, credentials, certificate expiry, model files, devices and clock; exit 1 on problems.")
         {
             config,
             configDir,
             devDir,
             timeout,
+            certificateDays,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -48,6 +50,7 @@ internal static class DoctorCommand
                     DevelopmentOnnxRuntimeDirectory = repo is null ? null : Path.Combine(repo, "native", "onnxruntime"),
                     DeviceDirectory = parseResult.GetValue(devDir)!,
                     BrokerTimeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
+                    CertificateWarning = TimeSpan.FromDays(Math.Max(0, parseResult.GetValue(certificateDays))),
                 },
                 context => OnnxRuntimeDoctorCheck.Run(context, settings.Section<OnnxRuntimeOptions>()),
                 cancellationToken).ConfigureAwait(false));

@@ -9,8 +9,9 @@ namespace EdgeLam.Gateway.Sensing;
 
 /// <summary>
 /// Hands readings that other devices publish to the sensor runtime's <see cref="IMqttReadingSink"/> of that
-/// <c>mqtt</c> device (<c>SensorRuntime.MqttSinks</c>): a JSON reading on <c>edgelam/v1/{site}/readings/{device}</c>,
-/// a bare number on <c>edgelam/v1/{site}/readings/{device}/{channel}</c> (stamped with its arrival time). A topic of
+/// <c>mqtt</c> device (<c>SensorRuntime.MqttSinks</c>): a JSON reading on <c>edgelam/v1/{site}/readings/{device}</c>
+/// (stamped with its arrival time when it has no <c>ts</c>), a bare number on
+/// <c>edgelam/v1/{site}/readings/{device}/{channel}</c> (always stamped with its arrival time). A topic of
 /// no known device, or a payload the sink rejects, is counted (<see cref="Rejected"/>) and logged (the first at once,
 /// then at most one line per <see cref="LogInterval"/> with the count in between); nothing throws.
 /// </summary>
@@ -68,7 +69,7 @@ public sealed class MqttReadingRouter
 
         string? error;
         var accepted = slash < 0
-            ? sink.TryAccept(payload, out error)
+            ? sink.TryAccept(payload, receivedNs, out error)
             : MqttReadingParser.TryParseNumber(payload, channel.ToString(), receivedNs, out var reading, out error) && sink.TryAccept(reading, out error);
         if (!accepted)
         {

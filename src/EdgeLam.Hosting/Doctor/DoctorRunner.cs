@@ -16,6 +16,7 @@ public static class DoctorRunner
         findings.AddRange((onnxRuntime ?? NativeLibraryCheck.OnnxRuntime)(context));
         findings.AddRange(NativeLibraryCheck.Mosquitto());
         findings.AddRange(await BrokerCheck.RunAsync(context, cancellationToken).ConfigureAwait(false));
+        findings.AddRange(CertificateCheck.Run(context));
         findings.AddRange(ModelManifestCheck.Run(context));
         findings.AddRange(DeviceNodeCheck.Run(context));
         findings.AddRange(ClockCheck.Run(context));

@@ -9,8 +9,11 @@ namespace EdgeLam.Sensors.Mqtt;
 /// </summary>
 public interface IMqttReadingSink
 {
-    /// <summary>A JSON reading (<see cref="MqttReadingParser.TryParse"/>), published on <c>readings/{device}</c>.</summary>
-    bool TryAccept(ReadOnlySpan<byte> json, out string? error);
+    /// <summary>
+    /// A JSON reading published on <c>readings/{device}</c> and received at <paramref name="receivedNs"/> (Unix-epoch
+    /// ns, the reading's time when it has no <c>ts</c>; see <see cref="MqttReadingParser"/>).
+    /// </summary>
+    bool TryAccept(ReadOnlySpan<byte> json, long receivedNs, out string? error);
 
     /// <summary>A reading parsed elsewhere (a bare number on <c>readings/{device}/{channel}</c>, stamped on arrival).</summary>
     bool TryAccept(in SensorReading reading, out string? error);

@@ -7,8 +7,9 @@ namespace EdgeLam.Sensors.Mqtt;
 /// <summary>
 /// Parses the readings other devices publish. The JSON form (<see cref="TryParse"/>):
 /// <c>{"ts": 1732270000.25, "channel": "temp", "value": 21.5, "unit": "degC"}</c>. <c>ts</c> is seconds since the Unix
-/// epoch (a number, fractions allowed); <c>channel</c> and <c>value</c> are required, <c>unit</c> is optional (empty),
-/// <c>value</c> may be null (a reported dropout → NaN). Unknown members are ignored. No reflection: a
+/// epoch (a number, fractions allowed); over MQTT it may be left out (a device without a clock) and the reading takes
+/// its arrival time, in a replay file it is required. <c>channel</c> and <c>value</c> are required, <c>unit</c> is
+/// optional (empty), <c>value</c> may be null (a reported dropout → NaN). Unknown members are ignored. No reflection: a
 /// <see cref="Utf8JsonReader"/> walk. The number form (<see cref="TryParseNumber"/>): the payload is one decimal number
 /// or <c>null</c>, the channel comes from the topic and the time from the arrival.
 /// </summary>
@@ -50,7 +51,18 @@ public static class MqttReadingParser
         return true;
     }
 
-    public static bool TryParse(ReadOnlySpan<byte> utf8Json, out SensorReading reading, out string? error)
+    /// <summary>Parses a JSON reading whose <c>ts</c> is required (a replay file's line).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8Json, out SensorReading reading, out string? error) =>
+        TryParse(utf8Json, null, out reading, out error);
+
+    /// <summary>
+    /// Parses a JSON reading received over MQTT at <paramref name="receivedNs"/> (Unix-epoch nanoseconds): without a
+    /// <c>ts</c> the reading is stamped with that arrival time.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8Json, long receivedNs, out SensorReading reading, out string? error) =>
+        TryParse(utf8Json, (long?)receivedNs, out reading, out error);
+
+    private static bool TryParse(ReadOnlySpan<byte> utf8Json, long? receivedNs, out SensorReading reading, out string? error)
     {
         reading = default;
         error = null;
@@ -134,19 +146,20 @@ public static class MqttReadingParser
             return false;
         }
 
-        if (ts is null || channel is null || (value is null && !valueNull))
+        if ((ts is null && receivedNs is null) || channel is null || (value is null && !valueNull))
         {
-            error = "reading needs 'ts', 'channel' and 'value'";
+            error = receivedNs is null ? "reading needs 'ts', 'channel' and 'value'" : "reading needs 'channel' and 'value'";
             return false;
         }
 
-        if (ts.Value < 0 || ts.Value > 9.2e9m)
+        if (ts is { } t0 && (t0 < 0 || t0 > 9.2e9m))
         {
             error = "'ts' out of range";
             return false;
         }
 
-        reading = new SensorReading((long)(ts.Value * 1_000_000_000m), channel, value ?? double.NaN, unit);
+        var timestampNs = ts is { } seconds ? (long)(seconds * 1_000_000_000m) : receivedNs!.Value;
+        reading = new SensorReading(timestampNs, channel, value ?? double.NaN, unit);
         return true;
     }
 }

@@ -39,9 +39,9 @@ public sealed class MqttReadingSource : IMqttReadingSink
 
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    public bool TryAccept(ReadOnlySpan<byte> json, out string? error)
+    public bool TryAccept(ReadOnlySpan<byte> json, long receivedNs, out string? error)
     {
-        if (!MqttReadingParser.TryParse(json, out var reading, out error))
+        if (!MqttReadingParser.TryParse(json, receivedNs, out var reading, out error))
         {
             Interlocked.Increment(ref _rejected);
             return false;

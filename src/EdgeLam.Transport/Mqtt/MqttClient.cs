@@ -30,7 +30,8 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
     private readonly Channel<MqttReceivedMessage> incoming;
     private readonly SemaphoreSlim inflightSlots;
     private readonly Lock publishSync = new();
-    private readonly HashSet<int> pendingAcks = [];
+    /// <summary>QoS 1 messages handed to the library and not yet answered by the broker: message id → topic.</summary>
+    private readonly Dictionary<int, string> pendingAcks = [];
     private readonly ConcurrentDictionary<int, (string Filter, TaskCompletionSource Done)> pendingSubscribes = new();
     private readonly List<(string Filter, MqttQualityOfService Qos)> subscriptions = [];
     private readonly AsyncGate connectedGate = new();
@@ -362,16 +363,29 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
     void IMqttChannelHandler.OnPublished(int messageId, int reasonCode)
     {
         bool tracked;
+        string? topic;
         lock (publishSync)
         {
-            tracked = pendingAcks.Remove(messageId);
+            tracked = pendingAcks.Remove(messageId, out topic);
         }
 
-        if (tracked)
+        if (!tracked)
+        {
+            return;
+        }
+
+        // MQTT 5 PUBACK reason codes from 0x80 are refusals (0x87: not authorized by the broker's ACL); the message is gone.
+        if (reasonCode >= 0x80)
+        {
+            var rejected = Interlocked.Increment(ref rejectedOutgoing);
+            MqttClientLog.OutgoingRefused(logger, topic!, reasonCode, rejected);
+        }
+        else
         {
             Interlocked.Increment(ref acknowledged);
-            inflightSlots.Release();
         }
+
+        inflightSlots.Release();
     }
 
     void IMqttChannelHandler.OnMessage(MqttReceivedMessage message)
@@ -463,7 +477,7 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
                     handedOver = channel.Publish(message, out var mid);
                     if (handedOver && qos1)
                     {
-                        pendingAcks.Add(mid);
+                        pendingAcks.Add(mid, item.Topic);
                     }
                 }
             }

@@ -36,4 +36,7 @@ internal static partial class MqttClientLog
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "MQTT subscription '{Filter}' refused by broker: {Code}")]
     public static partial void SubscribeRefused(ILogger logger, string filter, int code);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "MQTT publish to '{Topic}' refused by broker: reason {ReasonCode} (rejected so far: {Rejected})")]
+    public static partial void OutgoingRefused(ILogger logger, string topic, int reasonCode, long rejected);
 }

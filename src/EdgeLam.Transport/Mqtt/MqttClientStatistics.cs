@@ -18,7 +18,7 @@ public readonly record struct MqttClientStatistics
     /// <summary><see cref="MqttClient.TryPublish"/> found the outgoing queue full.</summary>
     public long DroppedOutgoing { get; init; }
 
-    /// <summary>The broker or library rejected a queued message.</summary>
+    /// <summary>The library rejected a queued message, or the broker refused a QoS 1 one (PUBACK reason ≥ 0x80).</summary>
     public long RejectedOutgoing { get; init; }
 
     public long Received { get; init; }

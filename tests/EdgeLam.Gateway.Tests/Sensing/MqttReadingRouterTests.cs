@@ -93,6 +93,29 @@ public sealed class MqttReadingRouterTests : IDisposable
     }
 
     [Fact]
+    public void Route_JsonWithoutTs_WindowOfTheValuesAtTheirArrivalTimes()
+    {
+        using var sensors = SensorRuntime.Create(RemoteDevice());
+        var router = new MqttReadingRouter(new TopicScheme("s"), sensors.MqttSinks);
+        const long Arrival = 1_732_270_000_000_000_000;
+        double[] values = [21.5, 21.75, 22.0, 22.25];
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            var json = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"channel\":\"t\",\"value\":{values[i]}}}"));
+            Assert.True(router.Route(router.Topic("remote"), json, Arrival + (i * 100_000_000L)));
+        }
+
+        sensors.RunVirtual(1);
+
+        Assert.Equal(0, router.Rejected);
+        Assert.True(sensors.Windows.TryRead(out var window));
+        Assert.Equal(values, window.Values);
+        Assert.Equal(Arrival, window.StartNs);
+        Assert.Equal(300_000_000L, window.EndNs - window.StartNs);
+    }
+
+    [Fact]
     public void ReadingsClient_NodeConnection_OwnIdCleanSessionNoWill()
     {
         var node = new MqttClientOptions

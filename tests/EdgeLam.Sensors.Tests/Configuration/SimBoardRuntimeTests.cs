@@ -128,8 +128,8 @@ public class SimBoardRuntimeTests
         options.Streams["remote"] = new StreamOptions { Device = "peer", WindowLength = 2, Hop = 2 };
         using var runtime = SensorRuntime.Create(options);
         var sink = runtime.MqttSinks["peer"];
-        sink.TryAccept("""{"ts":5,"channel":"temp","value":20.5}"""u8, out _);
-        sink.TryAccept("""{"ts":6,"channel":"temp","value":21.5}"""u8, out _);
+        sink.TryAccept("""{"ts":5,"channel":"temp","value":20.5}"""u8, 0, out _);
+        sink.TryAccept("""{"ts":6,"channel":"temp","value":21.5}"""u8, 0, out _);
 
         runtime.RunVirtual(0);
         var windows = new List<SensorWindow>();

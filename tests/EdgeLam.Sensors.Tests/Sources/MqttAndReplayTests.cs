@@ -42,16 +42,50 @@ public class MqttAndReplayTests
     }
 
     [Fact]
+    public void Parse_OverMqttWithoutTs_StampedWithArrival()
+    {
+        const long Arrival = 1_732_270_000_123_456_789;
+
+        Assert.True(MqttReadingParser.TryParse("""{"channel":"temp","value":21.5,"unit":"degC"}"""u8, Arrival, out var r, out var error), error);
+
+        Assert.Equal(new SensorReading(Arrival, "temp", 21.5, "degC"), r);
+    }
+
+    [Fact]
+    public void Parse_OverMqttWithTs_KeepsTheDevicesTime()
+    {
+        Assert.True(MqttReadingParser.TryParse("""{"ts":1732270000.5,"channel":"temp","value":1}"""u8, 42, out var r, out _));
+
+        Assert.Equal(1_732_270_000_500_000_000, r.TimestampNs);
+    }
+
+    [Theory]
+    [InlineData("""{"value":1}""", "'channel'")]
+    [InlineData("""{"channel":"x"}""", "'value'")]
+    [InlineData("""{"ts":null,"channel":"x","value":1}""", "'ts'")]
+    [InlineData("""{"ts":1e12,"channel":"x","value":1}""", "out of range")]
+    [InlineData("""{"channel":"x","value":[1]}""", "'value'")]
+    [InlineData("""{"channel":"x","value":1,"unit":5}""", "'unit'")]
+    [InlineData("21.5", "not a JSON object")]
+    [InlineData("", "malformed")]
+    [InlineData("\u00ff\u00fe", "malformed")]
+    public void Parse_OverMqttBadMessages_RejectedWithReason(string json, string reason)
+    {
+        Assert.False(MqttReadingParser.TryParse(Encoding.UTF8.GetBytes(json), 1, out _, out var error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MqttSource_QueuesKnownChannelsAndRejectsOthers()
     {
         var source = new MqttReadingSource("peer", ["temp"], capacity: 2);
         var sink = new ListSink();
 
-        Assert.True(source.TryAccept("""{"ts":1,"channel":"temp","value":20}"""u8, out _));
-        Assert.False(source.TryAccept("""{"ts":2,"channel":"hum","value":50}"""u8, out _));
-        Assert.False(source.TryAccept("not json"u8, out _));
-        source.TryAccept("""{"ts":3,"channel":"temp","value":21}"""u8, out _);
-        source.TryAccept("""{"ts":4,"channel":"temp","value":22}"""u8, out _);
+        Assert.True(source.TryAccept("""{"ts":1,"channel":"temp","value":20}"""u8, 0, out _));
+        Assert.False(source.TryAccept("""{"ts":2,"channel":"hum","value":50}"""u8, 0, out _));
+        Assert.False(source.TryAccept("not json"u8, 0, out _));
+        source.TryAccept("""{"ts":3,"channel":"temp","value":21}"""u8, 0, out _);
+        source.TryAccept("""{"ts":4,"channel":"temp","value":22}"""u8, 0, out _);
 
         Assert.Equal(2, source.DrainTo(sink)); // bounded: oldest dropped
         Assert.Equal([21.0, 22.0], sink.Readings.Select(r => r.Value));
@@ -99,10 +133,10 @@ public class MqttAndReplayTests
     {
         var source = new MqttReadingSource("peer", [new SensorChannel("temp", "degC")]);
 
-        Assert.False(source.TryAccept("""{"ts":1,"channel":"temp","value":70,"unit":"degF"}"""u8, out var error));
+        Assert.False(source.TryAccept("""{"ts":1,"channel":"temp","value":70,"unit":"degF"}"""u8, 0, out var error));
         Assert.Contains("'degF'", error, StringComparison.Ordinal);
         Assert.Contains("'degC'", error, StringComparison.Ordinal);
-        Assert.True(source.TryAccept("""{"ts":2,"channel":"temp","value":21,"unit":"degC"}"""u8, out _));
+        Assert.True(source.TryAccept("""{"ts":2,"channel":"temp","value":21,"unit":"degC"}"""u8, 0, out _));
         Assert.True(source.TryAccept(new SensorReading(3, "temp", 22, string.Empty), out _));
         Assert.False(source.TryAccept(new SensorReading(4, "hum", 50, string.Empty), out error));
         Assert.Contains("no channel 'hum'", error, StringComparison.Ordinal);
