@@ -143,7 +143,7 @@ public sealed class StageExecutor : IDisposable
             throw new InferenceException("Segments " + first + "-" + last + " do not exist: " + directory + " holds " + files.Count + " segment(s) (0-" + (files.Count - 1) + ").");
         }
 
-        var options = new SegmentRunnerOptions { ContextLimit = contextLimit, MemoryBudgetBytes = memoryBudgetBytes };
+        var options = new Inference.Chain.ChainOptions { ContextLimit = contextLimit, MemoryBudgetBytes = memoryBudgetBytes };
         var runners = new List<SegmentRunner>();
         OrtSession? downstream = null;
         try
