@@ -1,6 +1,6 @@
 namespace EdgeLam.Inference.Chain;
 
-/// <summary>Where a hosted segment's boundary input comes from: output <see cref="Index"/> of hosted segment <see cref="Segment"/>, or tensor <see cref="Index"/> of the incoming frame when <see cref="Segment"/> is -1.</summary>
+/// <summary>Where a hosted segment's input comes from: output <see cref="Index"/> of hosted segment <see cref="Segment"/>, or incoming tensor <see cref="Index"/> when <see cref="Segment"/> is -1.</summary>
 /// <param name="Segment">Index within the chain of the producing segment, or -1 for the incoming frame.</param>
 /// <param name="Index">Output index of that segment, or tensor index in the incoming frame.</param>
 public readonly record struct TensorSource(int Segment, int Index)
@@ -10,10 +10,10 @@ public readonly record struct TensorSource(int Segment, int Index)
 }
 
 /// <summary>
-/// Connects the segments of a chain by tensor name, free of ORT: each boundary input of a hosted segment comes from the
-/// nearest earlier hosted segment that outputs it, else (when the chain does not start the model) from the incoming
-/// frame, which carries the first hosted segment's boundary inputs; the outgoing frame carries the tensors the next
-/// range takes, all outputs of the last hosted segment.
+/// Connects the segments of a chain by tensor name, free of ORT: each input of a hosted segment comes from the nearest
+/// earlier hosted segment that outputs it, else from what the chain receives (for a later range of a decoder, the
+/// incoming frame, which carries the first hosted segment's boundary inputs; for <see cref="SplitModelRunner"/>, the
+/// model's inputs); the outgoing frame carries the tensors the next range takes, all outputs of the last hosted segment.
 /// </summary>
 public static class ChainWiring
 {
@@ -22,10 +22,12 @@ public static class ChainWiring
     /// <param name="names">Per hosted segment, a label for errors.</param>
     /// <param name="boundaryInputs">Per hosted segment, its boundary inputs in the order it takes them.</param>
     /// <param name="outputs">Per hosted segment, its outputs in session order.</param>
+    /// <param name="incoming">The tensors the chain receives, in order (empty for the first range of a decoder).</param>
     /// <exception cref="InferenceException">An input has no source.</exception>
-    public static TensorSource[][] Sources(SegmentRange range, IReadOnlyList<string> names, IReadOnlyList<IReadOnlyList<string>> boundaryInputs, IReadOnlyList<IReadOnlyList<string>> outputs)
+    public static TensorSource[][] Sources(SegmentRange range, IReadOnlyList<string> names, IReadOnlyList<IReadOnlyList<string>> boundaryInputs, IReadOnlyList<IReadOnlyList<string>> outputs, IReadOnlyList<string> incoming)
     {
         ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(incoming);
         ArgumentNullException.ThrowIfNull(boundaryInputs);
         ArgumentNullException.ThrowIfNull(outputs);
         if (names.Count != range.Count || boundaryInputs.Count != range.Count || outputs.Count != range.Count)
@@ -40,7 +42,7 @@ public static class ChainWiring
             sources[k] = new TensorSource[inputs.Count];
             for (var b = 0; b < inputs.Count; b++)
             {
-                sources[k][b] = Find(range, names, boundaryInputs, outputs, k, inputs[b]);
+                sources[k][b] = Find(range, names, outputs, incoming, k, inputs[b]);
             }
         }
 
@@ -66,7 +68,7 @@ public static class ChainWiring
         return indices;
     }
 
-    private static TensorSource Find(SegmentRange range, IReadOnlyList<string> names, IReadOnlyList<IReadOnlyList<string>> boundaryInputs, IReadOnlyList<IReadOnlyList<string>> outputs, int segment, string name)
+    private static TensorSource Find(SegmentRange range, IReadOnlyList<string> names, IReadOnlyList<IReadOnlyList<string>> outputs, IReadOnlyList<string> incoming, int segment, string name)
     {
         for (var j = segment - 1; j >= 0; j--)
         {
@@ -77,20 +79,17 @@ public static class ChainWiring
             }
         }
 
-        if (!range.IsFirst)
+        var received = IndexOf(incoming, name);
+        if (received >= 0)
         {
-            var index = IndexOf(boundaryInputs[0], name);
-            if (index >= 0)
-            {
-                return new TensorSource(-1, index);
-            }
+            return new TensorSource(-1, received);
         }
 
         throw new InferenceException("Segment " + (range.First + segment) + " (" + names[segment] + ") takes '" + name + "', which "
-            + (range.IsFirst ? "no earlier segment produces." : "no segment of this range nor the incoming frame provides."));
+            + (incoming.Count == 0 ? "no earlier segment produces." : "no segment of this range nor the incoming tensors provide."));
     }
 
-    private static int IndexOf(IReadOnlyList<string> names, string name)
+    internal static int IndexOf(IReadOnlyList<string> names, string name)
     {
         for (var i = 0; i < names.Count; i++)
         {

@@ -56,7 +56,8 @@ public sealed unsafe partial class SegmentChain : IDisposable
             range,
             [.. _segments.Select(s => s.Name)],
             [.. _segments.Select(s => (IReadOnlyList<string>)[.. s.BoundaryInputs.Select(i => i.Name)])],
-            [.. _segments.Select(s => (IReadOnlyList<string>)[.. s.Signature.Outputs.Select(o => o.Name)])]);
+            [.. _segments.Select(s => (IReadOnlyList<string>)[.. s.Signature.Outputs.Select(o => o.Name)])],
+            range.IsFirst ? [] : [.. _segments[0].BoundaryInputs.Select(i => i.Name)]);
         _args = [.. _segments.Select(s => new OrtValue[s.BoundaryInputs.Count])];
         IncomingNames = range.IsFirst ? [] : [.. _segments[0].BoundaryInputs.Select(i => i.Name)];
         if (range.IsLast)

@@ -12,7 +12,8 @@ public sealed class ChainWiringTests
             new SegmentRange(0, 2, 3),
             ["s0", "s1", "s2"],
             [[], ["h"], ["h", "rope"]],
-            [["h", "rope"], ["present.0", "h"], ["logits"]]);
+            [["h", "rope"], ["present.0", "h"], ["logits"]],
+            []);
 
         Assert.Empty(sources[0]);
         Assert.Equal(new[] { new TensorSource(0, 0) }, sources[1]);
@@ -27,7 +28,8 @@ public sealed class ChainWiringTests
             new SegmentRange(1, 2, 4),
             ["s1", "s2"],
             [["h", "rope"], ["h", "rope"]],
-            [["h"], ["h"]]);
+            [["h"], ["h"]],
+            ["h", "rope"]);
 
         Assert.Equal(new[] { new TensorSource(-1, 0), new TensorSource(-1, 1) }, sources[0]);
         Assert.Equal(new[] { new TensorSource(0, 0), new TensorSource(-1, 1) }, sources[1]);
@@ -41,7 +43,8 @@ public sealed class ChainWiringTests
             new SegmentRange(0, 1, 2),
             ["s0", "s1"],
             [[], ["missing"]],
-            [["h"], ["logits"]]));
+            [["h"], ["logits"]],
+            []));
 
         Assert.Contains("'missing'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Segment 1 (s1)", error.Message, StringComparison.Ordinal);
