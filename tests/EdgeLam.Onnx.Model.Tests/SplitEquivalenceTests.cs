@@ -1,4 +1,5 @@
 using EdgeLam.Core.Npy;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Testing;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EdgeLam.Core.Npy;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Testing;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeLam.Core.Npy;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Onnx.Model.Synthetic;
 using EdgeLam.Testing;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeLam.Inference;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Pipeline;
 using EdgeLam.Testing;
 using EdgeLam.Transport.Mqtt;
@@ -29,59 +30,59 @@ public sealed class GatewayEmbeddingsTests(MultiNodeFixture fixture, ITestOutput
     };
 
     [Fact]
-    public void StageExecutor_EmbedTokens_RowsEqualPipelineEmbeddingSegmentOutput()
+    public void SegmentChain_EmbedTokens_RowsEqualPipelineEmbeddingSegmentOutput()
     {
-        using var executor = StageExecutor.Open(fixture.Runtime, fixture.EmbeddingSplit, 0, 1, MultiNodeFixture.ContextLimit);
+        using var chain = SegmentChain.Open(fixture.Runtime, fixture.EmbeddingSplit, 0, 1, new ChainOptions { ContextLimit = MultiNodeFixture.ContextLimit });
         using var pipeline = InferencePipeline.Open(fixture.Runtime, fixture.EmbeddingSplit, new PipelineOptions { ContextLimit = MultiNodeFixture.ContextLimit });
         var ids = fixture.Prompt(5, 41);
         var rows = new float[ids.Length * fixture.HiddenSize];
 
-        executor.EmbedTokens(ids, 3, rows);
+        chain.EmbedTokens(ids, 3, rows);
         pipeline.Prefill(Guid.NewGuid(), ids);
         var name = pipeline.Segments[1].BoundaryInputs[0].Name;
         var output = pipeline.Segments[0].Signature.Outputs.Select((o, i) => (o, i)).Single(p => p.o.Name == name).i;
 
-        Assert.Equal(fixture.HiddenSize, executor.Embedding!.HiddenSize);
+        Assert.Equal(fixture.HiddenSize, chain.Embedding!.HiddenSize);
         Assert.Equal(MemoryMarshal.Cast<byte, float>(pipeline.Segments[0].Outputs[output].GetBytes()).ToArray(), rows);
-        Assert.Equal(0, executor.Conversations);
+        Assert.Equal(0, chain.Conversations);
     }
 
     [Fact]
-    public void StageExecutor_RowsOfWrongHiddenSize_EmbeddingShapeException()
+    public void SegmentChain_RowsOfWrongHiddenSize_EmbeddingShapeException()
     {
-        using var executor = StageExecutor.Open(fixture.Runtime, fixture.EmbeddingSplit, 0, 1, MultiNodeFixture.ContextLimit);
+        using var chain = SegmentChain.Open(fixture.Runtime, fixture.EmbeddingSplit, 0, 1, new ChainOptions { ContextLimit = MultiNodeFixture.ContextLimit });
         var conversation = Guid.NewGuid();
 
-        var error = Assert.Throws<EmbeddingShapeException>(() => executor.RunEmbeddings(conversation, new float[3 * (fixture.HiddenSize - 1)], 3));
+        var error = Assert.Throws<EmbeddingShapeException>(() => chain.RunEmbeddings(conversation, new float[3 * (fixture.HiddenSize - 1)], 3));
 
         Assert.Equal(fixture.HiddenSize, error.ExpectedHidden);
         Assert.Equal(fixture.HiddenSize - 1, error.ActualHidden);
-        Assert.Equal(0, executor.Length(conversation));
+        Assert.Equal(0, chain.Length(conversation));
     }
 
     [Fact]
-    public void StageExecutor_EmbeddingsPastContextLimit_ContextOverflowAndStageStaysUsable()
+    public void SegmentChain_EmbeddingsPastContextLimit_ContextOverflowAndStageStaysUsable()
     {
-        using var executor = StageExecutor.Open(fixture.Runtime, fixture.EmbeddingSplit, 0, 1, 16);
+        using var chain = SegmentChain.Open(fixture.Runtime, fixture.EmbeddingSplit, 0, 1, new ChainOptions { ContextLimit = 16 });
         var conversation = Guid.NewGuid();
-        executor.RunEmbeddings(conversation, fixture.Embeddings(10, 1), 10);
+        chain.RunEmbeddings(conversation, fixture.Embeddings(10, 1), 10);
 
-        var error = Assert.Throws<ContextOverflowException>(() => executor.RunEmbeddings(conversation, fixture.Embeddings(7, 2), 7));
+        var error = Assert.Throws<ContextOverflowException>(() => chain.RunEmbeddings(conversation, fixture.Embeddings(7, 2), 7));
 
         Assert.Equal(10, error.Length);
         Assert.Equal(7, error.Adding);
-        executor.RunTokens(conversation, [5]);
-        Assert.Equal(11, executor.Length(conversation));
+        chain.RunTokens(conversation, [5]);
+        Assert.Equal(11, chain.Length(conversation));
     }
 
     [Fact]
-    public void StageExecutor_SegmentZeroEmbedsAndRunsBlock_NoEmbeddingEntry()
+    public void SegmentChain_SegmentZeroEmbedsAndRunsBlock_NoEmbeddingEntry()
     {
         // The 2-way split's segment 0 is the embedding and block 0 (it holds a KV cache), so it cannot be skipped.
-        using var executor = StageExecutor.Open(fixture.Runtime, fixture.TwoWay, 0, 0, MultiNodeFixture.ContextLimit);
+        using var chain = SegmentChain.Open(fixture.Runtime, fixture.TwoWay, 0, 0, new ChainOptions { ContextLimit = MultiNodeFixture.ContextLimit });
 
-        Assert.Null(executor.Embedding);
-        Assert.Throws<InferenceException>(() => executor.RunEmbeddings(Guid.NewGuid(), fixture.Embeddings(2, 3), 2));
+        Assert.Null(chain.Embedding);
+        Assert.Throws<InferenceException>(() => chain.RunEmbeddings(Guid.NewGuid(), fixture.Embeddings(2, 3), 2));
     }
 
     [Fact]

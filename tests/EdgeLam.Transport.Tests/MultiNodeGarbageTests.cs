@@ -78,7 +78,7 @@ public sealed class MultiNodeGarbageTests(MultiNodeFixture fixture) : IDisposabl
     /// <summary>Decodes a genuine frame and encodes the same tensors under a changed header.</summary>
     private static byte[] Reencode(PeerHost peer, byte[] frame, Func<FrameHeader, FrameHeader> change)
     {
-        var names = peer.Stage.Executor.IncomingNames;
+        var names = peer.Stage.Chain.IncomingNames;
         using var decoder = new BoundaryFrameCodec(0, names, WireCodec.Raw);
         using var encoder = new BoundaryFrameCodec(0, names, WireCodec.Raw);
         var values = decoder.Decode(frame, out var header);

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using EdgeLam.Core.Npy;
 using EdgeLam.Core.Tensors;
 using EdgeLam.Inference;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Pipeline;
 using EdgeLam.Inference.Sampling;
 using EdgeLam.Onnx.Interop;
@@ -39,7 +40,7 @@ internal static class GenerateCommand
         var topK = new Option<int>("--top-k") { Description = "Keep the K most likely tokens (0 = all).", DefaultValueFactory = _ => 0 };
         var topP = new Option<float>("--top-p") { Description = "Nucleus probability (1 = all).", DefaultValueFactory = _ => 1f };
         var stop = new Option<string?>("--stop") { Description = "Stop token ids, comma separated." };
-        var context = new Option<int>("--context") { Description = "Context limit (positions).", DefaultValueFactory = _ => 2048 };
+        var context = new Option<int>("--context") { Description = "Context limit (positions).", DefaultValueFactory = _ => ChainOptions.DefaultContextLimit };
         var threads = new Option<int>("--threads") { Description = "ORT intra-op threads (0 = ORT default).", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
         var fidelity = new Option<bool>("--fidelity") { Description = "Compare fp16, bf16 and int8 with the raw wire over --max-tokens teacher-forced decode steps." };

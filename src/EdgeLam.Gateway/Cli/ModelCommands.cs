@@ -3,6 +3,7 @@ using EdgeLam.Core.Models;
 using EdgeLam.Core.Native;
 using EdgeLam.Core.Npy;
 using EdgeLam.Core.Tensors;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Options;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Transport.Roles;
@@ -43,7 +44,7 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
             Site = node.Site ?? "default",
             Node = node.Name,
             Codec = codec,
-            ContextLimit = r.Int("Node:ContextLimit", NodeRoleOptions.DefaultContextLimit, 16, 1 << 20),
+            ContextLimit = r.Int("Node:ContextLimit", ChainOptions.DefaultContextLimit, 16, 1 << 20),
             Tuning = new StageTuning(
                 r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
                 r.Int("Node:MaxAttempts", StageTuning.Default.MaxAttempts, 1, 1000),

@@ -207,7 +207,7 @@ internal sealed class NodeStatusPublisher(
     private async Task PublishCapacityAsync(StageNode stage, CancellationToken stopping)
     {
         var options = node.Stage!;
-        var executor = stage.Gateway?.Executor ?? stage.Peer!.Executor;
+        var chain = stage.Gateway?.Chain ?? stage.Peer!.Chain;
         var layers = _layers.End - _layers.First;
         var capacity = new NodeCapacityMessage
         {
@@ -219,8 +219,8 @@ internal sealed class NodeStatusPublisher(
                     ModelId = ModelId,
                     FirstLayer = _layers.First,
                     EndLayer = _layers.End,
-                    MaxSessions = executor.MaxConversations,
-                    ActiveSessions = executor.Conversations,
+                    MaxSessions = chain.MaxConversations,
+                    ActiveSessions = chain.Conversations,
                     DecodeMsPerLayer = layers > 0 ? _decodeCost.MedianMsPerLayer(layers) : null,
                     DecodeSteps = _decodeCost.Count,
                 },

@@ -10,7 +10,7 @@ namespace EdgeLam.Inference.Links;
 /// <summary>
 /// Turns the tensors crossing one cut into an activation frame and back: hidden states [batch, sequence, hidden] in
 /// float32 go through the chosen codec, every other tensor raw. The frame buffer and the decoded tensors are reused
-/// while shapes stay the same, so a decode step allocates nothing. Used by the in-process <see cref="StageBoundary"/>
+/// while shapes stay the same, so a decode step allocates nothing. Used by the in-process pipeline with a wire codec
 /// and by the MQTT stages, so both send exactly the same bytes.
 /// </summary>
 public sealed class BoundaryFrameCodec : IDisposable

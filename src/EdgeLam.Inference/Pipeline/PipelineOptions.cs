@@ -1,35 +1,39 @@
+using EdgeLam.Inference.Chain;
 using EdgeLam.Wire.Codecs;
 
 namespace EdgeLam.Inference.Pipeline;
 
-/// <summary>How a chain is run.</summary>
+/// <summary>How a model is run in one process: the chain limits and, optionally, a wire codec between its segments.</summary>
 public sealed class PipelineOptions
 {
-    /// <summary>Most positions a conversation may hold.</summary>
-    public int ContextLimit { get; set; } = 2048;
+    /// <summary>The limits every chain of the pipeline runs with (defaults: <see cref="ChainOptions"/>).</summary>
+    public ChainOptions Chain { get; } = new();
 
-    /// <summary>KV bytes per segment before least-recently-used conversations are evicted.</summary>
-    public long MemoryBudgetBytes { get; set; } = 1L << 30;
+    /// <summary>Most positions a conversation may hold (<see cref="ChainOptions.ContextLimit"/>).</summary>
+    public int ContextLimit
+    {
+        get => Chain.ContextLimit;
+        set => Chain.ContextLimit = value;
+    }
+
+    /// <summary>KV bytes per segment before least-recently-used conversations are evicted (<see cref="ChainOptions.MemoryBudgetBytes"/>).</summary>
+    public long MemoryBudgetBytes
+    {
+        get => Chain.MemoryBudgetBytes;
+        set => Chain.MemoryBudgetBytes = value;
+    }
 
     /// <summary>
-    /// Null passes boundary tensors between segments as they are; a codec sends them through an activation frame
-    /// (encode → frame → CRC → decode), exactly what crosses MQTT.
+    /// Null runs the segments as one chain, boundary tensors passed as they are; a codec runs each segment as its own
+    /// chain and sends the tensors between them through an activation frame (encode → frame → CRC → decode), exactly
+    /// what crosses MQTT.
     /// </summary>
     public WireCodec? Wire { get; set; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
     {
-        if (ContextLimit <= 0)
-        {
-            throw new ArgumentException("ContextLimit must be positive (got " + ContextLimit + ").");
-        }
-
-        if (MemoryBudgetBytes <= 0)
-        {
-            throw new ArgumentException("MemoryBudgetBytes must be positive (got " + MemoryBudgetBytes + ").");
-        }
-
+        Chain.Validate();
         if (Wire is { } codec && !CodecLayout.IsDefined(codec))
         {
             throw new ArgumentException("Unknown wire codec " + (int)codec + ".");

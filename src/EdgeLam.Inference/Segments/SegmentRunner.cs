@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeLam.Core.Tensors;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Interop;
 
 namespace EdgeLam.Inference.Segments;
@@ -25,10 +26,10 @@ public sealed class SegmentRunner : IDisposable
 
     /// <summary>Wraps a session.</summary>
     /// <exception cref="InferenceException">The session's inputs and outputs are not a genai-layout segment.</exception>
-    public SegmentRunner(OrtSession session, SegmentRunnerOptions? options = null, bool ownsSession = true, string? name = null)
+    public SegmentRunner(OrtSession session, ChainOptions? options = null, bool ownsSession = true, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(session);
-        options ??= new SegmentRunnerOptions();
+        options ??= new ChainOptions();
         options.Validate();
         _session = session;
         _ownsSession = ownsSession;
@@ -49,7 +50,7 @@ public sealed class SegmentRunner : IDisposable
     public string Name { get; }
 
     /// <summary>The limits.</summary>
-    public SegmentRunnerOptions Options { get; }
+    public ChainOptions Options { get; }
 
     /// <summary>The session.</summary>
     public OrtSession Session => _session;

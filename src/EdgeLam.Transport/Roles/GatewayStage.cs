@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeLam.Inference;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Links;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Transport.Mqtt;
@@ -26,7 +27,7 @@ public sealed class GatewayStage : IDisposable
     private readonly NodeRoleOptions _options;
     private readonly MqttClient _client;
     private readonly ILogger _logger;
-    private readonly StageExecutor _executor;
+    private readonly SegmentChain _chain;
     private readonly BoundaryFrameCodec _outgoing;
     private readonly TopicScheme _topics;
     private readonly ModelId _modelId;
@@ -59,21 +60,28 @@ public sealed class GatewayStage : IDisposable
         _modelId = SplitModelIdentity.Read(options.ModelDirectory);
         _model = _modelId.ToString();
         _replies = _topics.NodeReplies(options.Node);
-        _executor = StageExecutor.Open(runtime, options.ModelDirectory, 0, options.LastSegment, options.ContextLimit);
-        if (_executor.IsLast)
+        _chain = SegmentChain.Open(runtime, options.ModelDirectory, 0, options.LastSegment, new ChainOptions { ContextLimit = options.ContextLimit });
+        if (_chain.Range.IsLast)
         {
-            _executor.Dispose();
+            _chain.Dispose();
             throw new ArgumentException("The gateway hosts every segment (0-" + options.LastSegment + "); nothing is left for peers.", nameof(options));
         }
 
-        _outgoing = new BoundaryFrameCodec(_executor.OutgoingBoundary, _executor.OutgoingNames, options.Codec);
+        if (!_chain.Segments[0].Signature.TakesInputIds)
+        {
+            var name = _chain.Segments[0].Name;
+            _chain.Dispose();
+            throw new InferenceException("Segment 0 (" + name + ") takes no input_ids; the gateway feeds token ids.");
+        }
+
+        _outgoing = new BoundaryFrameCodec(_chain.Range.OutgoingBoundary, _chain.OutgoingNames, options.Codec);
     }
 
     /// <summary>Raised for every activation frame published and every reply rejected, with its size in bytes.</summary>
     public event Action<StageTrafficKind, int>? Traffic;
 
-    /// <summary>The gateway's segments.</summary>
-    public StageExecutor Executor => _executor;
+    /// <summary>The gateway's range of the model (the first).</summary>
+    public SegmentChain Chain => _chain;
 
     /// <summary>Steps sent again after a timeout.</summary>
     public long Resent => Interlocked.Read(ref _resent);
@@ -90,7 +98,7 @@ public sealed class GatewayStage : IDisposable
     /// <summary>Subscribes to this gateway's reply topic.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        RoleLog.Serving(_logger, "gateway", _options.Node, 0, _executor.Last, _model, _options.PlanEpoch, _options.Codec.ToString());
+        RoleLog.Serving(_logger, "gateway", _options.Node, 0, _chain.Range.Last, _model, _options.PlanEpoch, _options.Codec.ToString());
         await _client.SubscribeAsync(_replies, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
     }
 
@@ -103,7 +111,7 @@ public sealed class GatewayStage : IDisposable
         }, cancellationToken);
 
     /// <summary>Where the gateway's segments take embeddings, or null when the model cannot start from embeddings.</summary>
-    public Inference.Segments.EmbeddingEntry? Embedding => _executor.Embedding;
+    public Inference.Segments.EmbeddingEntry? Embedding => _chain.Embedding;
 
     /// <summary>
     /// Generates up to <paramref name="maxNewTokens"/> tokens after <paramref name="prompt"/> across the stages;
@@ -147,7 +155,7 @@ public sealed class GatewayStage : IDisposable
         var tokens = new List<long>(maxNewTokens);
         var steps = new List<GatewayStep>(maxNewTokens);
         var stops = string.Join(',', stopTokens.Select(t => t.ToString(CultureInfo.InvariantCulture)));
-        var boundary = _executor.OutgoingBoundary.ToString(CultureInfo.InvariantCulture);
+        var boundary = _chain.Range.OutgoingBoundary.ToString(CultureInfo.InvariantCulture);
         var prefillNext = true;
         try
         {
@@ -161,8 +169,8 @@ public sealed class GatewayStage : IDisposable
                 for (var attempt = 1; attempt <= tuning.MaxAttempts && reply is null; attempt++)
                 {
                     var topic = route.TryGetValue(boundary, out var holder)
-                        ? _topics.PeerActivation(_model, _executor.OutgoingBoundary, holder)
-                        : _topics.Activation(_model, _executor.OutgoingBoundary);
+                        ? _topics.PeerActivation(_model, _chain.Range.OutgoingBoundary, holder)
+                        : _topics.Activation(_model, _chain.Range.OutgoingBoundary);
                     var waiter = new TaskCompletionSource<StepReply>(TaskCreationOptions.RunContinuationsAsynchronously);
                     _pending[(session, step)] = waiter;
                     await _client.PublishAsync(Activation(topic, frame, positions, route, timing, stepStartUs, maxNewTokens, stops, window), cancellationToken).ConfigureAwait(false);
@@ -223,7 +231,7 @@ public sealed class GatewayStage : IDisposable
     public void Dispose()
     {
         _outgoing.Dispose();
-        _executor.Dispose();
+        _chain.Dispose();
         _gate.Dispose();
     }
 
@@ -233,9 +241,9 @@ public sealed class GatewayStage : IDisposable
         try
         {
             var waited = Stopwatch.GetTimestamp();
-            if (prefill is not null && _executor.Length(session) > 0)
+            if (prefill is not null && _chain.Length(session) > 0)
             {
-                _executor.Drop(session);
+                _chain.Drop(session);
             }
 
             var positions = prefill is null ? RunDecode(session, generated[^1]) : RunPrefill(session, prefill, generated);
@@ -248,16 +256,16 @@ public sealed class GatewayStage : IDisposable
                 Step = step,
                 PlanEpoch = _options.PlanEpoch,
                 ModelId = _modelId,
-                BoundaryIndex = (ushort)_executor.OutgoingBoundary,
+                BoundaryIndex = (ushort)_chain.Range.OutgoingBoundary,
             };
-            var frame = _outgoing.Encode(_executor.Outgoing, header).ToArray();
+            var frame = _outgoing.Encode(_chain.Outgoing, header).ToArray();
             var timing = new StageTiming
             {
                 Node = _options.Node,
                 FirstSegment = 0,
-                ComputeUs = _executor.LastComputeTicks * 1_000_000 / Stopwatch.Frequency,
+                ComputeUs = _chain.LastComputeTicks * 1_000_000 / Stopwatch.Frequency,
                 EncodeUs = Stopwatch.GetElapsedTime(encodeStart).Ticks / 10,
-                QueueUs = Stopwatch.GetElapsedTime(waited).Ticks / 10 - (_executor.LastComputeTicks * 1_000_000 / Stopwatch.Frequency) - (Stopwatch.GetElapsedTime(encodeStart).Ticks / 10),
+                QueueUs = Stopwatch.GetElapsedTime(waited).Ticks / 10 - (_chain.LastComputeTicks * 1_000_000 / Stopwatch.Frequency) - (Stopwatch.GetElapsedTime(encodeStart).Ticks / 10),
             };
             return (frame, timing with { QueueUs = Math.Max(0, timing.QueueUs) }, positions);
         }
@@ -269,7 +277,7 @@ public sealed class GatewayStage : IDisposable
 
     private int RunDecode(Guid session, long token)
     {
-        _executor.RunTokens(session, new ReadOnlySpan<long>(in token));
+        _chain.RunTokens(session, new ReadOnlySpan<long>(in token));
         return 1;
     }
 
@@ -291,7 +299,7 @@ public sealed class GatewayStage : IDisposable
             }
 
             generated.CopyTo(ids, at);
-            _executor.RunTokens(session, ids);
+            _chain.RunTokens(session, ids);
             return total;
         }
 
@@ -308,7 +316,7 @@ public sealed class GatewayStage : IDisposable
             }
             else
             {
-                _executor.EmbedTokens(part.Ids!, position, span);
+                _chain.EmbedTokens(part.Ids!, position, span);
             }
 
             position += part.Positions;
@@ -316,10 +324,10 @@ public sealed class GatewayStage : IDisposable
 
         if (generated.Count > 0)
         {
-            _executor.EmbedTokens(CollectionsMarshal.AsSpan(generated), position, rows.AsSpan(position * hidden));
+            _chain.EmbedTokens(CollectionsMarshal.AsSpan(generated), position, rows.AsSpan(position * hidden));
         }
 
-        _executor.RunEmbeddings(session, rows, total);
+        _chain.RunEmbeddings(session, rows, total);
         return total;
     }
 
@@ -330,7 +338,7 @@ public sealed class GatewayStage : IDisposable
             return;
         }
 
-        var entry = _executor.Embedding ?? throw new InferenceException("The gateway's model cannot start from embeddings: segment 0 takes no inputs_embeds and is not an embedding-only segment followed by a hosted segment.");
+        var entry = _chain.Embedding ?? throw new InferenceException("The gateway's model cannot start from embeddings: segment 0 takes no inputs_embeds and is not an embedding-only segment followed by a hosted segment.");
         int? hidden = null;
         foreach (var part in input.Parts)
         {
@@ -373,7 +381,7 @@ public sealed class GatewayStage : IDisposable
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            _executor.Drop(session);
+            _chain.Drop(session);
         }
         finally
         {

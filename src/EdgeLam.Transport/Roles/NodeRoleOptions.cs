@@ -1,3 +1,4 @@
+using EdgeLam.Inference.Chain;
 using EdgeLam.Wire.Codecs;
 
 namespace EdgeLam.Transport.Roles;
@@ -18,9 +19,6 @@ public sealed record StageTuning(TimeSpan StepTimeout, int MaxAttempts, int Resu
 /// <summary>What a node runs: which segments of which split model, and how it talks to its neighbours.</summary>
 public sealed class NodeRoleOptions
 {
-    /// <summary>The default context limit per conversation (<c>Node:ContextLimit</c>).</summary>
-    public const int DefaultContextLimit = 512;
-
     private StageTuning _tuning = StageTuning.Default;
 
     /// <summary>Site: the topic namespace <c>edgelam/v1/{site}/</c>.</summary>
@@ -44,8 +42,8 @@ public sealed class NodeRoleOptions
     /// <summary>Plan epoch stamped on and expected in frames.</summary>
     public uint PlanEpoch { get; set; } = 1;
 
-    /// <summary>Context limit per conversation.</summary>
-    public int ContextLimit { get; set; } = DefaultContextLimit;
+    /// <summary>Context limit per conversation (default <see cref="ChainOptions.DefaultContextLimit"/>).</summary>
+    public int ContextLimit { get; set; } = ChainOptions.DefaultContextLimit;
 
     /// <summary>The values a reload may change while the stage runs, swapped whole (read once per step).</summary>
     public StageTuning Tuning

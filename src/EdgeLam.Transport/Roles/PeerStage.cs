@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeLam.Inference;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Links;
 using EdgeLam.Inference.Sampling;
 using EdgeLam.Onnx.Interop;
@@ -24,7 +25,7 @@ public sealed class PeerStage : IDisposable
     private readonly NodeRoleOptions _options;
     private readonly MqttClient _client;
     private readonly ILogger _logger;
-    private readonly StageExecutor _executor;
+    private readonly SegmentChain _chain;
     private readonly BoundaryFrameCodec _incoming;
     private readonly BoundaryFrameCodec? _outgoing;
     private readonly TopicScheme _topics;
@@ -56,11 +57,11 @@ public sealed class PeerStage : IDisposable
         _topics = new TopicScheme(options.Site);
         _modelId = SplitModelIdentity.Read(options.ModelDirectory);
         _model = _modelId.ToString();
-        _executor = StageExecutor.Open(runtime, options.ModelDirectory, options.FirstSegment, options.LastSegment, options.ContextLimit);
-        _incoming = new BoundaryFrameCodec(_executor.IncomingBoundary, _executor.IncomingNames, options.Codec);
-        _outgoing = _executor.IsLast ? null : new BoundaryFrameCodec(_executor.OutgoingBoundary, _executor.OutgoingNames, options.Codec);
-        _sampler = _executor.IsLast ? new TokenSampler(_executor.VocabularySize, sampling ?? SamplingOptions.Greedy) : null;
-        _probabilities = new float[_executor.VocabularySize];
+        _chain = SegmentChain.Open(runtime, options.ModelDirectory, options.FirstSegment, options.LastSegment, new ChainOptions { ContextLimit = options.ContextLimit });
+        _incoming = new BoundaryFrameCodec(_chain.Range.IncomingBoundary, _chain.IncomingNames, options.Codec);
+        _outgoing = _chain.Range.IsLast ? null : new BoundaryFrameCodec(_chain.Range.OutgoingBoundary, _chain.OutgoingNames, options.Codec);
+        _sampler = _chain.Range.IsLast ? new TokenSampler(_chain.VocabularySize, sampling ?? SamplingOptions.Greedy) : null;
+        _probabilities = new float[_chain.VocabularySize];
         _replay = new ReplayCache(options.ReplayCacheSessions);
     }
 
@@ -80,17 +81,17 @@ public sealed class PeerStage : IDisposable
     public event Action<StageTrafficKind, int>? Traffic;
 
     /// <summary>Conversations this stage holds.</summary>
-    public int Sessions => _executor.Conversations;
+    public int Sessions => _chain.Conversations;
 
-    /// <summary>The stage's executor (segments, boundaries).</summary>
-    public StageExecutor Executor => _executor;
+    /// <summary>The stage's range of the model (segments, boundaries).</summary>
+    public SegmentChain Chain => _chain;
 
     /// <summary>Subscribes to the stage's shared topic and to this node's own topic for the sessions it holds.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        RoleLog.Serving(_logger, "peer", _options.Node, _executor.First, _executor.Last, _model, _options.PlanEpoch, _options.Codec.ToString());
-        await _client.SubscribeAsync(_topics.ActivationSharedSubscription(_model, _executor.IncomingBoundary), MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
-        await _client.SubscribeAsync(_topics.PeerActivation(_model, _executor.IncomingBoundary, _options.Node), MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
+        RoleLog.Serving(_logger, "peer", _options.Node, _chain.Range.First, _chain.Range.Last, _model, _options.PlanEpoch, _options.Codec.ToString());
+        await _client.SubscribeAsync(_topics.ActivationSharedSubscription(_model, _chain.Range.IncomingBoundary), MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
+        await _client.SubscribeAsync(_topics.PeerActivation(_model, _chain.Range.IncomingBoundary, _options.Node), MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Serves until cancelled.</summary>
@@ -177,32 +178,32 @@ public sealed class PeerStage : IDisposable
             return;
         }
 
-        if (!prefill && (!known || header.Step != entry.Step + 1 || _executor.Length(header.SessionId) == 0))
+        if (!prefill && (!known || header.Step != entry.Step + 1 || _chain.Length(header.SessionId) == 0))
         {
             Reject(message, "step " + header.Step + " of session " + header.SessionId + " continues a conversation this stage does not hold");
             return;
         }
 
-        if (prefill && _executor.Length(header.SessionId) > 0)
+        if (prefill && _chain.Length(header.SessionId) > 0)
         {
-            _executor.Drop(header.SessionId);
+            _chain.Drop(header.SessionId);
         }
 
         var decodedUs = Micros(Stopwatch.GetTimestamp() - t0);
         try
         {
-            _executor.RunBoundary(header.SessionId, values, (int)positions);
+            _chain.RunIncoming(header.SessionId, values, (int)positions);
         }
         catch (Exception ex) when (ex is InferenceException or OrtException or ArgumentException)
         {
             RoleLog.StepFailed(_logger, header.Step, header.SessionId, ex.Message);
-            _executor.Drop(header.SessionId);
+            _chain.Drop(header.SessionId);
             _replay.Remove(header.SessionId);
             Reject(message, ex.Message);
             return;
         }
 
-        var computeUs = Micros(_executor.LastComputeTicks);
+        var computeUs = Micros(_chain.LastComputeTicks);
         entry = _replay.GetOrAdd(header.SessionId);
         if (prefill)
         {
@@ -212,21 +213,21 @@ public sealed class PeerStage : IDisposable
         entry.Sent.Clear();
         entry.Step = header.Step;
         var route = RouteHeader.ParseRoute(RouteHeader.Find(props, RouteHeader.Route));
-        route[_executor.IncomingBoundary.ToString(CultureInfo.InvariantCulture)] = _options.Node;
+        route[_chain.Range.IncomingBoundary.ToString(CultureInfo.InvariantCulture)] = _options.Node;
         var timings = ParseTimings(RouteHeader.Find(props, RouteHeader.Timings));
         var sentUs = RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.SentAt));
         var wireUs = ParseWire(props) + Math.Max(0, receivedUs - sentUs);
         var encodeStart = Stopwatch.GetTimestamp();
         if (_outgoing is not null)
         {
-            var next = header with { BoundaryIndex = (ushort)_executor.OutgoingBoundary };
-            var frame = _outgoing.Encode(_executor.Outgoing, next).ToArray();
+            var next = header with { BoundaryIndex = (ushort)_chain.Range.OutgoingBoundary };
+            var frame = _outgoing.Encode(_chain.Outgoing, next).ToArray();
             Traffic?.Invoke(StageTrafficKind.FrameSent, frame.Length);
-            timings.Add(new StageTiming { Node = _options.Node, FirstSegment = _executor.First, ComputeUs = computeUs, DecodeUs = decodedUs, EncodeUs = Micros(Stopwatch.GetTimestamp() - encodeStart) });
-            var boundary = _executor.OutgoingBoundary.ToString(CultureInfo.InvariantCulture);
+            timings.Add(new StageTiming { Node = _options.Node, FirstSegment = _chain.Range.First, ComputeUs = computeUs, DecodeUs = decodedUs, EncodeUs = Micros(Stopwatch.GetTimestamp() - encodeStart) });
+            var boundary = _chain.Range.OutgoingBoundary.ToString(CultureInfo.InvariantCulture);
             var topic = route.TryGetValue(boundary, out var holder)
-                ? _topics.PeerActivation(_model, _executor.OutgoingBoundary, holder)
-                : _topics.Activation(_model, _executor.OutgoingBoundary);
+                ? _topics.PeerActivation(_model, _chain.Range.OutgoingBoundary, holder)
+                : _topics.Activation(_model, _chain.Range.OutgoingBoundary);
             entry.Sent.Add(new MqttApplicationMessage(topic, frame)
             {
                 Properties = message.Properties with
@@ -237,10 +238,10 @@ public sealed class PeerStage : IDisposable
         }
         else
         {
-            var token = _sampler!.Sample(_executor.Logits);
+            var token = _sampler!.Sample(_chain.Logits);
             entry.Tokens.Add(token);
-            var topK = TopK(_executor.Logits, _options.Tuning.ResultTopK);
-            timings.Add(new StageTiming { Node = _options.Node, FirstSegment = _executor.First, ComputeUs = computeUs, DecodeUs = decodedUs, EncodeUs = Micros(Stopwatch.GetTimestamp() - encodeStart) });
+            var topK = TopK(_chain.Logits, _options.Tuning.ResultTopK);
+            timings.Add(new StageTiming { Node = _options.Node, FirstSegment = _chain.Range.First, ComputeUs = computeUs, DecodeUs = decodedUs, EncodeUs = Micros(Stopwatch.GetTimestamp() - encodeStart) });
             var reply = new StepReply
             {
                 Session = header.SessionId,
@@ -280,7 +281,7 @@ public sealed class PeerStage : IDisposable
             });
             if (final)
             {
-                _executor.Drop(header.SessionId);
+                _chain.Drop(header.SessionId);
             }
         }
 
@@ -297,7 +298,7 @@ public sealed class PeerStage : IDisposable
     {
         _incoming.Dispose();
         _outgoing?.Dispose();
-        _executor.Dispose();
+        _chain.Dispose();
     }
 
     private static List<MqttUserProperty> WithHeaders(IReadOnlyList<MqttUserProperty>? props, Dictionary<string, string> route, List<StageTiming> timings, long wireUs)

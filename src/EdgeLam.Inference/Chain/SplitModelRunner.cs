@@ -1,16 +1,20 @@
 using EdgeLam.Core.Models;
 using EdgeLam.Core.Npy;
 using EdgeLam.Core.Tensors;
+using EdgeLam.Onnx.Model;
+using EdgeLam.Onnx.Model.Split;
 
-namespace EdgeLam.Onnx.Model.Split;
+namespace EdgeLam.Inference.Chain;
 
 /// <summary>
-/// Runs the segments of a split folder one after another in-process. It takes exactly the source model's inputs and
-/// gives exactly its outputs: boundary tensors are handed from segment to segment by name.
+/// Runs the segments of a split folder one after another in-process on given tensors (<c>edgelam model run</c>): any
+/// split model, one stateless call, no KV cache of its own. It takes exactly the source model's inputs and gives
+/// exactly its outputs; tensors go from segment to segment by name with the chain's rule (<see cref="ChainWiring"/>).
 /// </summary>
 public sealed class SplitModelRunner : IModelRunner
 {
     private readonly IModelRunner[] _segments;
+    private readonly TensorSource[][] _sources;
 
     private SplitModelRunner(SplitManifest manifest, IModelRunner[] segments)
     {
@@ -34,6 +38,15 @@ public sealed class SplitModelRunner : IModelRunner
         // Source inputs a segment never reads still belong to the model's signature (an unused input stays accepted).
         Inputs = manifest.Inputs.Select(i => inputs.TryGetValue(i.Name, out var spec) ? spec : Describe(i)).ToList();
         Outputs = manifest.Outputs.Select(o => outputs.TryGetValue(o.Name, out var spec) ? spec : Describe(o)).ToList();
+
+        // Whatever no earlier segment produces is taken from the given inputs, checked when the runner runs.
+        string[] incoming = [.. segments.SelectMany(seg => seg.Inputs.Select(i => i.Name)).Distinct(StringComparer.Ordinal)];
+        _sources = ChainWiring.Sources(
+            SegmentRange.All(segments.Length),
+            [.. segments.Select((_, i) => "segment " + i)],
+            [.. segments.Select(seg => (IReadOnlyList<string>)[.. seg.Inputs.Select(i => i.Name)])],
+            [.. segments.Select(seg => (IReadOnlyList<string>)[.. seg.Outputs.Select(o => o.Name)])],
+            incoming);
     }
 
     /// <summary>The manifest of the split folder.</summary>
@@ -89,36 +102,33 @@ public sealed class SplitModelRunner : IModelRunner
     public IReadOnlyDictionary<string, NpyArray> Run(IReadOnlyDictionary<string, NpyArray> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var available = new Dictionary<string, NpyArray>(inputs, StringComparer.Ordinal);
+        var produced = new IReadOnlyDictionary<string, NpyArray>[_segments.Length];
         for (var i = 0; i < _segments.Length; i++)
         {
             var segment = _segments[i];
             var feed = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
-            foreach (var spec in segment.Inputs)
+            for (var b = 0; b < segment.Inputs.Count; b++)
             {
-                if (!available.TryGetValue(spec.Name, out var value))
+                var name = segment.Inputs[b].Name;
+                var source = _sources[i][b];
+                NpyArray? value;
+                var found = source.IsIncoming ? inputs.TryGetValue(name, out value) : produced[source.Segment].TryGetValue(name, out value);
+                if (!found || value is null)
                 {
-                    throw new ModelInputException($"Segment {i} needs '{spec.Name}', which neither the inputs nor an earlier segment provide.");
+                    throw new ModelInputException($"Segment {i} needs '{name}', which neither the inputs nor an earlier segment provide.");
                 }
 
-                feed[spec.Name] = value;
+                feed[name] = value;
             }
 
-            foreach (var (name, value) in segment.Run(feed))
-            {
-                available[name] = value;
-            }
+            produced[i] = segment.Run(feed);
         }
 
         var result = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
         foreach (var output in Manifest.Outputs)
         {
-            if (!available.TryGetValue(output.Name, out var value))
-            {
-                throw new ModelFormatException($"No segment produced the model output '{output.Name}'.");
-            }
-
-            result[output.Name] = value;
+            result[output.Name] = Last(produced, output.Name) ?? (inputs.TryGetValue(output.Name, out var passed) ? passed : null)
+                ?? throw new ModelFormatException($"No segment produced the model output '{output.Name}'.");
         }
 
         return result;
@@ -131,6 +141,19 @@ public sealed class SplitModelRunner : IModelRunner
         {
             s.Dispose();
         }
+    }
+
+    private static NpyArray? Last(IReadOnlyDictionary<string, NpyArray>[] produced, string name)
+    {
+        for (var i = produced.Length - 1; i >= 0; i--)
+        {
+            if (produced[i].TryGetValue(name, out var value))
+            {
+                return value;
+            }
+        }
+
+        return null;
     }
 
     private static void Verify(string directory, FileDescription file, bool verifyHashes)
