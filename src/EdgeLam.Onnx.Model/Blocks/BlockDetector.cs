@@ -105,7 +105,7 @@ public static class BlockDetector
                 continue;
             }
 
-            var byWeight = node.Input
+            var byWeight = graph.NodeInputs(n)
                 .SelectMany(i => HiddenPath.UnderlyingInitializers(graph, constant, i))
                 .Where(t => TensorStorage.ElementCount(t) >= MinLabelledWeightElements)
                 .Select(t => BlockNamePatterns.BlockIndex(t.Name))
