@@ -2,6 +2,16 @@ using EdgeLam.Onnx.Model.Graph;
 
 namespace EdgeLam.Onnx.Model.Blocks;
 
+/// <summary>How the blocks of a layout were found.</summary>
+public enum BlockSource
+{
+    /// <summary>A repeated unit of weight-reading ops along the hidden-state path; names at most broke ties.</summary>
+    Structure,
+
+    /// <summary>Block indices in node, weight or KV-cache names (the graph has no repeated unit).</summary>
+    Names,
+}
+
 /// <summary>Size and KV cache of one transformer block.</summary>
 /// <param name="Index">Block ordinal, 0-based, in graph order.</param>
 /// <param name="SourceIndex">The index the exporter used in names (usually equal to <paramref name="Index"/>).</param>
@@ -49,8 +59,10 @@ public sealed class BlockLayout
         StageCost embeddingCost,
         StageCost headCost,
         string evidence,
-        string hiddenOrigin)
+        string hiddenOrigin,
+        BlockSource source)
     {
+        Source = source;
         Graph = graph;
         Types = types;
         Stages = stages;
@@ -87,6 +99,9 @@ public sealed class BlockLayout
 
     /// <summary>Which naming conventions or structure identified the blocks.</summary>
     public string Evidence { get; }
+
+    /// <summary>Whether the blocks were found from the graph's structure or from names.</summary>
+    public BlockSource Source { get; }
 
     /// <summary>Where the hidden state starts (the embedding lookup or the float graph inputs).</summary>
     public string HiddenOrigin { get; }
