@@ -52,7 +52,7 @@ internal static class SharedModelCases
     public static double AssertSplitReproducesReferences(OrtFixture ort, string model, string sourcePath, string boundaries)
     {
         using var temp = new TempDirectory();
-        var manifest = ModelSplitter.Split(ModelFile.Load(sourcePath), SplitPlan.ParseBoundaries(boundaries), temp.Path);
+        var manifest = ModelSplitter.Split(ModelFile.Load(sourcePath), SplitPlan.ParseBoundaries(boundaries), temp.Path, ort.Open);
         Assert.Equal(boundaries.Split(',').Length + 1, manifest.Segments.Count);
         using var chain = SplitModelRunner.Open(temp.Path, ort.Open, verifyHashes: false);
         var cases = Directory.GetDirectories(Path.Combine(TestPaths.SharedModels, Path.GetDirectoryName(model)!, "cases"));
