@@ -112,6 +112,32 @@ public sealed class BlockLayout
     /// <summary>True when some node runs after the last block.</summary>
     public bool HasHeadStage => Stages.Contains(HeadStage);
 
+    /// <summary>
+    /// Hidden-path tensors crossing block boundary <paramref name="boundary"/> (0 = after the embedding, BlockCount =
+    /// before the head): produced before it and read after it, in graph order. Side tensors are recomputed, not cut.
+    /// </summary>
+    public IReadOnlyList<string> CutTensors(int boundary)
+    {
+        var cut = new List<string>();
+        foreach (var n in Graph.TopologicalOrder)
+        {
+            if (Stages[n] == SideStage || Stages[n] >= boundary)
+            {
+                continue;
+            }
+
+            foreach (var o in Graph.Nodes[n].Output)
+            {
+                if (o.Length > 0 && Graph.Consumers(o).Any(c => Stages[c] != SideStage && Stages[c] >= boundary))
+                {
+                    cut.Add(o);
+                }
+            }
+        }
+
+        return cut;
+    }
+
     /// <summary>Cost of a stage (embedding, block, head).</summary>
     public StageCost CostOf(int stage) =>
         stage == EmbeddingStage ? EmbeddingCost : stage == HeadStage ? HeadCost : Blocks[stage].Cost;
