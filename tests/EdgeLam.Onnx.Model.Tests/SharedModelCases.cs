@@ -63,6 +63,7 @@ internal static class SharedModelCases
             var inputs = NpyDirectory.ReadAll(Path.Combine(c, "inputs"));
             var reference = NpyDirectory.ReadAll(Path.Combine(c, "outputs"));
             var split = chain.Run(inputs);
+            Assert.NotEmpty(reference);
             foreach (var (name, want) in reference)
             {
                 var what = $"{model} at {boundaries}, case {Path.GetFileName(c)}, output '{name}'";
