@@ -31,7 +31,7 @@ public class BlockDetectorTests
         var layout = BlockDetector.Detect(ModelFile.Load(SharedModelPaths.BertToy));
 
         Assert.Equal(5, layout.BlockCount);
-        Assert.Contains("weight names", layout.Evidence, StringComparison.Ordinal);
+        Assert.Equal("structure (5 repeated units of 6 weight ops; weight names agree)", layout.Evidence);
         Assert.Contains("Gather_10", layout.HiddenOrigin, StringComparison.Ordinal);
 
         // Softmax of layer 1 (unnamed, no weight) lies between layer-1 weights: placed by structure.
@@ -46,7 +46,7 @@ public class BlockDetectorTests
     }
 
     [Fact]
-    public void Detect_TinyLlamaWithoutNodeOrWeightNames_FallsBackToKvNamesAndStructure()
+    public void Detect_TinyLlamaWithoutNodeOrWeightNames_FindsBlocksByStructureWithKvNamesAgreeing()
     {
         using var temp = new TempDirectory();
         ModelVariants.WriteAnonymized(ModelFile.Load(SharedModelPaths.TinyLlama), temp.Combine("anon.onnx"));
@@ -54,20 +54,21 @@ public class BlockDetectorTests
         var layout = BlockDetector.Detect(ModelFile.Load(temp.Combine("anon.onnx")));
 
         Assert.Equal(2, layout.BlockCount);
-        Assert.Equal("KV-cache names", layout.Evidence);
+        Assert.Equal(BlockSource.Structure, layout.Source);
+        Assert.Equal("structure (2 repeated units of 9 weight ops; KV-cache names agree)", layout.Evidence);
     }
 
     [Fact]
-    public void Detect_BertWithOpaqueNames_ThrowsNoRecognisableBlocks()
+    public void Detect_BertWithOpaqueNames_FindsTheFiveLayersByStructure()
     {
         using var temp = new TempDirectory();
         ModelVariants.WriteAnonymized(ModelFile.Load(SharedModelPaths.BertToy), temp.Combine("anon.onnx"));
         var model = ModelFile.Load(temp.Combine("anon.onnx"));
 
-        var error = Assert.Throws<ModelSurgeryException>(() => BlockDetector.Detect(model));
+        var layout = BlockDetector.Detect(model);
 
-        Assert.Contains("No transformer blocks recognised in 'anon.onnx'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("tensor names", error.Message, StringComparison.Ordinal);
+        Assert.Equal(5, layout.BlockCount);
+        Assert.Equal("structure (5 repeated units of 6 weight ops)", layout.Evidence);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public class UnnamedDecoderSplitTests(OrtFixture ort)
         var layout = BlockDetector.Detect(model);
 
         Assert.Equal(UnnamedDecoderModel.Layers, layout.BlockCount);
-        Assert.Equal("KV-cache names", layout.Evidence);
+        Assert.Equal("structure (3 repeated units of 4 weight ops; KV-cache names agree)", layout.Evidence);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeLam.Onnx.Interop;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
 
@@ -40,11 +41,26 @@ internal static class ModelSplitCommand
                     : SplitPlan.ParseTensorCuts(parse.GetValue(cut)!);
                 var source = ModelFile.Load(parse.GetValue(model)!);
                 var outDir = parse.GetValue(output)!;
-                var manifest = ModelSplitter.Split(source, plan, outDir);
+                // ONNX Runtime starts only if a cut carries outputs the schema tables cannot type.
+                OnnxRuntime? runtime = null;
+                SplitManifest manifest;
+                try
+                {
+                    manifest = ModelSplitter.Split(source, plan, outDir, path =>
+                    {
+                        runtime ??= OnnxRuntime.Create(new OnnxRuntimeOptions { IntraOpThreads = 1 });
+                        return new OrtModelRunner(runtime.OpenSession(path));
+                    });
+                }
+                finally
+                {
+                    runtime?.Dispose();
+                }
+
                 Print(manifest, outDir);
                 return 0;
             }
-            catch (OnnxModelException e)
+            catch (Exception e) when (e is OnnxModelException or OrtException)
             {
                 Console.Error.WriteLine("edgelam model split: " + e.Message);
                 return 1;

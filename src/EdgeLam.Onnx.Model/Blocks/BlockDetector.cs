@@ -1,3 +1,4 @@
+using EdgeLam.Onnx.Model.Blocks.Structure;
 using EdgeLam.Onnx.Model.Graph;
 
 namespace EdgeLam.Onnx.Model.Blocks;
@@ -11,9 +12,6 @@ namespace EdgeLam.Onnx.Model.Blocks;
 /// </summary>
 public static class BlockDetector
 {
-    /// <summary>Elements an initializer needs before its name counts as evidence (small constants get shared across layers).</summary>
-    private const long MinLabelledWeightElements = 64;
-
     /// <summary>Detects the blocks of <paramref name="model"/>'s main graph.</summary>
     /// <exception cref="ModelSurgeryException">No block is recognisable.</exception>
     public static BlockLayout Detect(ModelFile model)
@@ -31,19 +29,26 @@ public static class BlockDetector
         var seed = HiddenPath.FindEmbedding(graph, constant);
         var hidden = HiddenPath.Mark(graph, seed, out var origin);
 
-        var (labels, evidence) = Label(graph, constant, hidden);
-        DropInconsistentLabels(graph, hidden, labels);
-        DropOutlierLabels(graph, hidden, labels);
-
+        var (labels, evidence) = NameLabels.Find(graph, constant, hidden);
         var sourceIndices = labels.Where(l => l is not null).Select(l => l!.Value).Distinct().Order().ToList();
+
+        // Structure first; names only break ties between equally good structural readings.
+        var hint = labels.Select(l => l is { } v ? sourceIndices.IndexOf(v) : (int?)null).ToArray();
+        var structure = StructuralBlocks.Find(graph, constant, hidden, seed, sourceIndices.Count > 0 ? hint : null);
+        if (structure is not null)
+        {
+            var count = structure.Run.Count;
+            var names = sourceIndices.Count == 0 ? string.Empty
+                : sourceIndices.Count == count ? $"; {evidence} agree"
+                : $"; {evidence} suggest {sourceIndices.Count} blocks";
+            var described = DescribeBlocks(graph, constant, structure.Stages, Enumerable.Range(0, count).ToList(), hidden);
+            return Layout(graph, types, constant, structure.Stages, described,
+                $"structure ({count} repeated units of {structure.Run.Period} weight ops{names})", origin, BlockSource.Structure);
+        }
+
         if (sourceIndices.Count == 0)
         {
-            throw new ModelSurgeryException(
-                $"No transformer blocks recognised in '{modelName}': no node names with a block scope "
-                + "('/model/layers.N/', '/transformer/h.N/', 'encoder/layer_._N/'), no weights named like 'h.N.', "
-                + "'encoder.layer.N.', 'transformer.layer.N.', 'model.layers.N.', and no KV-cache inputs/outputs "
-                + "('past_key_values.N.key', 'past_N', 'present.N.value', 'present_N', 'key_cache.N'). "
-                + "Give the cut as tensor names instead.");
+            throw NothingFound(graph, hidden, modelName, origin);
         }
 
         var ordinal = sourceIndices.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i);
@@ -74,117 +79,40 @@ public static class BlockDetector
         }
 
         var stages = PlaceNodes(graph, hidden, fixedStage, blockCount);
-        var blocks = DescribeBlocks(graph, constant, stages, sourceIndices);
+        var blocks = DescribeBlocks(graph, constant, stages, sourceIndices, null);
+        return Layout(graph, types, constant, stages, blocks, evidence, origin, BlockSource.Names);
+    }
+
+    private static BlockLayout Layout(
+        OnnxGraph graph,
+        Dictionary<string, TensorType> types,
+        bool[] constant,
+        int[] stages,
+        List<BlockInfo> blocks,
+        string evidence,
+        string origin,
+        BlockSource source)
+    {
         var embeddingCost = StageCosts.Of(graph, constant, stages, BlockLayout.EmbeddingStage);
-        var headCost = StageCosts.Of(graph, constant, stages, blockCount);
-        return new BlockLayout(graph, types, stages, blocks, embeddingCost, headCost, evidence, origin);
+        var headCost = StageCosts.Of(graph, constant, stages, blocks.Count);
+        return new BlockLayout(graph, types, stages, blocks, embeddingCost, headCost, evidence, origin, source);
     }
 
-    private static (int?[] Labels, string Evidence) Label(OnnxGraph graph, bool[] constant, bool[] hidden)
+    /// <summary>The error for a graph without repeated structure or block names: what was found, where a cut could go.</summary>
+    private static ModelSurgeryException NothingFound(OnnxGraph graph, bool[] hidden, string modelName, string origin)
     {
-        var labels = new int?[graph.Nodes.Count];
-        var sources = new SortedSet<string>(StringComparer.Ordinal);
-        var outputs = graph.Outputs.ToHashSet(StringComparer.Ordinal);
-        var inputs = graph.Inputs.ToHashSet(StringComparer.Ordinal);
-        for (var n = 0; n < graph.Nodes.Count; n++)
-        {
-            var node = graph.Nodes[n];
-            if (BlockNamePatterns.BlockIndex(node.Name) is { } byName)
-            {
-                labels[n] = byName;
-                sources.Add("node names");
-                continue;
-            }
-
-            var kv = node.Input.Where(inputs.Contains).Concat(node.Output.Where(outputs.Contains))
-                .Select(BlockNamePatterns.KvIndex).Where(i => i is not null).Distinct().ToList();
-            if (kv.Count == 1)
-            {
-                labels[n] = kv[0];
-                sources.Add("KV-cache names");
-                continue;
-            }
-
-            var byWeight = node.Input
-                .SelectMany(i => HiddenPath.UnderlyingInitializers(graph, constant, i))
-                .Where(t => TensorStorage.ElementCount(t) >= MinLabelledWeightElements)
-                .Select(t => BlockNamePatterns.BlockIndex(t.Name))
-                .Where(i => i is not null)
-                .Distinct()
-                .ToList();
-            if (byWeight.Count == 1)
-            {
-                labels[n] = byWeight[0];
-                sources.Add("weight names");
-            }
-        }
-
-        // Labels only matter on the hidden-state path.
-        for (var n = 0; n < labels.Length; n++)
-        {
-            if (!hidden[n])
-            {
-                labels[n] = null;
-            }
-        }
-
-        return (labels, string.Join(", ", sources));
-    }
-
-    /// <summary>A label lower than a label upstream of it comes from a weight shared with an earlier block: drop it.</summary>
-    private static void DropInconsistentLabels(OnnxGraph graph, bool[] hidden, int?[] labels)
-    {
-        var upstream = new int[graph.Nodes.Count];
-        foreach (var n in graph.TopologicalOrder)
-        {
-            if (!hidden[n])
-            {
-                continue;
-            }
-
-            var max = int.MinValue;
-            foreach (var input in graph.NodeInputs(n))
-            {
-                var p = graph.Producer(input);
-                if (p >= 0 && hidden[p])
-                {
-                    max = Math.Max(max, Math.Max(upstream[p], labels[p] ?? int.MinValue));
-                }
-            }
-
-            upstream[n] = max;
-            if (labels[n] is { } l && l < max)
-            {
-                labels[n] = null;
-            }
-        }
-    }
-
-    /// <summary>
-    /// An index carried by far fewer nodes than the others is not a block (the genai builder names the final norm
-    /// '/model/layers.{N}/final_norm_layernorm'); its nodes are placed by structure instead.
-    /// </summary>
-    private static void DropOutlierLabels(OnnxGraph graph, bool[] hidden, int?[] labels)
-    {
-        var counts = labels.Where(l => l is not null).GroupBy(l => l!.Value).ToDictionary(g => g.Key, g => g.Count());
-        if (counts.Count < 2)
-        {
-            return;
-        }
-
-        var sorted = counts.Values.Order().ToList();
-        var median = sorted[sorted.Count / 2];
-        var outliers = counts.Where(kv => kv.Value * 4 < median).Select(kv => kv.Key).ToHashSet();
-        for (var n = 0; n < labels.Length; n++)
-        {
-            if (labels[n] is { } l && outliers.Contains(l))
-            {
-                labels[n] = null;
-            }
-        }
-
-        _ = graph;
-        _ = hidden;
+        var hiddenNodes = hidden.Count(h => h);
+        var cuts = SingleTensorCuts.Find(graph, hidden, 5);
+        var where = cuts.Count == 0
+            ? "No single tensor separates the hidden-state path, so a manual cut needs several tensors (--cut A+B)."
+            : "Single tensors that separate the graph, usable as --cut: " + string.Join(", ", cuts.Select(c => $"'{c}'")) + ".";
+        return new ModelSurgeryException(
+            $"No transformer blocks recognised in '{modelName}': the hidden-state path (from {origin}, {hiddenNodes} nodes) "
+            + "has no unit of weight-reading ops that repeats, no node names with a block scope "
+            + "('/model/layers.N/', '/transformer/h.N/', 'encoder/layer_._N/'), no weights named like 'h.N.', "
+            + "'encoder.layer.N.', 'transformer.layer.N.', 'model.layers.N.', and no KV-cache inputs/outputs "
+            + "('past_key_values.N.key', 'past_N', 'present.N.value', 'present_N', 'key_cache.N'). "
+            + where + " Give the cut as tensor names instead.");
     }
 
     /// <summary>
@@ -192,7 +120,7 @@ public static class BlockDetector
     /// ancestors (earliest) and descendants (latest), and each boundary is settled by a minimum cut over the nodes that
     /// could go either way, keeping as much as possible before the boundary among the cheapest cuts.
     /// </summary>
-    private static int[] PlaceNodes(OnnxGraph graph, bool[] hidden, int?[] fixedStage, int blockCount)
+    internal static int[] PlaceNodes(OnnxGraph graph, bool[] hidden, int?[] fixedStage, int blockCount)
     {
         var count = graph.Nodes.Count;
         var head = blockCount;
@@ -399,14 +327,31 @@ public static class BlockDetector
         }
     }
 
-    private static List<BlockInfo> DescribeBlocks(OnnxGraph graph, bool[] constant, int[] stages, List<int> sourceIndices)
+    private static List<BlockInfo> DescribeBlocks(OnnxGraph graph, bool[] constant, int[] stages, List<int> sourceIndices, bool[]? hidden)
     {
         var blocks = new List<BlockInfo>(sourceIndices.Count);
         for (var b = 0; b < sourceIndices.Count; b++)
         {
             var nodes = Enumerable.Range(0, stages.Length).Where(n => stages[n] == b).ToList();
-            var kvIn = graph.Inputs.Where(i => BlockNamePatterns.KvIndex(i) == sourceIndices[b]).ToList();
-            var kvOut = graph.Outputs.Where(o => BlockNamePatterns.KvIndex(o) == sourceIndices[b]).ToList();
+            List<string> kvIn;
+            List<string> kvOut;
+            if (hidden is null)
+            {
+                kvIn = graph.Inputs.Where(i => BlockNamePatterns.KvIndex(i) == sourceIndices[b]).ToList();
+                kvOut = graph.Outputs.Where(o => BlockNamePatterns.KvIndex(o) == sourceIndices[b]).ToList();
+            }
+            else
+            {
+                // By structure: inputs only this block's hidden-path nodes read, outputs this block's nodes produce.
+                var block = b;
+                kvIn = graph.Inputs.Where(i =>
+                {
+                    var readers = graph.Consumers(i).Where(c => hidden[c]).ToList();
+                    return readers.Count > 0 && readers.All(c => stages[c] == block);
+                }).ToList();
+                kvOut = graph.Outputs.Where(o => graph.Producer(o) is var p && p >= 0 && stages[p] == block).ToList();
+            }
+
             blocks.Add(new BlockInfo(b, sourceIndices[b], nodes.Count, StageCosts.Of(graph, constant, stages, b), kvIn, kvOut));
         }
 

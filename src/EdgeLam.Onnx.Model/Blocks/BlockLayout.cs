@@ -2,6 +2,16 @@ using EdgeLam.Onnx.Model.Graph;
 
 namespace EdgeLam.Onnx.Model.Blocks;
 
+/// <summary>How the blocks of a layout were found.</summary>
+public enum BlockSource
+{
+    /// <summary>A repeated unit of weight-reading ops along the hidden-state path; names at most broke ties.</summary>
+    Structure,
+
+    /// <summary>Block indices in node, weight or KV-cache names (the graph has no repeated unit).</summary>
+    Names,
+}
+
 /// <summary>Size and KV cache of one transformer block.</summary>
 /// <param name="Index">Block ordinal, 0-based, in graph order.</param>
 /// <param name="SourceIndex">The index the exporter used in names (usually equal to <paramref name="Index"/>).</param>
@@ -49,8 +59,10 @@ public sealed class BlockLayout
         StageCost embeddingCost,
         StageCost headCost,
         string evidence,
-        string hiddenOrigin)
+        string hiddenOrigin,
+        BlockSource source)
     {
+        Source = source;
         Graph = graph;
         Types = types;
         Stages = stages;
@@ -88,6 +100,9 @@ public sealed class BlockLayout
     /// <summary>Which naming conventions or structure identified the blocks.</summary>
     public string Evidence { get; }
 
+    /// <summary>Whether the blocks were found from the graph's structure or from names.</summary>
+    public BlockSource Source { get; }
+
     /// <summary>Where the hidden state starts (the embedding lookup or the float graph inputs).</summary>
     public string HiddenOrigin { get; }
 
@@ -96,6 +111,32 @@ public sealed class BlockLayout
 
     /// <summary>True when some node runs after the last block.</summary>
     public bool HasHeadStage => Stages.Contains(HeadStage);
+
+    /// <summary>
+    /// Hidden-path tensors crossing block boundary <paramref name="boundary"/> (0 = after the embedding, BlockCount =
+    /// before the head): produced before it and read after it, in graph order. Side tensors are recomputed, not cut.
+    /// </summary>
+    public IReadOnlyList<string> CutTensors(int boundary)
+    {
+        var cut = new List<string>();
+        foreach (var n in Graph.TopologicalOrder)
+        {
+            if (Stages[n] == SideStage || Stages[n] >= boundary)
+            {
+                continue;
+            }
+
+            foreach (var o in Graph.Nodes[n].Output)
+            {
+                if (o.Length > 0 && Graph.Consumers(o).Any(c => Stages[c] != SideStage && Stages[c] >= boundary))
+                {
+                    cut.Add(o);
+                }
+            }
+        }
+
+        return cut;
+    }
 
     /// <summary>Cost of a stage (embedding, block, head).</summary>
     public StageCost CostOf(int stage) =>

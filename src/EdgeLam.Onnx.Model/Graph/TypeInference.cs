@@ -20,10 +20,9 @@ public static class TypeInference
     [
         "Cast", "CastLike", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Erf", "Sqrt", "Reciprocal", "Neg", "Exp",
         "Log", "Abs", "Softmax", "LogSoftmax", "Identity", "LayerNormalization", "SimplifiedLayerNormalization",
-        "SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "FastGelu", "Gelu", "BiasGelu", "QuickGelu",
-        "Dropout", "RotaryEmbedding", "Elu", "Selu", "Softplus", "Mish", "Clip", "Floor", "Ceil", "Round", "Sin", "Cos",
+        "Gelu", "Dropout", "RotaryEmbedding", "Elu", "Selu", "Softplus", "Mish", "Clip", "Floor", "Ceil", "Round", "Sin", "Cos",
         "RMSNormalization", "GroupNormalization", "InstanceNormalization", "BatchNormalization", "Not", "Sign",
-        "EmbedLayerNormalization", "BiasAdd", "BiasSplitGelu", "Trilu", "CumSum", "HardSwish", "Swish",
+        "Trilu", "CumSum", "HardSwish", "Swish", "TensorScatter",
     ];
 
     private static readonly HashSet<string> BroadcastOps =
@@ -93,20 +92,31 @@ public static class TypeInference
     private static TensorType? InferOutput(OnnxGraph graph, NodeProto node, int output, Func<int, TensorType?> input)
     {
         var op = node.OpType;
-        var first = input(0);
+        if (ControlFlowTypes.Output(node, output) is { } branch)
+        {
+            return branch;
+        }
+
+        if (ContribOpTypes.Knows(node))
+        {
+            var contrib = ContribOpTypes.ElementType(node, output, input);
+            var contribShape = ContribOpTypes.Shape(node, output, input);
+            return contrib == 0 && contribShape is null ? null : new TensorType(contrib, contribShape);
+        }
+
+        if (!IsStandard(node))
+        {
+            // Local functions, other vendors' ops and contrib ops missing from the table: never guessed.
+            return null;
+        }
+
         var elem = ElementType(node, output, input);
         IReadOnlyList<Dim>? shape = null;
-        if (output == 0 || (op is "SkipLayerNormalization" or "SkipSimplifiedLayerNormalization" && output == 3))
+        if (output == 0 && op != "Attention")
         {
             shape = Shape(graph, node, input);
         }
 
-        if (op is "MultiHeadAttention" or "GroupQueryAttention" or "Attention" or "PackedAttention" && output > 0)
-        {
-            shape = null;
-        }
-
-        _ = first;
         return elem == 0 && shape is null ? null : new TensorType(elem, shape);
     }
 
@@ -125,6 +135,18 @@ public static class TypeInference
 
         switch (op)
         {
+            case "OneHot":
+                return input(2)?.ElementType ?? 0;
+            case "Unique" when output > 0:
+                return (int)TensorProto.Types.DataType.Int64;
+            case "DynamicQuantizeLinear":
+                return (int)(output == 1 ? TensorProto.Types.DataType.Float : TensorProto.Types.DataType.Uint8);
+            case "EyeLike" or "RandomNormal" or "RandomUniform" or "RandomNormalLike" or "RandomUniformLike" or "Multinomial" or "Bernoulli":
+                return (int)(Attribute(node, "dtype")?.I ?? 0);
+
+            // Opset 23 Attention: (Y, present_key, present_value, qk_matmul_output); the caches keep K's and V's type.
+            case "Attention" when output is 1 or 2:
+                return input(output)?.ElementType ?? 0;
             case "Cast":
                 return (int)(Attribute(node, "to")?.I ?? 0);
             case "CastLike":
@@ -142,8 +164,7 @@ public static class TypeInference
             case "MatMulInteger":
             case "ConvInteger":
                 return (int)TensorProto.Types.DataType.Int32;
-            case "LayerNormalization" when output > 0:
-            case "SkipLayerNormalization" when output is 1 or 2:
+            case "LayerNormalization" or "SimplifiedLayerNormalization" or "RMSNormalization" when output > 0:
                 return (int)TensorProto.Types.DataType.Float;
             case "TopK" when output == 1:
                 return (int)TensorProto.Types.DataType.Int64;
@@ -194,16 +215,8 @@ public static class TypeInference
         switch (op)
         {
             case "MatMul":
-            case "MatMulNBits":
-            case "FusedMatMul":
                 {
                     var b = input(1)?.Shape;
-                    if (op == "MatMulNBits" && a is not null)
-                    {
-                        var n = Attribute(node, "N")?.I;
-                        return [.. a.Take(a.Count - 1), n is { } nv ? Dim.Of(nv) : Dim.Unknown];
-                    }
-
                     if (a is null || b is null || a.Count < 2 || b.Count < 2)
                     {
                         return null;
@@ -252,12 +265,6 @@ public static class TypeInference
                         : a.Reverse().ToList();
                 }
 
-            case "MultiHeadAttention":
-            case "GroupQueryAttention":
-            case "Attention":
-            case "PackedAttention":
-                // Output 0 has the query's shape in the packed [batch, sequence, hidden] layout these ops use.
-                return a is { Count: 3 } ? a : null;
             case "Unsqueeze":
             case "Squeeze":
             case "Reshape":
@@ -415,6 +422,12 @@ public static class TypeInference
 
         return result;
     }
+
+    /// <summary>
+    /// Ops of the default ONNX domain (including the ones ONNX Runtime registers there, such as
+    /// SimplifiedLayerNormalization), whose output types this class reads from the standard schemas.
+    /// </summary>
+    private static bool IsStandard(NodeProto node) => node.Domain.Length == 0 || node.Domain == "ai.onnx";
 
     private static AttributeProto? Attribute(NodeProto node, string name) =>
         node.Attribute.FirstOrDefault(a => a.Name == name);

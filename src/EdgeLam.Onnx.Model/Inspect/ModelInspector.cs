@@ -30,11 +30,23 @@ public static class ModelInspector
 
         int? blocks = null;
         string detection;
+        var foundBy = string.Empty;
+        var boundaries = new List<BoundaryDescription>();
         try
         {
             var layout = BlockDetector.Detect(graph, Path.GetFileName(model.FilePath) ?? model.Graph.Name);
             blocks = layout.BlockCount;
             detection = $"{layout.BlockCount} blocks from {layout.Evidence}; hidden state starts at {layout.HiddenOrigin}";
+            foundBy = layout.Source == BlockSource.Structure ? "structure" : "names";
+            for (var b = 0; b <= layout.BlockCount; b++)
+            {
+                if ((b == 0 && !layout.HasEmbeddingStage) || (b == layout.BlockCount && !layout.HasHeadStage))
+                {
+                    continue;
+                }
+
+                boundaries.Add(new BoundaryDescription(b, layout.CutTensors(b).Select(t => Describe(layout.Types, t)).ToList()));
+            }
         }
         catch (OnnxModelException e)
         {
@@ -67,6 +79,8 @@ public static class ModelInspector
             Operators = operators,
             Blocks = blocks,
             BlockDetection = detection,
+            BlocksFoundBy = foundBy,
+            Boundaries = boundaries,
         };
     }
 
@@ -101,6 +115,12 @@ public static class ModelInspector
 
         var blocks = summary.Blocks?.ToString(c) ?? "none";
         s.AppendLine(c, $"blocks:     {blocks} ({summary.BlockDetection})");
+        foreach (var b in summary.Boundaries)
+        {
+            var tensors = string.Join(", ", b.CutTensors.Select(t => $"{t.Name} {t.Dtype}{Shape(t)}"));
+            s.AppendLine(c, $"  cut at boundary {b.Boundary}: {tensors}");
+        }
+
         return s.ToString();
     }
 

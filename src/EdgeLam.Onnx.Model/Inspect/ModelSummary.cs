@@ -40,7 +40,16 @@ public sealed record ModelSummary
 
     /// <summary>How blocks were recognised, or why not.</summary>
     public string BlockDetection { get; init; } = string.Empty;
+
+    /// <summary>"structure" or "names" when blocks were recognised, else empty.</summary>
+    public string BlocksFoundBy { get; init; } = string.Empty;
+
+    /// <summary>Each usable block boundary with the tensors a cut there carries.</summary>
+    public IReadOnlyList<BoundaryDescription> Boundaries { get; init; } = [];
 }
+
+/// <summary>A block boundary (0 = after the embedding, N = before the head) and the tensors crossing it.</summary>
+public sealed record BoundaryDescription(int Boundary, IReadOnlyList<TensorDescription> CutTensors);
 
 /// <summary>An external data file and the tensor bytes the model reads from it.</summary>
 public sealed record ExternalDataFile(string File, long Bytes, long FileBytes);

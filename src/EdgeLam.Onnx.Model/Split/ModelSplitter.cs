@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using EdgeLam.Core.Models;
 using EdgeLam.Onnx.Model.Blocks;
 using EdgeLam.Onnx.Model.Costs;
 using EdgeLam.Onnx.Model.Graph;
@@ -15,13 +16,35 @@ namespace EdgeLam.Onnx.Model.Split;
 public static class ModelSplitter
 {
     /// <summary>Splits <paramref name="source"/> as <paramref name="plan"/> says and writes the result to <paramref name="outDir"/>.</summary>
+    /// <param name="source">The model.</param>
+    /// <param name="plan">Where to cut.</param>
+    /// <param name="outDir">Folder for the segments and the manifest.</param>
+    /// <param name="openModel">
+    /// Opens a model in ONNX Runtime; asked only when a cut carries outputs of ops the schema tables cannot type
+    /// (local functions, other domains), to read the types ONNX Runtime resolves for them.
+    /// </param>
     /// <exception cref="ModelSurgeryException">The plan cannot be applied to this model.</exception>
-    public static SplitManifest Split(ModelFile source, SplitPlan plan, string outDir)
+    public static SplitManifest Split(ModelFile source, SplitPlan plan, string outDir, Func<string, IModelRunner>? openModel = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentException.ThrowIfNullOrEmpty(outDir);
         var prepared = Prepare(source, plan);
+        var untyped = SegmentBuilder.Plan(prepared.Graph, prepared.Partition)
+            .SelectMany(c => c.BoundaryOutputs)
+            .Where(t => !prepared.Types.TryGetValue(t, out var type) || type.ElementType == 0)
+            .ToHashSet(StringComparer.Ordinal);
+        if (untyped.Count > 0 && openModel is not null)
+        {
+            var types = new Dictionary<string, TensorType>(prepared.Types, StringComparer.Ordinal);
+            foreach (var (name, type) in RuntimeTypes.Probe(source, untyped, outDir, openModel))
+            {
+                types[name] = type;
+            }
+
+            prepared = prepared with { Types = types, Detection = prepared.Detection + "; types of " + untyped.Count + " cut tensors from ONNX Runtime" };
+        }
+
         return Write(source, prepared, outDir);
     }
 

@@ -272,7 +272,8 @@ internal static class SegmentBuilder
         {
             throw new ModelSurgeryException(
                 $"The element type of boundary tensor '{tensor}' (segment {segment} {role}) cannot be determined; "
-                + "the model has no value_info for it and its producer is not an op the splitter can type.");
+                + "the model has no value_info for it and its producer is not an op the splitter can type "
+                + "(a local function or an op of another domain): split with ONNX Runtime available to read its type.");
         }
 
         return type.ToValueInfo(tensor);
