@@ -1,5 +1,6 @@
 using EdgeLam.Core.Npy;
 using EdgeLam.Core.Tensors;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Testing;
 
