@@ -1,4 +1,4 @@
-using System.Text.Json;
+using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Wire.Frames;
 
@@ -7,25 +7,21 @@ namespace EdgeLam.Transport.Roles;
 /// <summary>The identity of a split model as frames and topics carry it: the source model's SHA-256, truncated.</summary>
 public static class SplitModelIdentity
 {
-    /// <summary>Reads <c>manifest.json</c> in <paramref name="directory"/> and returns the model id.</summary>
-    /// <exception cref="InvalidDataException">The manifest is missing or unreadable.</exception>
+    /// <summary>Reads <c>manifest.json</c> in <paramref name="directory"/> (<see cref="ModelSplitter.ReadManifest"/>) and returns the model id.</summary>
+    /// <exception cref="InvalidDataException">The manifest is missing, unreadable, or its source digest is not hex.</exception>
     public static ModelId Read(string directory)
     {
-        var path = Path.Combine(directory, SplitManifest.FileName);
-        if (!File.Exists(path))
-        {
-            throw new InvalidDataException("'" + directory + "' is not a split model: " + SplitManifest.FileName + " is missing (run `edgelam model split`).");
-        }
-
         try
         {
-            var manifest = JsonSerializer.Deserialize(File.ReadAllBytes(path), SplitManifestJsonContext.Default.SplitManifest)
-                ?? throw new InvalidDataException(path + " is empty.");
-            return ModelId.Parse(manifest.Source.Sha256);
+            return ModelId.Parse(ModelSplitter.ReadManifest(directory).Source.Sha256);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException)
+        catch (ModelFormatException ex)
         {
-            throw new InvalidDataException(path + " is not a valid manifest: " + ex.Message, ex);
+            throw new InvalidDataException(ex.Message + " (run `edgelam model split`)", ex);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException("'" + Path.Combine(directory, SplitManifest.FileName) + "' is not a valid manifest: " + ex.Message, ex);
         }
     }
 }

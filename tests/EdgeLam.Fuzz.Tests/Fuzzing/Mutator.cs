@@ -146,27 +146,12 @@ public sealed class Mutator(Random random, bool json)
     private static List<(int Start, int End)> ValueStarts(string text)
     {
         var spans = new List<(int, int)>();
-        var inString = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (inString)
-            {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
-
-                continue;
-            }
-
             if (c == '"')
             {
-                inString = true;
+                i = StringEnd(text, i) - 1;
             }
             else if (c is ':' or '[' or ',')
             {
@@ -197,6 +182,24 @@ public sealed class Mutator(Random random, bool json)
         return i < text.Length ? text[i] : '\0';
     }
 
+    /// <summary>The index after the string whose opening quote is at <paramref name="quote"/> (escapes skipped), or the text's end.</summary>
+    private static int StringEnd(string text, int quote)
+    {
+        for (var i = quote + 1; i < text.Length; i++)
+        {
+            if (text[i] == '\\')
+            {
+                i++;
+            }
+            else if (text[i] == '"')
+            {
+                return i + 1;
+            }
+        }
+
+        return text.Length;
+    }
+
     private static int ValueEnd(string text, int s)
     {
         if (s >= text.Length)
@@ -206,42 +209,18 @@ public sealed class Mutator(Random random, bool json)
 
         if (text[s] == '"')
         {
-            for (var i = s + 1; i < text.Length; i++)
-            {
-                if (text[i] == '\\')
-                {
-                    i++;
-                }
-                else if (text[i] == '"')
-                {
-                    return i + 1;
-                }
-            }
-
-            return text.Length;
+            return StringEnd(text, s);
         }
 
         if (text[s] is '{' or '[')
         {
             var depth = 0;
-            var inString = false;
             for (var i = s; i < text.Length; i++)
             {
                 var c = text[i];
-                if (inString)
+                if (c == '"')
                 {
-                    if (c == '\\')
-                    {
-                        i++;
-                    }
-                    else if (c == '"')
-                    {
-                        inString = false;
-                    }
-                }
-                else if (c == '"')
-                {
-                    inString = true;
+                    i = StringEnd(text, i) - 1;
                 }
                 else if (c is '{' or '[')
                 {
