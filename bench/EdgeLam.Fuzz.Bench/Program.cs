@@ -17,6 +17,7 @@ FuzzTarget[] targets =
     new ControlMessageTarget(),
     ManifestTarget.FromModel(phi3),
     new SiteScenarioTarget(),
+    new MqttReadingTarget(),
     configuration,
 ];
 

@@ -34,6 +34,9 @@ public sealed class FuzzTargetTests
     }
 
     [Fact]
+    public void MqttReading_20000Mutants_ReadingOrErrorNeverThrows() => AssertClean(new MqttReadingTarget());
+
+    [Fact]
     public void Mutator_SameSeed_SameInputs()
     {
         var seeds = new ControlMessageTarget().Seeds;

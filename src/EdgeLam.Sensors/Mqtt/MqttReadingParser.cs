@@ -9,8 +9,8 @@ namespace EdgeLam.Sensors.Mqtt;
 /// <c>{"ts": 1732270000.25, "channel": "temp", "value": 21.5, "unit": "degC"}</c>. <c>ts</c> is seconds since the Unix
 /// epoch (a number, fractions allowed); over MQTT it may be left out (a device without a clock) and the reading takes
 /// its arrival time, in a replay file it is required. <c>channel</c> and <c>value</c> are required, <c>unit</c> is
-/// optional (empty), <c>value</c> may be null (a reported dropout → NaN). Unknown members are ignored. No reflection: a
-/// <see cref="Utf8JsonReader"/> walk. The number form (<see cref="TryParseNumber"/>): the payload is one decimal number
+/// optional (empty), <c>value</c> may be null (a reported dropout → NaN); numbers beyond the double range are refused.
+/// Unknown members are ignored. No reflection: a <see cref="Utf8JsonReader"/> walk. The number form (<see cref="TryParseNumber"/>): the payload is one decimal number
 /// or <c>null</c>, the channel comes from the topic and the time from the arrival.
 /// </summary>
 public static class MqttReadingParser
@@ -112,13 +112,13 @@ public static class MqttReadingParser
                     {
                         valueNull = true;
                     }
-                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var v))
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var v) && double.IsFinite(v))
                     {
                         value = v;
                     }
                     else
                     {
-                        error = "'value' must be a number or null";
+                        error = "'value' must be a finite number or null";
                         return false;
                     }
                 }
@@ -143,6 +143,12 @@ public static class MqttReadingParser
         catch (JsonException e)
         {
             error = "malformed JSON: " + e.Message;
+            return false;
+        }
+        catch (InvalidOperationException e)
+        {
+            // GetString throws this for a string that is not valid UTF-8 or holds a lone UTF-16 surrogate escape.
+            error = "malformed JSON string: " + e.Message;
             return false;
         }
 

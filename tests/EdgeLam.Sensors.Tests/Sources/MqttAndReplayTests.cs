@@ -34,6 +34,9 @@ public class MqttAndReplayTests
     [InlineData("""{"ts":1,"channel":"x","value":"hot"}""", "'value'")]
     [InlineData("""{"ts":1,"channel":"x","value":1""", "malformed")]
     [InlineData("""[1,2]""", "not a JSON object")]
+    [InlineData("""{"ts":1,"channel":"x","value":-1e309}""", "'value'")]
+    [InlineData("""{"ts":1,"channel":"\ud800","value":1}""", "malformed")]
+    [InlineData("""{"ts":1,"channel":"x","value":1,"unit":"\udfff"}""", "malformed")]
     [InlineData("""{"ts":-5,"channel":"x","value":1}""", "out of range")]
     public void Parse_BadMessages_RejectedWithReason(string json, string reason)
     {
