@@ -1,0 +1,141 @@
+using EdgeLam.Inference.Chain;
+using EdgeLam.Inference.Ranges;
+
+namespace EdgeLam.Inference.Tests.Ranges;
+
+/// <summary>
+/// A conversation runs on layout A (gateway [0, 2), peer [2, 4)) of a 4-block tiny model split at every block, then
+/// moves at step n to layout B (gateway [0, 1), peer [1, 4)) prepared beside A: by KV handover or by replay.
+/// </summary>
+[Collection(nameof(ModelsCollection))]
+public sealed class RangeMoveTests(ModelsFixture models)
+{
+    private const int Blocks = 4;
+    private const int NewTokens = 12;
+    private static readonly ChainOptions Limits = new() { ContextLimit = 128 };
+
+    private string Model => models.Preset("tiny", Blocks);
+
+    private BlockLibrary Library => BlockLibrary.Open(models.Runtime, models.Split(Model, 0, 1, 2, 3, 4));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(11)]
+    public void Handover_MovedAtStepN_SameGreedyTokensAsUnsplitModel(int moveAt)
+    {
+        var prompt = PipelineFactory.Prompt(9, 512);
+        var expected = Reference(prompt);
+
+        var tokens = RunAndMove(prompt, moveAt, (library, a, b, conversation, _) =>
+        {
+            // Each new chain takes what it hosts: the gateway's block 0 from the old gateway; the peer's block 1 from
+            // the old gateway (the block that changes owner, what crosses the link) and blocks 2-3 from the old peer.
+            b.Gateway.ImportKv(a.Gateway.ExportKv(conversation, library.KvTensors(a.GatewayLayers, b.GatewayLayers)));
+            var crossing = a.Gateway.ExportKv(conversation, library.KvTensors(a.GatewayLayers, b.PeerLayers));
+            var kept = a.Peer.ExportKv(conversation, library.KvTensors(a.PeerLayers, b.PeerLayers));
+            b.Peer.ImportKv(KvSnapshot.Merge(crossing, kept));
+            Assert.Equal(2, crossing.Tensors.Count);
+        });
+
+        Assert.Equal(expected, tokens);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Replay_MovedAtStepN_SameGreedyTokensAsUnsplitModel(int moveAt)
+    {
+        var prompt = PipelineFactory.Prompt(9, 512);
+        var expected = Reference(prompt);
+
+        var tokens = RunAndMove(prompt, moveAt, (_, _, b, conversation, history) =>
+        {
+            b.Gateway.RunTokens(conversation, history);
+            b.Peer.RunIncoming(conversation, b.Gateway.Outgoing, history.Length);
+        });
+
+        Assert.Equal(expected, tokens);
+    }
+
+    [Fact]
+    public void PerBlockChain_WholeModel_SameLogitsAsUnsplitModel()
+    {
+        using var perBlock = Library.Open(new LayerRange(0, Blocks, Blocks), Limits);
+        using var whole = SegmentChain.Open(models.Runtime, Model, Limits);
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid();
+
+        perBlock.RunTokens(a, PipelineFactory.Prompt(9, 512));
+        whole.RunTokens(b, PipelineFactory.Prompt(9, 512));
+        var prefill = MaxDifference(perBlock.Logits, whole.Logits);
+        perBlock.RunTokens(a, [42]);
+        whole.RunTokens(b, [42]);
+
+        Assert.Equal(6, perBlock.Segments.Count);
+        Assert.Equal(0f, prefill);
+        Assert.Equal(0f, MaxDifference(perBlock.Logits, whole.Logits));
+    }
+
+    [Fact]
+    public void PerBlockChain_MiddleRange_SameOutgoingAsMergedSegment()
+    {
+        using var gateway = Library.Open(new LayerRange(0, 1, Blocks), Limits);
+        using var perBlock = Library.Open(new LayerRange(1, 3, Blocks), Limits);
+        using var merged = SegmentChain.Open(models.Runtime, models.Split(Model, 1, 3), 1, 1, Limits);
+        var conversation = Guid.NewGuid();
+        gateway.RunTokens(conversation, PipelineFactory.Prompt(9, 512));
+
+        perBlock.RunIncoming(conversation, gateway.Outgoing, 9);
+        merged.RunIncoming(conversation, gateway.Outgoing, 9);
+
+        Assert.Equal(2, perBlock.Segments.Count);
+        Assert.Equal(merged.OutgoingNames, perBlock.OutgoingNames);
+        for (var i = 0; i < merged.Outgoing.Length; i++)
+        {
+            Assert.Equal(0f, MaxDifference(ReferenceDecoder.ToFloats(perBlock.Outgoing[i]), ReferenceDecoder.ToFloats(merged.Outgoing[i])));
+        }
+    }
+
+    private List<long> Reference(long[] prompt)
+    {
+        using var reference = new ReferenceDecoder(models.Runtime, Path.Combine(Model, "model.onnx"));
+        return reference.Greedy(prompt, NewTokens);
+    }
+
+    /// <summary>Generates on layout A, moves after <paramref name="moveAt"/> tokens with <paramref name="move"/>, finishes on layout B.</summary>
+    private List<long> RunAndMove(long[] prompt, int moveAt, Action<BlockLibrary, Layout, Layout, Guid, long[]> move)
+    {
+        var library = Library;
+        using var a = Layout.Open(library, 2, Limits);
+        var conversation = Guid.NewGuid();
+        var tokens = new List<long> { a.Step(conversation, prompt) };
+        while (tokens.Count < moveAt)
+        {
+            tokens.Add(a.Step(conversation, [tokens[^1]]));
+        }
+
+        // Prepare B beside A, move the conversation (the history: every position A holds; the last token is pending).
+        using var b = Layout.Open(library, 1, Limits);
+        move(library, a, b, conversation, [.. prompt, .. tokens[..^1]]);
+        a.Drop(conversation);
+        Assert.Equal(prompt.Length + moveAt - 1, b.Peer.Length(conversation));
+        while (tokens.Count < NewTokens)
+        {
+            tokens.Add(b.Step(conversation, [tokens[^1]]));
+        }
+
+        return tokens;
+    }
+
+    private static float MaxDifference(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        Assert.Equal(x.Length, y.Length);
+        var max = 0f;
+        for (var i = 0; i < x.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(x[i] - y[i]));
+        }
+
+        return max;
+    }
+}
