@@ -97,7 +97,8 @@ public sealed partial class SegmentChain
     /// Takes a conversation over from a <see cref="KvSnapshot"/> (merged from every chain that held its blocks):
     /// each hosted KV tensor is copied from the snapshot (tensors of blocks this range does not host are ignored),
     /// and the conversation continues at <see cref="KvSnapshot.Length"/> positions as if its steps had run here. A
-    /// conversation already held is replaced. Nothing changes when the snapshot does not fit.
+    /// conversation already held is replaced. A snapshot that does not fit (a missing tensor, another
+    /// layout, too many positions) changes nothing; one over the memory budget leaves the conversation not held.
     /// </summary>
     /// <exception cref="InferenceException">A hosted tensor is missing from the snapshot or has another layout, or the cache exceeds the memory budget.</exception>
     /// <exception cref="ContextOverflowException">The snapshot holds more positions than the context limit.</exception>

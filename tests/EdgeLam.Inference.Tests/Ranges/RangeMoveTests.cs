@@ -96,6 +96,44 @@ public sealed class RangeMoveTests(ModelsFixture models)
         }
     }
 
+    [Fact]
+    public void Decode_PerBlockChainsAfterHandover_AllocatesNoManagedMemory()
+    {
+        var library = Library;
+        using var a = Layout.Open(library, 2, Limits);
+        using var b = Layout.Open(library, 1, Limits);
+        var conversation = Guid.NewGuid();
+        var token = new long[] { a.Step(conversation, PipelineFactory.Prompt(40, 512)) };
+        b.Gateway.ImportKv(a.Gateway.ExportKv(conversation, library.KvTensors(a.GatewayLayers, b.GatewayLayers)));
+        b.Peer.ImportKv(KvSnapshot.Merge(
+            a.Gateway.ExportKv(conversation, library.KvTensors(a.GatewayLayers, b.PeerLayers)),
+            a.Peer.ExportKv(conversation, library.KvTensors(a.PeerLayers, b.PeerLayers))));
+
+        // 40 positions put the caches in the 64-position bucket; 4 warm-up steps build its decode runs.
+        for (var i = 0; i < 4; i++)
+        {
+            token[0] = b.Step(conversation, token);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 48; i++)
+        {
+            if (b.Peer.Length(conversation) >= 60)
+            {
+                b.Gateway.Rewind(conversation, 44);
+                b.Peer.Rewind(conversation, 44);
+            }
+
+            token[0] = b.Step(conversation, token);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(4, b.Peer.Segments.Count);
+        Assert.Equal(60, b.Peer.Length(conversation));
+        Assert.True(allocated == 0, allocated + " bytes on the decoding thread");
+    }
+
     private List<long> Reference(long[] prompt)
     {
         using var reference = new ReferenceDecoder(models.Runtime, Path.Combine(Model, "model.onnx"));
