@@ -30,9 +30,9 @@ public sealed class RangeMoveTests(ModelsFixture models)
         var tokens = RunAndMove(prompt, moveAt, (library, a, b, conversation, _) =>
         {
             // Each new chain takes what it hosts: the gateway's block 0 from the old gateway; the peer's block 1 from
-            // the old gateway (the block that changes owner, what crosses the link) and blocks 2-3 from the old peer.
+            // the old gateway (the block that changes owner: it crosses the link, encoded) and blocks 2-3 from the old peer.
             b.Gateway.ImportKv(a.Gateway.ExportKv(conversation, library.KvTensors(a.GatewayLayers, b.GatewayLayers)));
-            var crossing = a.Gateway.ExportKv(conversation, library.KvTensors(a.GatewayLayers, b.PeerLayers));
+            var crossing = KvSnapshotCodec.Decode(KvSnapshotCodec.Encode(a.Gateway.ExportKv(conversation, library.KvTensors(a.GatewayLayers, b.PeerLayers))));
             var kept = a.Peer.ExportKv(conversation, library.KvTensors(a.PeerLayers, b.PeerLayers));
             b.Peer.ImportKv(KvSnapshot.Merge(crossing, kept));
             Assert.Equal(2, crossing.Tensors.Count);
