@@ -1,5 +1,6 @@
 using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Ranges;
+using EdgeLam.Inference.Sampling;
 
 namespace EdgeLam.Inference.Tests.Ranges;
 
@@ -43,7 +44,7 @@ internal sealed class Layout : IDisposable
     {
         Gateway.RunTokens(conversation, tokens);
         Peer.RunIncoming(conversation, Gateway.Outgoing, tokens.Length);
-        return ArgMax(Peer.Logits);
+        return TokenSampler.ArgMax(Peer.Logits);
     }
 
     public void Drop(Guid conversation)
@@ -56,19 +57,5 @@ internal sealed class Layout : IDisposable
     {
         Gateway.Dispose();
         Peer.Dispose();
-    }
-
-    internal static long ArgMax(ReadOnlySpan<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 }
