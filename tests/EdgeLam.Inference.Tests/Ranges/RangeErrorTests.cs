@@ -1,6 +1,7 @@
 using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Ranges;
 using EdgeLam.Inference.Segments;
+using EdgeLam.Testing;
 
 namespace EdgeLam.Inference.Tests.Ranges;
 
@@ -37,6 +38,16 @@ public sealed class RangeErrorTests(ModelsFixture models)
         var error = Assert.Throws<InferenceException>(() => BlockLibrary.Open(models.Runtime, Model));
 
         Assert.Contains("manifest.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromExport_SplitFolder_InferenceExceptionPointingToOpen()
+    {
+        using var work = new TempDirectory("edgelam-ranges-");
+
+        var error = Assert.Throws<InferenceException>(() => BlockLibrary.FromExport(models.Runtime, models.Split(Model, 2), work.Path));
+
+        Assert.Contains("BlockLibrary.Open", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

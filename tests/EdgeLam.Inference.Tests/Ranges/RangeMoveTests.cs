@@ -1,5 +1,6 @@
 using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Ranges;
+using EdgeLam.Testing;
 
 namespace EdgeLam.Inference.Tests.Ranges;
 
@@ -19,15 +20,16 @@ public sealed class RangeMoveTests(ModelsFixture models)
     private BlockLibrary Library => BlockLibrary.Open(models.Runtime, models.Split(Model, 0, 1, 2, 3, 4));
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(5)]
-    [InlineData(11)]
-    public void Handover_MovedAtStepN_SameGreedyTokensAsUnsplitModel(int moveAt)
+    [InlineData(1, false)]
+    [InlineData(5, false)]
+    [InlineData(11, false)]
+    [InlineData(5, true)]
+    public void Handover_MovedAtStepN_SameGreedyTokensAsUnsplitModel(int moveAt, bool fromExport)
     {
         var prompt = PipelineFactory.Prompt(9, 512);
         var expected = Reference(prompt);
 
-        var tokens = RunAndMove(prompt, moveAt, (library, a, b, conversation, _) =>
+        var tokens = RunAndMove(prompt, moveAt, fromExport, (library, a, b, conversation, _) =>
         {
             // Each new chain takes what it hosts: the gateway's block 0 from the old gateway; the peer's block 1 from
             // the old gateway (the block that changes owner: it crosses the link, encoded) and blocks 2-3 from the old peer.
@@ -41,6 +43,22 @@ public sealed class RangeMoveTests(ModelsFixture models)
         Assert.Equal(expected, tokens);
     }
 
+    [Fact]
+    public void FromExport_MiddleRange_OneMergedSegmentCutAtRunTime()
+    {
+        using var work = new TempDirectory("edgelam-ranges-");
+        var library = BlockLibrary.FromExport(models.Runtime, Model, work.Path);
+
+        using var middle = library.Open(library.Range(1, 3), Limits);
+        using var whole = library.Open(library.Range(0, Blocks), Limits);
+
+        Assert.Equal(Blocks, library.Blocks);
+        Assert.Equal(new SegmentRange(1, 1, 3), middle.Range);
+        Assert.Equal(SegmentRange.All(1), whole.Range);
+        Assert.Equal(library.Map.KvTensors(1, 2), library.KvTensors(library.Range(0, 2), library.Range(1, Blocks)));
+        Assert.Equal(["past_key_values.1.key", "past_key_values.1.value"], library.Map.KvTensors(1, 2));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(5)]
@@ -49,7 +67,7 @@ public sealed class RangeMoveTests(ModelsFixture models)
         var prompt = PipelineFactory.Prompt(9, 512);
         var expected = Reference(prompt);
 
-        var tokens = RunAndMove(prompt, moveAt, (_, _, b, conversation, history) =>
+        var tokens = RunAndMove(prompt, moveAt, false, (_, _, b, conversation, history) =>
         {
             b.Gateway.RunTokens(conversation, history);
             b.Peer.RunIncoming(conversation, b.Gateway.Outgoing, history.Length);
@@ -140,10 +158,11 @@ public sealed class RangeMoveTests(ModelsFixture models)
         return reference.Greedy(prompt, NewTokens);
     }
 
-    /// <summary>Generates on layout A, moves after <paramref name="moveAt"/> tokens with <paramref name="move"/>, finishes on layout B.</summary>
-    private List<long> RunAndMove(long[] prompt, int moveAt, Action<BlockLibrary, Layout, Layout, Guid, long[]> move)
+    /// <summary>Generates on layout A (from the per-block split, or cut out of the whole export), moves after <paramref name="moveAt"/> tokens with <paramref name="move"/>, finishes on layout B.</summary>
+    private List<long> RunAndMove(long[] prompt, int moveAt, bool fromExport, Action<BlockLibrary, Layout, Layout, Guid, long[]> move)
     {
-        var library = Library;
+        using var work = new TempDirectory("edgelam-ranges-");
+        var library = fromExport ? BlockLibrary.FromExport(models.Runtime, Model, work.Path) : Library;
         using var a = Layout.Open(library, 2, Limits);
         var conversation = Guid.NewGuid();
         var tokens = new List<long> { a.Step(conversation, prompt) };
