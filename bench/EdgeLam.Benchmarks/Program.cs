@@ -5,7 +5,8 @@ namespace EdgeLam.Benchmarks;
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project bench/EdgeLam.Benchmarks -- --filter '*' --job short</c>.
 /// <c>-- frame-sizes</c> prints the bytes per frame for each codec instead of benchmarking; <c>-- split-profile [RUNS]</c>
-/// prints where a split prefill's time goes.
+/// prints where a split prefill's time goes;
+/// <c>-- range-profile [STEPS]</c> alternates per-block and unsplit decode steps.
 /// </summary>
 public static class Program
 {
@@ -21,6 +22,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "split-profile")
         {
             SplitProfile.Print(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+            return 0;
+        }
+
+        if (args.Length > 0 && args[0] == "range-profile")
+        {
+            RangeProfile.Print(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400);
             return 0;
         }
 

@@ -22,12 +22,12 @@ public sealed class ModelsFixture : IDisposable
 
     public static string TinyLlama => Path.Combine(TestPaths.SharedModels, "tiny-llama-fp16");
 
-    /// <summary>The folder of a synthetic preset (fp32, seed 7).</summary>
-    public string Preset(string name) => _models.GetOrAdd("preset:" + name, _ => new Lazy<string>(() =>
+    /// <summary>The folder of a synthetic preset (fp32, seed 7), with <paramref name="layers"/> blocks instead of the preset's when given.</summary>
+    public string Preset(string name, int? layers = null) => _models.GetOrAdd("preset:" + name + ":" + layers, _ => new Lazy<string>(() =>
     {
         SyntheticPresets.TryGet(name, out var config);
-        var dir = _temp.Combine(name);
-        SyntheticModelBuilder.Build(config!, 7, SyntheticDataType.Float32, dir);
+        var dir = _temp.Combine(name + (layers is { } n ? "-" + n + "-blocks" : string.Empty));
+        SyntheticModelBuilder.Build(layers is { } l ? config! with { Layers = l } : config!, 7, SyntheticDataType.Float32, dir);
         return dir;
     })).Value;
 

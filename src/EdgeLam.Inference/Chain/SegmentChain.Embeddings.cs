@@ -3,8 +3,8 @@ using EdgeLam.Onnx.Interop;
 
 namespace EdgeLam.Inference.Chain;
 
-/// <summary>Steps that start from embeddings (sensor encoders) instead of token ids.</summary>
-public sealed partial class SegmentChain
+/// <summary>Steps that start from embeddings (sensor encoders) instead of token ids, skip the embedding, or feed pad ids.</summary>
+public sealed unsafe partial class SegmentChain
 {
     /// <summary>
     /// Runs a step of the first range on embeddings [<paramref name="positions"/>, hidden] (row-major), e.g. from a
@@ -81,6 +81,49 @@ public sealed partial class SegmentChain
             _inputs.Release(_control);
             embedding.Drop(scratch);
         }
+    }
+
+    /// <summary>
+    /// Records a step this chain does not compute: its one segment is the embedding alone, skipped because the step
+    /// enters the model with embeddings at the next segment.
+    /// </summary>
+    /// <exception cref="InferenceException">A hosted segment caches KV tensors, so it cannot be skipped.</exception>
+    public void Skip(Guid conversation, int positions)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(positions);
+        var past = Length(conversation);
+        if (past + positions > ContextLimit)
+        {
+            throw new ContextOverflowException(conversation, past, positions, ContextLimit);
+        }
+
+        foreach (var s in _segments)
+        {
+            s.Advance(conversation, past, positions);
+        }
+
+        _segmentTicks.AsSpan().Clear();
+        LastComputeTicks = 0;
+        _lengths[conversation] = past + positions;
+    }
+
+    /// <summary>Pad ids for segments that read input_ids only for its shape, or null when no hosted segment takes them; one position reuses a native tensor.</summary>
+    private OrtValue? PadIds(int count, out OrtValue? transient)
+    {
+        transient = null;
+        if (!_takesInputIds)
+        {
+            return null;
+        }
+
+        if (count == 1)
+        {
+            *_oneId = 0;
+            return _oneIdValue;
+        }
+
+        transient = OrtValue.CreateTensor<long>(new long[count], [1, count]);
+        return transient;
     }
 
     private EmbeddingEntry RequireEmbedding()

@@ -139,40 +139,6 @@ public sealed unsafe partial class SegmentChain : IDisposable
         }
     }
 
-    /// <summary>Positions held for <paramref name="conversation"/> (0 when unknown).</summary>
-    public int Length(Guid conversation) => _lengths.GetValueOrDefault(conversation);
-
-    /// <summary>Drops the conversation in every hosted segment; false when it was not held.</summary>
-    public bool Drop(Guid conversation)
-    {
-        var held = _lengths.Remove(conversation);
-        foreach (var s in _segments)
-        {
-            held |= s.Drop(conversation);
-        }
-
-        return held;
-    }
-
-    /// <summary>Forgets every position from <paramref name="length"/> on; the caches keep their capacity. Allocates nothing.</summary>
-    /// <exception cref="ConversationNotFoundException">The conversation is not held.</exception>
-    public void Rewind(Guid conversation, int length)
-    {
-        if (!_lengths.TryGetValue(conversation, out var current))
-        {
-            throw new ConversationNotFoundException(conversation);
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, current);
-        foreach (var s in _segments)
-        {
-            s.Conversations.Get(conversation).Length = length;
-        }
-
-        _lengths[conversation] = length;
-    }
-
     /// <summary>Runs a step of the first range on token ids (a prompt, or one token: a decode step, which allocates nothing).</summary>
     /// <exception cref="ContextOverflowException">The step would exceed the context limit.</exception>
     public void RunTokens(Guid conversation, ReadOnlySpan<long> tokens)
@@ -243,30 +209,6 @@ public sealed unsafe partial class SegmentChain : IDisposable
         }
     }
 
-    /// <summary>
-    /// Records a step this chain does not compute: its one segment is the embedding alone, skipped because the step
-    /// enters the model with embeddings at the next segment.
-    /// </summary>
-    /// <exception cref="InferenceException">A hosted segment caches KV tensors, so it cannot be skipped.</exception>
-    public void Skip(Guid conversation, int positions)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(positions);
-        var past = Length(conversation);
-        if (past + positions > ContextLimit)
-        {
-            throw new ContextOverflowException(conversation, past, positions, ContextLimit);
-        }
-
-        foreach (var s in _segments)
-        {
-            s.Advance(conversation, past, positions);
-        }
-
-        _segmentTicks.AsSpan().Clear();
-        LastComputeTicks = 0;
-        _lengths[conversation] = past + positions;
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
@@ -335,25 +277,6 @@ public sealed unsafe partial class SegmentChain : IDisposable
             var last = _segments[^1];
             LogitsReader.ReadLastRow(last.Outputs[last.Signature.LogitsOutput], count, _logits);
         }
-    }
-
-    /// <summary>Pad ids for segments that read input_ids only for its shape, or null when no hosted segment takes them; one position reuses a native tensor.</summary>
-    private OrtValue? PadIds(int count, out OrtValue? transient)
-    {
-        transient = null;
-        if (!_takesInputIds)
-        {
-            return null;
-        }
-
-        if (count == 1)
-        {
-            *_oneId = 0;
-            return _oneIdValue;
-        }
-
-        transient = OrtValue.CreateTensor<long>(new long[count], [1, count]);
-        return transient;
     }
 
     private static int Vocabulary(SegmentRunner last)

@@ -118,6 +118,44 @@ public sealed unsafe class KvCache : IDisposable
         }
     }
 
+    /// <summary>Copies the first <see cref="Length"/> positions of tensor <paramref name="index"/> to <paramref name="compact"/> as [heads, length, head size].</summary>
+    internal void CopyTo(int index, Span<byte> compact)
+    {
+        var layout = _layouts[index];
+        var rows = (long)Length * layout.RowBytes;
+        if (compact.Length != rows * layout.Heads)
+        {
+            throw new ArgumentException("Tensor '" + layout.PastName + "' holds " + (rows * layout.Heads) + " bytes at " + Length + " positions; the span has " + compact.Length + ".", nameof(compact));
+        }
+
+        fixed (byte* dst = compact)
+        {
+            for (var h = 0; h < layout.Heads; h++)
+            {
+                Buffer.MemoryCopy(_buffers[index] + ((long)h * Capacity * layout.RowBytes), dst + (h * rows), rows, rows);
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="compact"/> [heads, <paramref name="length"/>, head size] to positions 0.. of tensor <paramref name="index"/>; the capacity must hold them.</summary>
+    internal void Load(int index, ReadOnlySpan<byte> compact, int length)
+    {
+        var layout = _layouts[index];
+        var rows = (long)length * layout.RowBytes;
+        if (compact.Length != rows * layout.Heads || length > Capacity)
+        {
+            throw new ArgumentException("Tensor '" + layout.PastName + "' takes " + (rows * layout.Heads) + " bytes for " + length + " positions within capacity " + Capacity + "; " + compact.Length + " were given.", nameof(compact));
+        }
+
+        fixed (byte* src = compact)
+        {
+            for (var h = 0; h < layout.Heads; h++)
+            {
+                Buffer.MemoryCopy(src + (h * rows), _buffers[index] + ((long)h * Capacity * layout.RowBytes), (long)(Capacity * layout.RowBytes), rows);
+            }
+        }
+    }
+
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
