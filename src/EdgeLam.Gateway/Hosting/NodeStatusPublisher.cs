@@ -7,7 +7,6 @@ using EdgeLam.Hosting.Metrics;
 using EdgeLam.Hosting.Status;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Orchestration.Capacity;
-using EdgeLam.Orchestration.Planning;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Topics;
@@ -46,11 +45,8 @@ internal sealed class NodeStatusPublisher(
     private static readonly string[] SegmentStageNames = [.. Enumerable.Range(0, 16).Select(i => "segment" + i.ToString(CultureInfo.InvariantCulture) + ".compute")];
 
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
-    private readonly StepCostMeter _stepCost = new();
+    private readonly NodeCapacityReport _capacity = new();
     private StageNode? _stage;
-    private HostedRange _hosted = new(0, 0, false, false); // the model layers (blocks) the hosted segments run
-    private (CostTable Table, string Unit)? _costs; // the model's cost table (absent from old manifests)
-    private ComputeBenchmark.Rate? _benchmark;
     private long _lastConnections;
     private long _steps;
     private LinkProber? _prober;
@@ -91,13 +87,13 @@ internal sealed class NodeStatusPublisher(
         var manifest = ModelSplitter.ReadManifest(options.ModelDirectory);
         var segments = manifest.Segments;
         metrics.SetSplit(SplitLayer(options, segments));
-        _hosted = new HostedRange(
-            segments[options.FirstSegment].FirstBlock,
-            segments[options.LastSegment].EndBlock,
-            Embedding: options.FirstSegment == 0,
-            Head: options.LastSegment == segments.Count - 1);
-        _costs = manifest.Costs is { } costs ? (CostTables.FromModel(costs), costs.ComputeUnit) : null;
-        _benchmark ??= _costs is null ? null : ComputeBenchmark.Run();
+        _capacity.Host(
+            new HostedRange(
+                segments[options.FirstSegment].FirstBlock,
+                segments[options.LastSegment].EndBlock,
+                Embedding: options.FirstSegment == 0,
+                Head: options.LastSegment == segments.Count - 1),
+            manifest.Costs);
         _lastConnections = stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
     }
@@ -137,7 +133,7 @@ internal sealed class NodeStatusPublisher(
         do
         {
             var chain = stage.Gateway?.Chain ?? stage.Peer!.Chain;
-            _stepCost.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
+            _capacity.Steps.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
             var connected = stage.Client.IsConnected;
             status.Set(BrokerComponent, connected ? null : BrokerWait("connection lost, reconnecting"));
             var connections = stage.Client.GetStatistics().Connections;
@@ -228,6 +224,20 @@ internal sealed class NodeStatusPublisher(
         return JsonSerializer.SerializeToUtf8Bytes(report, NodeStatusJsonContext.Default.NodeStatusReport);
     }
 
+    private NodeCapacityMessage Capacity(StageNode stage)
+    {
+        var messages = stage.Client.Messages;
+        return _capacity.Create(
+            node.Stage!.Node,
+            node.Role,
+            ModelId,
+            stage.Gateway?.Chain ?? stage.Peer!.Chain,
+            inFlightRequests: stage.Gateway is null ? null : handle.InFlight,
+            queuedMessages: messages.CanCount ? messages.Count : null,
+            _prober?.Estimates() ?? [],
+            time.GetUtcNow());
+    }
+
     /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts, what a step costs it, its links.</summary>
     private async Task PublishCapacityAsync(StageNode stage, CancellationToken stopping)
     {
@@ -238,78 +248,6 @@ internal sealed class NodeStatusPublisher(
         };
         await stage.Client.PublishAsync(message, stopping).ConfigureAwait(false);
     }
-
-    private NodeCapacityMessage Capacity(StageNode stage)
-    {
-        var chain = stage.Gateway?.Chain ?? stage.Peer!.Chain;
-        var decodeMs = _stepCost.MedianDecodeMs();
-        var prefillMs = _stepCost.MedianPrefillMsPerPosition();
-        var table = _costs?.Table;
-        var estimate = _costs is { } c && _benchmark is { } b ? b.PerUnit(c.Unit) : ((double Decode, double Prefill)?)null;
-        var (decodePerUnit, decodeSource) = Figure(table is null ? null : _hosted.MsPerUnit(decodeMs, table), estimate?.Decode);
-        var (prefillPerUnit, prefillSource) = Figure(table is null ? null : _hosted.MsPerUnit(prefillMs, table), estimate?.Prefill);
-        var messages = stage.Client.Messages;
-        return new NodeCapacityMessage
-        {
-            Node = node.Stage!.Node,
-            Roles = [node.Role],
-            Models =
-            [
-                new HostedSegments
-                {
-                    ModelId = ModelId,
-                    FirstLayer = _hosted.FirstBlock,
-                    EndLayer = _hosted.EndBlock,
-                    Embedding = _hosted.Embedding,
-                    Head = _hosted.Head,
-                    MaxSessions = chain.MaxConversations,
-                    ActiveSessions = chain.Conversations,
-                    InFlightRequests = stage.Gateway is null ? null : handle.InFlight,
-                    QueuedMessages = messages.CanCount ? messages.Count : null,
-                    DecodeMsPerLayer = _hosted.MsPerBlock(decodeMs),
-                    DecodeSteps = _stepCost.Count,
-                    DecodeMsPerUnit = decodePerUnit,
-                    DecodeSource = decodeSource,
-                    PrefillMsPerPositionPerLayer = _hosted.MsPerBlock(prefillMs),
-                    PrefillMsPerPositionPerUnit = prefillPerUnit,
-                    PrefillSource = prefillSource,
-                    PrefillPositions = _stepCost.PrefillPositions,
-                    WeightBytes = table is null ? null : _hosted.WeightBytes(table),
-                    KvBytesPerPosition = table is null ? null : _hosted.KvBytesPerPosition(table),
-                    Layers = table is null ? null : Layers(table),
-                },
-            ],
-            CpuCount = Environment.ProcessorCount,
-            MemoryBytes = MemoryInfo.AvailableBytes(),
-            Timestamp = time.GetUtcNow(),
-            Links =
-            [
-                .. (_prober?.Estimates() ?? []).Select(l => new LinkCapacity
-                {
-                    To = l.Peer,
-                    RoundTripMs = l.RoundTripMs,
-                    BytesPerSecond = l.BytesPerSecond,
-                    Answered = l.Answered,
-                    Lost = l.Lost,
-                }),
-            ],
-        };
-    }
-
-    private List<LayerCost> Layers(CostTable table) =>
-    [
-        .. Enumerable.Range(_hosted.FirstBlock, _hosted.BlockCount).Select(i => new LayerCost
-        {
-            Layer = i,
-            WeightBytes = table.Blocks[i].WeightBytes,
-            KvBytesPerPosition = table.Blocks[i].KvBytesPerPosition,
-            ComputeUnits = table.Blocks[i].ComputeUnits,
-        }),
-    ];
-
-    /// <summary>The measured figure when there is one, else the benchmark's estimate, with where it comes from.</summary>
-    private static (double? Value, ComputeSource? Source) Figure(double? measured, double? estimate) =>
-        measured is { } m ? (m, ComputeSource.Measured) : estimate is { } e ? (e, ComputeSource.Benchmark) : (null, null);
 
     private static string ComputeStage(int firstSegment) =>
         firstSegment >= 0 && firstSegment < SegmentStageNames.Length
@@ -331,7 +269,7 @@ internal sealed class NodeStatusPublisher(
         {
             if (step.Step > 0 && step.Stages.Count > 0)
             {
-                _stepCost.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
+                _capacity.Steps.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
             }
 
             metrics.RecordStage("step", step.Elapsed);
@@ -363,7 +301,7 @@ internal sealed class NodeStatusPublisher(
     {
         if (!prefill)
         {
-            _stepCost.Record(TimeSpan.FromMicroseconds(timing.ComputeUs));
+            _capacity.Steps.Record(TimeSpan.FromMicroseconds(timing.ComputeUs));
         }
 
         metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));
