@@ -69,7 +69,8 @@ public sealed partial class DaemonNodeTests
         Assert.Equal(0, daemon.WaitForExit(Patience));
     }
 
-    private async Task GenerateAsync(int brokerPort, IReadOnlyList<long> prompt, int newTokens)
+    /// <summary>Runs one request through the daemon from an in-process gateway stage (segment 0) of this test's site.</summary>
+    private async Task<GatewayGeneration> GenerateAsync(int brokerPort, IReadOnlyList<long> prompt, int newTokens)
     {
         var options = new NodeRoleOptions
         {
@@ -88,8 +89,9 @@ public sealed partial class DaemonNodeTests
         await client.ConnectAsync();
         await gateway.StartAsync(CancellationToken.None);
         var replies = Task.Run(() => gateway.RunAsync(stop.Token));
-        await gateway.GenerateAsync(prompt, newTokens).WaitAsync(Patience);
+        var generation = await gateway.GenerateAsync(prompt, newTokens).WaitAsync(Patience);
         await stop.CancelAsync();
         await replies;
+        return generation;
     }
 }
