@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Costs;
 using EdgeLam.Orchestration.Capacity;
@@ -14,10 +15,12 @@ using EdgeLam.Wire.Frames;
 namespace EdgeLam.Gateway.Cli;
 
 /// <summary>
-/// <c>edgelam plan show --site S --model MODEL [--broker HOST:PORT] [--wait SECONDS] [--privacy-floor P]</c>: reads the
+/// <c>edgelam plan show --site S --model MODEL [--broker HOST:PORT] [--wait SECONDS] [--privacy-floor P]
+/// [--scenario-out FILE]</c>: reads the
 /// site's retained status, capacity and plan messages for a short, bounded time, and prints the current plan, the
 /// planner's inputs (nodes, measured figures, links) and the plan it would choose now with the best few alternatives.
-/// Exit 0 with a plan, 1 when no plan meets the constraints, 2 on bad input or no broker.
+/// With <c>--scenario-out</c> it also writes the planner's inputs as a <c>plan simulate --nodes</c> file (what-if from the
+/// live capacity). Exit 0 with a plan, 1 when no plan meets the constraints, 2 on bad input or no broker.
 /// </summary>
 internal static class PlanShowCommand
 {
@@ -28,16 +31,22 @@ internal static class PlanShowCommand
         var broker = new Option<string>("--broker") { Description = "MQTT broker HOST:PORT.", DefaultValueFactory = _ => "127.0.0.1:1883" };
         var wait = new Option<double>("--wait") { Description = "Seconds to collect the retained messages (also the connect timeout).", DefaultValueFactory = _ => 2 };
         var floor = new Option<int?>("--privacy-floor") { Description = "Blocks every gateway keeps (default 0)." };
+        var scenarioOut = new Option<string?>("--scenario-out") { Description = "Also write the inputs as a 'plan simulate --nodes' file." };
         var command = new Command("show", "Show the site's current plan, the measured capacity it rests on, and the plan the planner picks now.")
         {
-            site, model, broker, wait, floor,
+            site, model, broker, wait, floor, scenarioOut,
         };
-        command.SetAction((parse, ct) => ShowAsync(parse.GetValue(site)!, parse.GetValue(model)!, parse.GetValue(broker)!, parse.GetValue(wait), parse.GetValue(floor), ct));
+        command.SetAction((parse, ct) => ShowAsync(
+            new ShowOptions(parse.GetValue(site)!, parse.GetValue(model)!, parse.GetValue(broker)!, parse.GetValue(wait), parse.GetValue(floor), parse.GetValue(scenarioOut)),
+            ct));
         return command;
     }
 
-    private static async Task<int> ShowAsync(string site, string modelPath, string broker, double wait, int? floor, CancellationToken cancellationToken)
+    private sealed record ShowOptions(string Site, string ModelPath, string Broker, double Wait, int? Floor, string? ScenarioOut);
+
+    private static async Task<int> ShowAsync(ShowOptions options, CancellationToken cancellationToken)
     {
+        var (site, modelPath, broker, wait, floor, scenarioOut) = options;
         CostTable costs;
         string modelId;
         MqttClientOptions mqtt;
@@ -71,7 +80,13 @@ internal static class PlanShowCommand
         }
 
         var constraints = new ScenarioConstraints { PrivacyFloor = floor };
-        var problem = CapacityProblemBuilder.Build(snapshot.Capacities(modelId), costs, constraints, null, out var problems, out var leftOut);
+        var scenario = CapacityProblemBuilder.Scenario(snapshot.Capacities(modelId), constraints, null, out var leftOut);
+        var problem = ScenarioProblemBuilder.Build(scenario, costs, out var problems);
+        if (scenarioOut is not null && !TryWrite(scenarioOut, scenario))
+        {
+            return PlanCommands.ExitBadInput;
+        }
+
         var result = problem is null ? null : SplitPlanner.Plan(problem);
         Console.Out.Write(PlanShowReport.Format(snapshot, modelId, leftOut, problems, result));
         return result is null ? PlanCommands.ExitBadInput : result.IsFeasible ? 0 : PlanCommands.ExitNoPlan;
@@ -131,6 +146,21 @@ internal static class PlanShowCommand
             },
             deadline.Token).ConfigureAwait(false);
         return new SiteSnapshot { Statuses = statuses, CapacityMessages = capacities, Plan = plan };
+    }
+
+    private static bool TryWrite(string path, SiteScenario scenario)
+    {
+        try
+        {
+            using var stream = File.Create(path);
+            JsonSerializer.Serialize(stream, scenario, ScenarioJsonContext.Default.SiteScenario);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"edgelam plan show: --scenario-out '{path}': {e.Message}");
+            return false;
+        }
     }
 
     private static MqttClientOptions Broker(string broker)

@@ -37,6 +37,24 @@ public sealed class PlanShowCommandTests
     }
 
     [Fact]
+    public async Task Show_ScenarioOut_SimulateOnTheWrittenFilePicksTheSamePlan()
+    {
+        using var broker = new MosquittoBroker();
+        using var dir = new TempDirectory();
+        var site = "s" + Guid.NewGuid().ToString("N")[..8];
+        var file = dir.Combine("live.json");
+        await PublishRetainedAsync(broker.Port, site, gatewayMemory: 1_000_000_000, plan: false);
+
+        var show = EdgeLamProcess.Run(EdgeLamProcess.JitBinary, ["plan", "show", "--site", site, "--model", Phi3, "--broker", $"127.0.0.1:{broker.Port}", "--wait", "1", "--privacy-floor", "1", "--scenario-out", file]);
+        var simulate = EdgeLamProcess.Run(EdgeLamProcess.JitBinary, ["plan", "simulate", "--model", Phi3, "--nodes", file]);
+
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.True(simulate.ExitCode == 0, simulate.ToString());
+        var best = show.StandardOutput[show.StandardOutput.IndexOf("best: ", StringComparison.Ordinal)..];
+        Assert.Equal(best, simulate.StandardOutput);
+    }
+
+    [Fact]
     public async Task Show_GatewayCannotHoldTheFloor_ExitsOneNamingTheConstraint()
     {
         using var broker = new MosquittoBroker();
