@@ -32,7 +32,7 @@ internal sealed partial class LinkProber(string site, string node, MqttClientOpt
         }
     }
 
-    /// <summary>Probes until <paramref name="stopping"/>; returns at once when probing is off.</summary>
+    /// <summary>Probes until <paramref name="stopping"/>; returns at once when probing is off. A failure stops probing only (logged).</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
         if (!settings.Enabled)
@@ -40,6 +40,23 @@ internal sealed partial class LinkProber(string site, string node, MqttClientOpt
             return;
         }
 
+        try
+        {
+            await ProbeAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // Link probing is an extra: whatever stops it must not stop the node.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ProbeLog.Stopped(logger, e);
+        }
+    }
+
+    private async Task ProbeAsync(CancellationToken stopping)
+    {
         await using var client = MqttClient.Create(Options());
         client.Start();
         await client.SubscribeAsync(_probeTopic, MqttQualityOfService.AtMostOnce, stopping).ConfigureAwait(false);
@@ -187,5 +204,8 @@ internal sealed partial class LinkProber(string site, string node, MqttClientOpt
     {
         [LoggerMessage(2120, LogLevel.Debug, "Link probe ignored: {Reason}")]
         public static partial void Malformed(ILogger logger, string reason);
+
+        [LoggerMessage(2121, LogLevel.Warning, "Link probing stopped; the capacity message keeps the links measured so far")]
+        public static partial void Stopped(ILogger logger, Exception exception);
     }
 }

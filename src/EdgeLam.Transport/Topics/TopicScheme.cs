@@ -48,6 +48,9 @@ public sealed class TopicScheme
     /// </summary>
     public string NodeProbe(string node) => prefix + "nodes/" + Name(node, nameof(node)) + "/probe";
 
+    /// <summary>Filter for every node's probe topic: <c>…/nodes/+/probe</c> (a node writes requests and echoes to any).</summary>
+    public string AllNodeProbe => prefix + "nodes/+/probe";
+
     /// <summary><c>…/plan</c>: retained JSON <see cref="PlanMessage"/> with its epoch.</summary>
     public string Plan => prefix + "plan";
 
