@@ -101,30 +101,8 @@ public sealed partial class DaemonNodeTests : IClassFixture<MultiNodeFixture>, I
         var prompt = _model.Prompt(6, seed: 11);
         const int newTokens = 5;
         var expected = _model.InProcess(_model.TwoWay, WireCodec.Raw, prompt, newTokens);
-        var gatewayOptions = new NodeRoleOptions
-        {
-            Site = _site,
-            Node = "test-gateway",
-            ModelDirectory = _model.TwoWay,
-            FirstSegment = 0,
-            LastSegment = 0,
-            ContextLimit = MultiNodeFixture.ContextLimit,
-            StepTimeout = TimeSpan.FromSeconds(10),
-            MaxAttempts = 3,
-        };
-        await using (var client = MqttClient.Create(new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port, ClientId = "test-gateway-" + _site }))
-        {
-            using var gateway = new GatewayStage(gatewayOptions, _model.Runtime, client);
-            using var stop = new CancellationTokenSource();
-            await client.ConnectAsync();
-            await gateway.StartAsync(CancellationToken.None);
-            var replies = Task.Run(() => gateway.RunAsync(stop.Token));
-            var generation = await gateway.GenerateAsync(prompt, newTokens).WaitAsync(Patience);
-            await stop.CancelAsync();
-            await replies;
-
-            Assert.Equal(expected, generation.Tokens);
-        }
+        var generation = await GenerateAsync(broker.Port, prompt, newTokens);
+        Assert.Equal(expected, generation.Tokens);
 
         // Each generated token is one step the daemon's peer ran: counted, and timed as stage segment1.compute.
         var served = watcher.WaitFor(

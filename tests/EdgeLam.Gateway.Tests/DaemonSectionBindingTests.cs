@@ -47,6 +47,33 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
     }
 
     [Fact]
+    public void NodeBind_ProbeKeys_BoundAndZeroTurnsProbingOff()
+    {
+        var defaults = BindNode(Reader(("Node:Role", "gateway"))).Probe!;
+        var r = Reader(("Node:Role", "gateway"), ("Node:ProbeInterval", "0s"), ("Node:ProbeBytes", "1024"));
+
+        var node = BindNode(r);
+
+        Assert.Empty(r.Problems);
+        Assert.Equal((TimeSpan.FromSeconds(10), 16384, true), (defaults.Interval, defaults.LargeBytes, defaults.Enabled));
+        Assert.False(node.Probe!.Enabled);
+        Assert.Equal(1024, node.Probe.LargeBytes);
+    }
+
+    [Theory]
+    [InlineData("Node:ProbeInterval", "-1s")]
+    [InlineData("Node:ProbeInterval", "2h")]
+    [InlineData("Node:ProbeBytes", "300000")]
+    public void NodeBind_ProbeKeyOutOfRange_ReportsTheKey(string key, string value)
+    {
+        var r = Reader(("Node:Role", "gateway"), (key, value));
+
+        BindNode(r);
+
+        Assert.Contains(r.Problems, p => p.Key == key);
+    }
+
+    [Fact]
     public void NodeBind_NoModelPath_NoStageAndNoProblem()
     {
         var r = Reader(("Node:Role", "gateway"));

@@ -12,6 +12,7 @@ namespace EdgeLam.Gateway.Cli;
 /// <c>edgelam plan simulate --model MODEL --nodes FILE</c>: the split the planner chooses for a what-if site (nodes,
 /// links, constraints in a JSON file; the model's costs from the export or its split manifest), with the predicted
 /// latencies of the best few alternatives. Exit 0 with a plan, 1 when no plan meets the constraints, 2 on bad input.
+/// <c>edgelam plan show</c> (<see cref="PlanShowCommand"/>) does the same for the live site.
 /// </summary>
 internal static class PlanCommands
 {
@@ -23,6 +24,7 @@ internal static class PlanCommands
     {
         var plan = new Command("plan", "Plan the split of a model over nodes.");
         plan.Subcommands.Add(CreateSimulate());
+        plan.Subcommands.Add(PlanShowCommand.Create());
         return plan;
     }
 
@@ -75,7 +77,8 @@ internal static class PlanCommands
         return result.IsFeasible ? 0 : ExitNoPlan;
     }
 
-    private static ModelCostTable ReadCosts(string path)
+    /// <summary>The model's cost table: from a split folder's manifest, or computed from an .onnx.</summary>
+    internal static ModelCostTable ReadCosts(string path)
     {
         if (Directory.Exists(path))
         {

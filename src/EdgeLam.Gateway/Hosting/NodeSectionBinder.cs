@@ -4,7 +4,9 @@ using EdgeLam.Hosting.Options;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
+using EdgeLam.Orchestration.Capacity;
 using EdgeLam.Transport.Roles;
+using EdgeLam.Transport.Topics;
 using EdgeLam.Wire.Codecs;
 
 namespace EdgeLam.Gateway.Hosting;
@@ -13,7 +15,8 @@ namespace EdgeLam.Gateway.Hosting;
 /// <param name="Role">gateway or peer (<c>Node:Role auto</c> resolved from <c>Node:Segments</c>).</param>
 /// <param name="Stage">The stage's options; null while no model is configured.</param>
 /// <param name="Segments">The hosted segments as written in status (<c>1-1</c>).</param>
-internal sealed record NodeSettings(string Role, NodeRoleOptions? Stage, string Segments);
+/// <param name="Probe">Link probing (<c>Node:ProbeInterval</c>, <c>Node:ProbeBytes</c>); null for the defaults.</param>
+internal sealed record NodeSettings(string Role, NodeRoleOptions? Stage, string Segments, LinkProbeSettings? Probe = null);
 
 /// <summary>
 /// Binds the stage keys of section <c>Node</c> (Segments, Wire, ContextLimit, StepTimeout, MaxAttempts, ResultTopK,
@@ -96,7 +99,8 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
         stage.FirstSegment = first;
         stage.LastSegment = last;
         stage.ModelDirectory = modelExists ? Path.GetFullPath(model!) : string.Empty;
-        return new NodeSettings(role, modelExists ? stage : null, segments);
+        var probe = new LinkProbeSettings { Interval = r.Duration("Node:ProbeInterval", new LinkProbeSettings().Interval, TimeSpan.Zero, TimeSpan.FromHours(1)), LargeBytes = r.Int("Node:ProbeBytes", new LinkProbeSettings().LargeBytes, 0, ProbeMessage.MaxPaddingBytes) };
+        return new NodeSettings(role, modelExists ? stage : null, segments, probe);
     }
 
     /// <summary>Parses <c>A-B</c> (or a single <c>A</c>) with 0 &lt;= A &lt;= B.</summary>

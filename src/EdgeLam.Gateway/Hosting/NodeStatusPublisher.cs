@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -5,10 +6,12 @@ using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Metrics;
 using EdgeLam.Hosting.Status;
 using EdgeLam.Onnx.Model.Split;
+using EdgeLam.Orchestration.Capacity;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Topics;
 using EdgeLam.Wire.Codecs;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeLam.Gateway.Hosting;
 
@@ -16,7 +19,9 @@ namespace EdgeLam.Gateway.Hosting;
 /// What the running node tells others about itself: records the stages' traffic and step timings in the metrics
 /// (and the decode cost per layer), keeps the STATUS= line and the broker component current, and publishes the
 /// retained status summary (<see cref="NodeStatusReport"/>, also the payload of the final "offline") and the retained
-/// capacity (<c>nodes/{node}/capacity</c>) at once on a change and every <c>Metrics:StatusInterval</c>.
+/// capacity (<c>nodes/{node}/capacity</c>: compute per unit measured on its own steps, or the start-up
+/// <see cref="ComputeBenchmark"/> before any; memory and the hosted layers' costs; load; the links the
+/// <see cref="LinkProber"/> measures) at once on a change and every <c>Metrics:StatusInterval</c>.
 /// <see cref="NodeService"/> attaches it to the stage it started and detaches it on stop.
 /// </summary>
 internal sealed class NodeStatusPublisher(
@@ -27,7 +32,8 @@ internal sealed class NodeStatusPublisher(
     ServiceStatus status,
     EdgeLamMetrics metrics,
     StatusSnapshotProducer snapshots,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<LinkProber> probeLogger)
 {
     public const string BrokerComponent = "broker";
 
@@ -39,11 +45,11 @@ internal sealed class NodeStatusPublisher(
     private static readonly string[] SegmentStageNames = [.. Enumerable.Range(0, 16).Select(i => "segment" + i.ToString(CultureInfo.InvariantCulture) + ".compute")];
 
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
-    private readonly DecodeCostMeter _decodeCost = new();
+    private readonly NodeCapacityReport _capacity = new();
     private StageNode? _stage;
-    private (int First, int End) _layers; // the model layers (blocks) the hosted segments run, [First, End)
     private long _lastConnections;
     private long _steps;
+    private LinkProber? _prober;
     private string? _modelId;
 
     /// <summary>The state published in the status summary (Draining from the drain, Offline on stop).</summary>
@@ -78,9 +84,16 @@ internal sealed class NodeStatusPublisher(
         }
 
         metrics.SetEpoch(options.PlanEpoch);
-        var segments = ModelSplitter.ReadManifest(options.ModelDirectory).Segments;
+        var manifest = ModelSplitter.ReadManifest(options.ModelDirectory);
+        var segments = manifest.Segments;
         metrics.SetSplit(SplitLayer(options, segments));
-        _layers = (segments[options.FirstSegment].FirstBlock, segments[options.LastSegment].EndBlock);
+        _capacity.Host(
+            new HostedRange(
+                segments[options.FirstSegment].FirstBlock,
+                segments[options.LastSegment].EndBlock,
+                Embedding: options.FirstSegment == 0,
+                Head: options.LastSegment == segments.Count - 1),
+            manifest.Costs);
         _lastConnections = stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
     }
@@ -110,11 +123,17 @@ internal sealed class NodeStatusPublisher(
     public async Task RunAsync(CancellationToken stopping)
     {
         var stage = _stage ?? throw new InvalidOperationException("Attach a stage first.");
+        using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var prober = new LinkProber(node.Stage!.Site, node.Stage.Node, mqtt, node.Probe ?? new LinkProbeSettings(), time, probeLogger);
+        _prober = prober;
+        var probes = Task.Run(() => prober.RunAsync(probing.Token), CancellationToken.None);
         string? published = null;
         var lastPublish = long.MinValue;
         using var timer = new PeriodicTimer(ChangePoll, time);
         do
         {
+            var chain = stage.Gateway?.Chain ?? stage.Peer!.Chain;
+            _capacity.Steps.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
             var connected = stage.Client.IsConnected;
             status.Set(BrokerComponent, connected ? null : BrokerWait("connection lost, reconnecting"));
             var connections = stage.Client.GetStatistics().Connections;
@@ -135,6 +154,8 @@ internal sealed class NodeStatusPublisher(
             }
         }
         while (await WaitAsync(timer, stopping).ConfigureAwait(false));
+        await probing.CancelAsync().ConfigureAwait(false);
+        await probes.ConfigureAwait(false);
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stopping)
@@ -203,33 +224,25 @@ internal sealed class NodeStatusPublisher(
         return JsonSerializer.SerializeToUtf8Bytes(report, NodeStatusJsonContext.Default.NodeStatusReport);
     }
 
-    /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts and what a decode step costs it.</summary>
+    private NodeCapacityMessage Capacity(StageNode stage)
+    {
+        var messages = stage.Client.Messages;
+        return _capacity.Create(
+            node.Stage!.Node,
+            node.Role,
+            ModelId,
+            stage.Gateway?.Chain ?? stage.Peer!.Chain,
+            inFlightRequests: stage.Gateway is null ? null : handle.InFlight,
+            queuedMessages: messages.CanCount ? messages.Count : null,
+            _prober?.Estimates() ?? [],
+            time.GetUtcNow());
+    }
+
+    /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts, what a step costs it, its links.</summary>
     private async Task PublishCapacityAsync(StageNode stage, CancellationToken stopping)
     {
         var options = node.Stage!;
-        var chain = stage.Gateway?.Chain ?? stage.Peer!.Chain;
-        var layers = _layers.End - _layers.First;
-        var capacity = new NodeCapacityMessage
-        {
-            Node = options.Node,
-            Models =
-            [
-                new HostedSegments
-                {
-                    ModelId = ModelId,
-                    FirstLayer = _layers.First,
-                    EndLayer = _layers.End,
-                    MaxSessions = chain.MaxConversations,
-                    ActiveSessions = chain.Conversations,
-                    DecodeMsPerLayer = layers > 0 ? _decodeCost.MedianMsPerLayer(layers) : null,
-                    DecodeSteps = _decodeCost.Count,
-                },
-            ],
-            CpuCount = Environment.ProcessorCount,
-            MemoryBytes = MemoryInfo.AvailableBytes(),
-            Timestamp = time.GetUtcNow(),
-        };
-        var message = new MqttApplicationMessage(new TopicScheme(options.Site).NodeCapacity(options.Node), ControlMessageCodec.Encode(capacity), Retain: true)
+        var message = new MqttApplicationMessage(new TopicScheme(options.Site).NodeCapacity(options.Node), ControlMessageCodec.Encode(Capacity(stage)), Retain: true)
         {
             Properties = new MqttMessageProperties { ContentType = "application/json" },
         };
@@ -256,7 +269,7 @@ internal sealed class NodeStatusPublisher(
         {
             if (step.Step > 0 && step.Stages.Count > 0)
             {
-                _decodeCost.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
+                _capacity.Steps.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
             }
 
             metrics.RecordStage("step", step.Elapsed);
@@ -288,7 +301,7 @@ internal sealed class NodeStatusPublisher(
     {
         if (!prefill)
         {
-            _decodeCost.Record(TimeSpan.FromMicroseconds(timing.ComputeUs));
+            _capacity.Steps.Record(TimeSpan.FromMicroseconds(timing.ComputeUs));
         }
 
         metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));

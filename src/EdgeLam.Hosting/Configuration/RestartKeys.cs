@@ -13,6 +13,7 @@ public static class RestartKeys
     public static IReadOnlyList<string> Table { get; } =
     [
         "Node:Name", "Node:Role", "Node:Site", "Node:Segments", "Node:Wire", "Node:ContextLimit", "Node:PlanEpoch",
+        "Node:ProbeInterval", "Node:ProbeBytes",
         "Mqtt", "Model:Path", "Board:Name", "Onnx", "Sensors", "Sensing", "Memory",
     ];
 

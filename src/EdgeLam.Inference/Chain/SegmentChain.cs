@@ -30,6 +30,8 @@ public sealed unsafe partial class SegmentChain : IDisposable
     private readonly OrtValue _oneIdValue;
     private readonly bool _takesInputIds;
     private bool _disposed;
+    private long _prefillTicks;
+    private long _prefillPositions;
 
     /// <summary>Hosts <paramref name="segments"/> (the chain disposes them) as <paramref name="range"/> of their model.</summary>
     /// <param name="segments">The hosted segments in order, all opened with the same <see cref="ChainOptions"/>.</param>
@@ -117,6 +119,12 @@ public sealed unsafe partial class SegmentChain : IDisposable
 
     /// <summary>Stopwatch ticks spent in ORT by the last step, all hosted segments together.</summary>
     public long LastComputeTicks { get; private set; }
+
+    /// <summary>Stopwatch ticks spent in ORT by every prefill (a step of more than one position) so far.</summary>
+    public long PrefillTicks => Volatile.Read(ref _prefillTicks);
+
+    /// <summary>Positions of every prefill so far (<see cref="PrefillTicks"/> over them is the prefill cost per position).</summary>
+    public long PrefillPositions => Volatile.Read(ref _prefillPositions);
 
     /// <summary>Stopwatch ticks spent in ORT by each hosted segment in the last step (0 for a skipped segment).</summary>
     public ReadOnlySpan<long> SegmentTicks => _segmentTicks;
@@ -271,6 +279,12 @@ public sealed unsafe partial class SegmentChain : IDisposable
         }
 
         LastComputeTicks = ticks;
+        if (count > 1)
+        {
+            Volatile.Write(ref _prefillTicks, _prefillTicks + ticks);
+            Volatile.Write(ref _prefillPositions, _prefillPositions + count);
+        }
+
         _lengths[conversation] = past + count;
         if (Range.IsLast)
         {

@@ -9,7 +9,8 @@ namespace EdgeLam.Transport.Security;
 /// protocol. Pure: no I/O.
 /// <list type="bullet">
 /// <item>every node reads every node's status and capacity and the plan, and writes only its own status and
-/// capacity (its last will is its own status);</item>
+/// capacity (its last will is its own status); it reads its own link probe topic and writes every node's (probe
+/// requests and echoes, docs/protocol.md "Probe");</item>
 /// <item>a gateway writes the plan and the activations of the first stage it feeds (new sessions and the
 /// per-peer affinity topics), reads its own replies and reads its own results;</item>
 /// <item>a peer reads the activations of the stages it runs (the shared subscription is checked without its
@@ -53,6 +54,8 @@ public static class BrokerAcl
             ("read", topics.Plan),
             ("write", topics.NodeStatus(node.Id)),
             ("write", topics.NodeCapacity(node.Id)),
+            ("read", topics.NodeProbe(node.Id)),
+            ("write", topics.AllNodeProbe),
         };
 
         if (node.Role == SiteNodeRole.Gateway)

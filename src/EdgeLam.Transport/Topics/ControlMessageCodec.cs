@@ -17,6 +17,8 @@ public static class ControlMessageCodec
 
     public static byte[] Encode(SessionClaimMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.SessionClaimMessage);
 
+    public static byte[] Encode(ProbeMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.ProbeMessage);
+
     public static NodeStatusMessage DecodeStatus(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.NodeStatusMessage);
 
     public static NodeCapacityMessage DecodeCapacity(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.NodeCapacityMessage);
@@ -24,6 +26,8 @@ public static class ControlMessageCodec
     public static PlanMessage DecodePlan(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.PlanMessage);
 
     public static SessionClaimMessage DecodeClaim(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.SessionClaimMessage);
+
+    public static ProbeMessage DecodeProbe(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.ProbeMessage);
 
     private static T Decode<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type)
         where T : class
@@ -44,6 +48,8 @@ public static class ControlMessageCodec
     {
         NodeStatusMessage { Roles: { } roles } when roles.Contains(null!) => "roles[]",
         NodeCapacityMessage m when m.Models.Contains(null!) => "models[]",
+        NodeCapacityMessage { Links: { } links } when links.Contains(null!) => "links[]",
+        NodeCapacityMessage m when m.Models.Any(model => model.Layers?.Contains(null!) == true) => "models[].layers[]",
         PlanMessage m when m.Stages.Contains(null!) => "stages[]",
         PlanMessage m when m.Stages.Any(stage => stage.Nodes.Contains(null!)) => "stages[].nodes[]",
         _ => null,

@@ -47,10 +47,35 @@ public sealed record NodeCapacityMessage
     /// <summary>Logical CPUs available to inference.</summary>
     public int? CpuCount { get; init; }
 
-    /// <summary>Memory available for weights and KV caches.</summary>
+    /// <summary>Memory available now for more weights and KV caches (MemAvailable, capped by the cgroup limit).</summary>
     public long? MemoryBytes { get; init; }
 
     public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>Roles the node plays (<c>gateway</c> or <c>peer</c>), as in its status.</summary>
+    public IReadOnlyList<string>? Roles { get; init; }
+
+    /// <summary>The links this node measured to every other online node of the site (its probes, docs/protocol.md "Probe").</summary>
+    public IReadOnlyList<LinkCapacity>? Links { get; init; }
+}
+
+/// <summary>A link as its sending node measured it with probes over the broker; figures absent before any echo.</summary>
+public sealed record LinkCapacity
+{
+    /// <summary>The node at the other end.</summary>
+    public required string To { get; init; }
+
+    /// <summary>Median round trip of the small probe (there and back through the broker), milliseconds.</summary>
+    public double? RoundTripMs { get; init; }
+
+    /// <summary>Median throughput towards <see cref="To"/>: the large probe's padding over its extra round-trip time.</summary>
+    public double? BytesPerSecond { get; init; }
+
+    /// <summary>Probes answered so far.</summary>
+    public long Answered { get; init; }
+
+    /// <summary>Probes not answered within one probe interval.</summary>
+    public long Lost { get; init; }
 }
 
 /// <summary>A contiguous range of layers of one model hosted by a node, with its session capacity.</summary>
@@ -74,6 +99,70 @@ public sealed record HostedSegments
 
     /// <summary>Decode steps the node has measured (how much <see cref="DecodeMsPerLayer"/> rests on).</summary>
     public long? DecodeSteps { get; init; }
+
+    /// <summary>The range includes the embedding (or sensor encoder): the node is this model's gateway.</summary>
+    public bool Embedding { get; init; }
+
+    /// <summary>The range includes the head (final norm and LM head).</summary>
+    public bool Head { get; init; }
+
+    /// <summary>Milliseconds per compute unit (the model's cost table) of one decode position over the hosted range.</summary>
+    public double? DecodeMsPerUnit { get; init; }
+
+    /// <summary>Where <see cref="DecodeMsPerUnit"/> comes from: the node's own steps, or its start-up benchmark before any.</summary>
+    public ComputeSource? DecodeSource { get; init; }
+
+    /// <summary>Measured: median prefill compute milliseconds per position per hosted layer (absent before any prefill).</summary>
+    public double? PrefillMsPerPositionPerLayer { get; init; }
+
+    /// <summary>Milliseconds per compute unit per position of a prefill over the hosted range.</summary>
+    public double? PrefillMsPerPositionPerUnit { get; init; }
+
+    /// <summary>Where <see cref="PrefillMsPerPositionPerUnit"/> comes from.</summary>
+    public ComputeSource? PrefillSource { get; init; }
+
+    /// <summary>Prefill positions the node has measured.</summary>
+    public long? PrefillPositions { get; init; }
+
+    /// <summary>Weight bytes of the hosted layers (blocks, plus embedding and head when hosted); absent without a cost table.</summary>
+    public long? WeightBytes { get; init; }
+
+    /// <summary>KV-cache bytes per position of one session over the hosted blocks.</summary>
+    public long? KvBytesPerPosition { get; init; }
+
+    /// <summary>What each hosted block costs, from the model's cost table.</summary>
+    public IReadOnlyList<LayerCost>? Layers { get; init; }
+
+    /// <summary>Load: requests running on this gateway now (gateways only).</summary>
+    public int? InFlightRequests { get; init; }
+
+    /// <summary>Load: received messages waiting for the stage (its MQTT incoming queue).</summary>
+    public int? QueuedMessages { get; init; }
+}
+
+/// <summary>What one block of the model costs the node that hosts it.</summary>
+public sealed record LayerCost
+{
+    public required int Layer { get; init; }
+
+    public required long WeightBytes { get; init; }
+
+    public required long KvBytesPerPosition { get; init; }
+
+    /// <summary>Compute units of one position (FLOPs per token in the model's cost table).</summary>
+    public required double ComputeUnits { get; init; }
+}
+
+/// <summary>Where a compute figure of the capacity message comes from.</summary>
+public enum ComputeSource
+{
+    /// <summary>The median of the node's own recent steps.</summary>
+    [JsonStringEnumMemberName("measured")]
+    Measured,
+
+    /// <summary>Before any step: the start-up micro-benchmark's rate times the hosted range's compute units.</summary>
+    [JsonStringEnumMemberName("benchmark")]
+    Benchmark,
 }
 
 /// <summary>The split plan, retained on <c>plan</c>; a higher <see cref="Epoch"/> replaces a lower one.</summary>
@@ -134,4 +223,5 @@ public sealed record SessionClaimMessage
 [JsonSerializable(typeof(NodeCapacityMessage))]
 [JsonSerializable(typeof(PlanMessage))]
 [JsonSerializable(typeof(SessionClaimMessage))]
+[JsonSerializable(typeof(ProbeMessage))]
 public sealed partial class ControlMessageJsonContext : JsonSerializerContext;

@@ -42,6 +42,15 @@ public sealed class TopicScheme
     /// <summary><c>…/nodes/{node}/replies</c>: JSON <see cref="Roles.StepReply"/>s of the last stage to the gateway {node}.</summary>
     public string NodeReplies(string node) => prefix + "nodes/" + Name(node, nameof(node)) + "/replies";
 
+    /// <summary>
+    /// <c>…/nodes/{node}/probe</c>: JSON <see cref="ProbeMessage"/>s addressed to {node} — other nodes' probe requests,
+    /// and the echoes of its own probes. Not retained; never model or sensor data.
+    /// </summary>
+    public string NodeProbe(string node) => prefix + "nodes/" + Name(node, nameof(node)) + "/probe";
+
+    /// <summary>Filter for every node's probe topic: <c>…/nodes/+/probe</c> (a node writes requests and echoes to any).</summary>
+    public string AllNodeProbe => prefix + "nodes/+/probe";
+
     /// <summary><c>…/plan</c>: retained JSON <see cref="PlanMessage"/> with its epoch.</summary>
     public string Plan => prefix + "plan";
 

@@ -4,7 +4,7 @@ using EdgeLam.Transport.Topics;
 namespace EdgeLam.Fuzz.Tests.Targets;
 
 /// <summary>
-/// The retained control messages (status, capacity, plan, session claim) as a node reads them from the broker: every
+/// The control messages (status, capacity, plan, session claim, link probe) as a node reads them from the broker: every
 /// decoder either returns a message whose required members are present or throws <see cref="ControlMessageException"/>.
 /// </summary>
 public sealed class ControlMessageTarget : FuzzTarget
@@ -19,7 +19,17 @@ public sealed class ControlMessageTarget : FuzzTarget
             Node = "peer-a",
             CpuCount = 4,
             MemoryBytes = 1L << 30,
-            Models = [new HostedSegments { ModelId = "m", FirstLayer = 2, EndLayer = 4, MaxSessions = 8, ActiveSessions = 1, DecodeMsPerLayer = 0.4, DecodeSteps = 100 }],
+            Models =
+            [
+                new HostedSegments
+                {
+                    ModelId = "m", FirstLayer = 2, EndLayer = 4, MaxSessions = 8, ActiveSessions = 1, DecodeMsPerLayer = 0.4, DecodeSteps = 100,
+                    DecodeMsPerUnit = 1e-6, DecodeSource = ComputeSource.Measured, PrefillSource = ComputeSource.Benchmark,
+                    Layers = [new LayerCost { Layer = 2, WeightBytes = 100, KvBytesPerPosition = 8, ComputeUnits = 50 }],
+                },
+            ],
+            Roles = ["peer"],
+            Links = [new LinkCapacity { To = "gw", RoundTripMs = 1.5, BytesPerSecond = 1e6, Answered = 2 }],
         }),
         ControlMessageCodec.Encode(new PlanMessage
         {
@@ -30,6 +40,7 @@ public sealed class ControlMessageTarget : FuzzTarget
             Stages = [new PlanStage { Index = 0, FirstLayer = 0, EndLayer = 2, Nodes = ["gw"] }, new PlanStage { Index = 1, FirstLayer = 2, EndLayer = 4, Nodes = ["peer-a", "peer-b"] }],
         }),
         ControlMessageCodec.Encode(new SessionClaimMessage { Session = "s1", ModelId = "m", Boundary = 2, Node = "peer-a", Epoch = 3 }),
+        ControlMessageCodec.Encode(new ProbeMessage { From = "gw", Kind = ProbeKind.Request, Sequence = 7, SentUs = 99, Padding = "0000" }),
     ];
 
     public override FuzzOutcome Run(byte[] input)
@@ -39,6 +50,7 @@ public sealed class ControlMessageTarget : FuzzTarget
         accepted += Decode(() => Check(ControlMessageCodec.DecodeCapacity(input)));
         accepted += Decode(() => Check(ControlMessageCodec.DecodePlan(input)));
         accepted += Decode(() => Check(ControlMessageCodec.DecodeClaim(input)));
+        accepted += Decode(() => Check(ControlMessageCodec.DecodeProbe(input)));
         return accepted > 0 ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
     }
 
@@ -57,7 +69,10 @@ public sealed class ControlMessageTarget : FuzzTarget
 
     private static void Check(NodeStatusMessage m) => Require(m.Node is not null && (m.Roles is null || m.Roles.All(r => r is not null)), "status");
 
-    private static void Check(NodeCapacityMessage m) => Require(m.Node is not null && m.Models is not null && m.Models.All(s => s?.ModelId is not null), "capacity");
+    private static void Check(NodeCapacityMessage m) =>
+        Require(m.Node is not null && m.Models is not null && m.Models.All(s => s?.ModelId is not null && (s.Layers is null || s.Layers.All(l => l is not null))) && (m.Links is null || m.Links.All(l => l?.To is not null)), "capacity");
+
+    private static void Check(ProbeMessage m) => Require(m.From is not null, "probe");
 
     private static void Check(PlanMessage m) => Require(m.ModelId is not null && m.Stages is not null && m.Stages.All(s => s?.Nodes is not null && s.Nodes.All(n => n is not null)), "plan");
 

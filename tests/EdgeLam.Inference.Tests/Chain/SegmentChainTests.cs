@@ -35,6 +35,22 @@ public sealed class SegmentChainTests(ModelsFixture models)
     }
 
     [Fact]
+    public void PrefillTotals_PrefillsAndDecodes_OnlyThePrefillsCount()
+    {
+        using var chain = SegmentChain.Open(models.Runtime, models.Preset("tiny"), Limits);
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid();
+
+        chain.RunTokens(a, PipelineFactory.Prompt(9, 512));
+        var afterFirst = chain.PrefillTicks;
+        chain.RunTokens(a, [42]);
+        chain.RunTokens(b, PipelineFactory.Prompt(5, 512));
+
+        Assert.Equal(14, chain.PrefillPositions);
+        Assert.True(afterFirst > 0);
+        Assert.True(chain.PrefillTicks > afterFirst);
+    }
+
+    [Fact]
     public void Open_RangeOutsideModel_InferenceExceptionNamingSegments()
     {
         var split = models.Split(models.Preset("tiny"), 1);

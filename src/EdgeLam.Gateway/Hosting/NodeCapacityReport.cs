@@ -1,0 +1,108 @@
+using EdgeLam.Inference.Chain;
+using EdgeLam.Onnx.Model.Costs;
+using EdgeLam.Orchestration.Capacity;
+using EdgeLam.Orchestration.Planning;
+using EdgeLam.Transport.Topics;
+
+namespace EdgeLam.Gateway.Hosting;
+
+/// <summary>
+/// The capacity message of this node: its measured step costs (<see cref="Steps"/>) over the range it hosts, turned
+/// into the planner's units by the model's cost table, the start-up <see cref="ComputeBenchmark"/> until the first
+/// step of each kind, what the hosted layers cost, its load and its links.
+/// </summary>
+internal sealed class NodeCapacityReport
+{
+    private HostedRange _hosted = new(0, 0, false, false);
+    private (CostTable Table, string Unit)? _costs; // absent from old manifests
+    private ComputeBenchmark.Rate? _benchmark;
+
+    /// <summary>The compute times of this node's steps.</summary>
+    public StepCostMeter Steps { get; } = new();
+
+    /// <summary>The range this node hosts and the model's cost table (null: no per-unit figures); runs the benchmark once.</summary>
+    public void Host(HostedRange hosted, ModelCostTable? costs)
+    {
+        _hosted = hosted;
+        _costs = costs is null ? null : (CostTables.FromModel(costs), costs.ComputeUnit);
+        _benchmark ??= costs is null ? null : ComputeBenchmark.Run();
+    }
+
+    public NodeCapacityMessage Create(
+        string node,
+        string role,
+        string modelId,
+        SegmentChain chain,
+        int? inFlightRequests,
+        int? queuedMessages,
+        IReadOnlyList<LinkEstimate> links,
+        DateTimeOffset now)
+    {
+        var decodeMs = Steps.MedianDecodeMs();
+        var prefillMs = Steps.MedianPrefillMsPerPosition();
+        var table = _costs?.Table;
+        var estimate = _costs is { } c && _benchmark is { } b ? b.PerUnit(c.Unit) : ((double Decode, double Prefill)?)null;
+        var (decodePerUnit, decodeSource) = Figure(table is null ? null : _hosted.MsPerUnit(decodeMs, table), estimate?.Decode);
+        var (prefillPerUnit, prefillSource) = Figure(table is null ? null : _hosted.MsPerUnit(prefillMs, table), estimate?.Prefill);
+        return new NodeCapacityMessage
+        {
+            Node = node,
+            Roles = [role],
+            Models =
+            [
+                new HostedSegments
+                {
+                    ModelId = modelId,
+                    FirstLayer = _hosted.FirstBlock,
+                    EndLayer = _hosted.EndBlock,
+                    Embedding = _hosted.Embedding,
+                    Head = _hosted.Head,
+                    MaxSessions = chain.MaxConversations,
+                    ActiveSessions = chain.Conversations,
+                    InFlightRequests = inFlightRequests,
+                    QueuedMessages = queuedMessages,
+                    DecodeMsPerLayer = _hosted.MsPerBlock(decodeMs),
+                    DecodeSteps = Steps.Count,
+                    DecodeMsPerUnit = decodePerUnit,
+                    DecodeSource = decodeSource,
+                    PrefillMsPerPositionPerLayer = _hosted.MsPerBlock(prefillMs),
+                    PrefillMsPerPositionPerUnit = prefillPerUnit,
+                    PrefillSource = prefillSource,
+                    PrefillPositions = Steps.PrefillPositions,
+                    WeightBytes = table is null ? null : _hosted.WeightBytes(table),
+                    KvBytesPerPosition = table is null ? null : _hosted.KvBytesPerPosition(table),
+                    Layers = table is null ? null : Layers(table),
+                },
+            ],
+            CpuCount = Environment.ProcessorCount,
+            MemoryBytes = MemoryInfo.AvailableBytes(),
+            Timestamp = now,
+            Links =
+            [
+                .. links.Select(l => new LinkCapacity
+                {
+                    To = l.Peer,
+                    RoundTripMs = l.RoundTripMs,
+                    BytesPerSecond = l.BytesPerSecond,
+                    Answered = l.Answered,
+                    Lost = l.Lost,
+                }),
+            ],
+        };
+    }
+
+    private List<LayerCost> Layers(CostTable table) =>
+    [
+        .. Enumerable.Range(_hosted.FirstBlock, _hosted.BlockCount).Select(i => new LayerCost
+        {
+            Layer = i,
+            WeightBytes = table.Blocks[i].WeightBytes,
+            KvBytesPerPosition = table.Blocks[i].KvBytesPerPosition,
+            ComputeUnits = table.Blocks[i].ComputeUnits,
+        }),
+    ];
+
+    /// <summary>The measured figure when there is one, else the benchmark's estimate, with where it comes from.</summary>
+    private static (double? Value, ComputeSource? Source) Figure(double? measured, double? estimate) =>
+        measured is { } m ? (m, ComputeSource.Measured) : estimate is { } e ? (e, ComputeSource.Benchmark) : (null, null);
+}
