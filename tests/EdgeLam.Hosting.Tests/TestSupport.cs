@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Systemd;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Gateway.Sensing;
 using EdgeLam.Hosting;
 using EdgeLam.Hosting.Configuration;

@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Logging;
 using EdgeLam.Hosting.Options;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,6 @@
+using System.Globalization;
+using EdgeLam.Core.Configuration;
+
 namespace EdgeLam.Transport.Mqtt;
 
 /// <summary>Connection, session and flow-control settings of <see cref="MqttClient"/> (bound from configuration section <c>Mqtt</c>).</summary>
@@ -46,105 +49,109 @@ public sealed class MqttClientOptions
     /// <summary>Cap of the reconnect delay.</summary>
     public TimeSpan ReconnectDelayMax { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Every problem with these options, empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem with these options, each naming its key and value (empty when valid).</summary>
+    public IReadOnlyList<ConfigProblem> Validate()
     {
-        var errors = new List<string>();
+        var problems = new List<ConfigProblem>();
         if (string.IsNullOrWhiteSpace(Host))
         {
-            errors.Add("Mqtt:Host is required.");
+            problems.Add(new("Mqtt:Host", Host, "is required"));
         }
 
         if (Port is < 1 or > 65535)
         {
-            errors.Add($"Mqtt:Port {Port} is outside 1..65535.");
+            problems.Add(new("Mqtt:Port", Text(Port), "must be an integer from 1 to 65535"));
         }
 
         if (string.IsNullOrEmpty(ClientId))
         {
             if (!CleanStart)
             {
-                errors.Add("Mqtt:ClientId is required when CleanStart is off (persistent session).");
+                problems.Add(new("Mqtt:ClientId", null, "is required when Mqtt:CleanStart is off (persistent session)"));
             }
         }
         else if (ClientId.Length > 64 || ClientId.AsSpan().IndexOfAny("+#/\0") >= 0)
         {
-            errors.Add($"Mqtt:ClientId '{ClientId}' must be 1..64 characters without '+', '#', '/'.");
+            problems.Add(new("Mqtt:ClientId", ClientId, "must be 1 to 64 characters without '+', '#', '/'"));
         }
 
         if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue)
         {
-            errors.Add("Mqtt:SessionExpiry must be between 0 and 2^32-1 seconds.");
+            problems.Add(new("Mqtt:SessionExpiry", SessionExpiry.ToString("c", CultureInfo.InvariantCulture), "must be between 0 and 2^32-1 seconds"));
         }
 
         if (KeepAlive < TimeSpan.FromSeconds(5) || KeepAlive > TimeSpan.FromSeconds(65535))
         {
-            errors.Add("Mqtt:KeepAlive must be between 5 s and 65535 s.");
+            problems.Add(new("Mqtt:Keepalive", Text((int)KeepAlive.TotalSeconds), "must be between 5 and 65535 seconds"));
         }
 
         if (MaxInflightMessages is < 1 or > 65535)
         {
-            errors.Add("Mqtt:MaxInflightMessages must be between 1 and 65535.");
+            problems.Add(new("Mqtt:MaxInflightMessages", Text(MaxInflightMessages), "must be between 1 and 65535"));
         }
 
         if (OutgoingQueueCapacity < 1)
         {
-            errors.Add("Mqtt:OutgoingQueueCapacity must be at least 1.");
+            problems.Add(new("Mqtt:OutgoingQueueCapacity", Text(OutgoingQueueCapacity), "must be at least 1"));
         }
 
         if (IncomingQueueCapacity < 1)
         {
-            errors.Add("Mqtt:IncomingQueueCapacity must be at least 1.");
+            problems.Add(new("Mqtt:IncomingQueueCapacity", Text(IncomingQueueCapacity), "must be at least 1"));
         }
 
         if (ReconnectDelayMin <= TimeSpan.Zero || ReconnectDelayMax < ReconnectDelayMin)
         {
-            errors.Add("Mqtt:ReconnectDelayMin must be positive and not above ReconnectDelayMax.");
+            problems.Add(new("Mqtt:ReconnectDelayMax", ReconnectDelayMax.ToString("c", CultureInfo.InvariantCulture), "must not be below Mqtt:ReconnectDelayMin, which must be positive"));
         }
 
         if (Username is null && Password is not null)
         {
-            errors.Add("Mqtt:Password needs a Username.");
+            problems.Add(new("Mqtt:Username", null, "is required when Mqtt:Password is set"));
         }
 
         if (Tls is { } tls)
         {
             if (tls.CaFile is null && tls.CaDirectory is null)
             {
-                errors.Add("Mqtt:Tls needs CaFile or CaDirectory.");
+                problems.Add(new("Mqtt:Tls:CaFile", null, "must be set (or Mqtt:Tls:CaDirectory) when TLS is on"));
             }
 
             if ((tls.CertificateFile is null) != (tls.KeyFile is null))
             {
-                errors.Add("Mqtt:Tls:CertificateFile and KeyFile go together.");
+                problems.Add(tls.CertificateFile is null
+                    ? new("Mqtt:Tls:CertFile", null, "must be set together with Mqtt:Tls:KeyFile")
+                    : new("Mqtt:Tls:KeyFile", null, "must be set together with Mqtt:Tls:CertFile"));
             }
 
-            foreach (var file in new[] { tls.CaFile, tls.CertificateFile, tls.KeyFile })
+            foreach (var (key, file) in new[] { ("Mqtt:Tls:CaFile", tls.CaFile), ("Mqtt:Tls:CertFile", tls.CertificateFile), ("Mqtt:Tls:KeyFile", tls.KeyFile) })
             {
                 if (file is not null && !File.Exists(file))
                 {
-                    errors.Add($"Mqtt:Tls file '{file}' does not exist.");
+                    problems.Add(new(key, file, "must name an existing file (not found)"));
                 }
             }
         }
 
         if (LastWill is { } will && !MqttTopicValidator.IsValidTopicName(will.Topic))
         {
-            errors.Add($"Mqtt:LastWill:Topic '{will.Topic}' is not a valid topic name.");
+            problems.Add(new("Mqtt:LastWill:Topic", will.Topic, "must be a valid topic name"));
         }
 
-        return errors;
+        return problems;
     }
 
     /// <summary>Throws <see cref="MqttOptionsException"/> listing every problem.</summary>
     public void ThrowIfInvalid()
     {
-        var errors = Validate();
-        if (errors.Count > 0)
+        var problems = Validate();
+        if (problems.Count > 0)
         {
-            throw new MqttOptionsException(string.Join(" ", errors));
+            throw new MqttOptionsException(ConfigProblem.Lines(problems));
         }
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>The MQTT options are invalid.</summary>
