@@ -48,9 +48,3 @@ internal static class Settings
         return settings;
     }
 }
-
-/// <summary>A clock fixed at a given instant.</summary>
-internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
-}

@@ -3,14 +3,26 @@ using EdgeLam.Core.Configuration;
 
 namespace EdgeLam.Transport.Mqtt;
 
-/// <summary>Connection, session and flow-control settings of <see cref="MqttClient"/> (bound from configuration section <c>Mqtt</c>).</summary>
+/// <summary>
+/// Connection, session and flow-control settings of <see cref="MqttClient"/>: the one options type of configuration
+/// section <c>Mqtt</c> (bound once by the daemon, checked by <see cref="Validate"/>).
+/// </summary>
 public sealed class MqttClientOptions
 {
     public const string SectionName = "Mqtt";
 
-    public string Host { get; set; } = "127.0.0.1";
+    /// <summary>The port without TLS.</summary>
+    public const int DefaultPort = 1883;
 
-    public int Port { get; set; } = 1883;
+    /// <summary>The port with TLS.</summary>
+    public const int DefaultTlsPort = 8883;
+
+    /// <summary>The longest client id (MQTT 5 servers must accept 23 characters; mosquitto and this client take 64).</summary>
+    public const int MaxClientIdLength = 64;
+
+    public string Host { get; set; } = "localhost";
+
+    public int Port { get; set; } = DefaultPort;
 
     /// <summary>MQTT client id; required for a persistent session. 1–64 characters without wildcards or '/'.</summary>
     public string ClientId { get; set; } = string.Empty;
@@ -26,7 +38,11 @@ public sealed class MqttClientOptions
 
     public string? Username { get; set; }
 
+    /// <summary>Inline password; prefer <see cref="PasswordFile"/> (for example a systemd credential).</summary>
     public string? Password { get; set; }
+
+    /// <summary>A file whose first line is the password (not together with <see cref="Password"/>).</summary>
+    public string? PasswordFile { get; set; }
 
     /// <summary>TLS settings; null means plain TCP (loopback only).</summary>
     public MqttTlsOptions? Tls { get; set; }
@@ -53,9 +69,9 @@ public sealed class MqttClientOptions
     public IReadOnlyList<ConfigProblem> Validate()
     {
         var problems = new List<ConfigProblem>();
-        if (string.IsNullOrWhiteSpace(Host))
+        if (string.IsNullOrWhiteSpace(Host) || Host.Any(c => char.IsWhiteSpace(c) || c is '/' or '\\'))
         {
-            problems.Add(new("Mqtt:Host", Host, "is required"));
+            problems.Add(new("Mqtt:Host", Host, "must be a host name or IP address"));
         }
 
         if (Port is < 1 or > 65535)
@@ -70,9 +86,9 @@ public sealed class MqttClientOptions
                 problems.Add(new("Mqtt:ClientId", null, "is required when Mqtt:CleanStart is off (persistent session)"));
             }
         }
-        else if (ClientId.Length > 64 || ClientId.AsSpan().IndexOfAny("+#/\0") >= 0)
+        else if (ClientId.Length > MaxClientIdLength || ClientId.Any(c => c is '+' or '#' or '/' || char.IsControl(c)))
         {
-            problems.Add(new("Mqtt:ClientId", ClientId, "must be 1 to 64 characters without '+', '#', '/'"));
+            problems.Add(new("Mqtt:ClientId", ClientId, "must be at most 64 characters without '+', '#', '/' or control characters"));
         }
 
         if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue)
@@ -105,11 +121,7 @@ public sealed class MqttClientOptions
             problems.Add(new("Mqtt:ReconnectDelayMax", ReconnectDelayMax.ToString("c", CultureInfo.InvariantCulture), "must not be below Mqtt:ReconnectDelayMin, which must be positive"));
         }
 
-        if (Username is null && Password is not null)
-        {
-            problems.Add(new("Mqtt:Username", null, "is required when Mqtt:Password is set"));
-        }
-
+        ValidateCredentials(problems);
         if (Tls is { } tls)
         {
             if (tls.CaFile is null && tls.CaDirectory is null)
@@ -117,20 +129,7 @@ public sealed class MqttClientOptions
                 problems.Add(new("Mqtt:Tls:CaFile", null, "must be set (or Mqtt:Tls:CaDirectory) when TLS is on"));
             }
 
-            if ((tls.CertificateFile is null) != (tls.KeyFile is null))
-            {
-                problems.Add(tls.CertificateFile is null
-                    ? new("Mqtt:Tls:CertFile", null, "must be set together with Mqtt:Tls:KeyFile")
-                    : new("Mqtt:Tls:KeyFile", null, "must be set together with Mqtt:Tls:CertFile"));
-            }
-
-            foreach (var (key, file) in new[] { ("Mqtt:Tls:CaFile", tls.CaFile), ("Mqtt:Tls:CertFile", tls.CertificateFile), ("Mqtt:Tls:KeyFile", tls.KeyFile) })
-            {
-                if (file is not null && !File.Exists(file))
-                {
-                    problems.Add(new(key, file, "must name an existing file (not found)"));
-                }
-            }
+            problems.AddRange(tls.Validate());
         }
 
         if (LastWill is { } will && !MqttTopicValidator.IsValidTopicName(will.Topic))
@@ -148,6 +147,43 @@ public sealed class MqttClientOptions
         if (problems.Count > 0)
         {
             throw new MqttOptionsException(ConfigProblem.Lines(problems));
+        }
+    }
+
+    /// <summary>The password from <see cref="Password"/> or the first line of <see cref="PasswordFile"/>.</summary>
+    public string? ResolvePassword() =>
+        Password ?? (PasswordFile is { } f ? File.ReadLines(f).FirstOrDefault()?.TrimEnd('\r') : null);
+
+    private void ValidateCredentials(List<ConfigProblem> problems)
+    {
+        if (Password is not null && PasswordFile is not null)
+        {
+            problems.Add(new("Mqtt:Password", "(hidden)", "must not be set together with Mqtt:PasswordFile (use one)"));
+        }
+
+        if (Username is null && (Password is not null || PasswordFile is not null))
+        {
+            problems.Add(new("Mqtt:Username", null, "is required when Mqtt:Password or Mqtt:PasswordFile is set"));
+        }
+
+        if (PasswordFile is not { } file)
+        {
+            return;
+        }
+
+        if (!File.Exists(file))
+        {
+            problems.Add(new("Mqtt:PasswordFile", file, Directory.Exists(file) ? "must name a file, not a directory" : "must name an existing file (not found)"));
+            return;
+        }
+
+        try
+        {
+            using var readable = File.OpenRead(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new("Mqtt:PasswordFile", file, "must be a readable file (" + e.Message + ")"));
         }
     }
 
