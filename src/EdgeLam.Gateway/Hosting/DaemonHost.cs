@@ -59,6 +59,7 @@ internal static class DaemonHost
         // The node (gateway or peer stage). Request sources take NodeHandle: await Started, then GenerateAsync.
         builder.Services.AddSingleton<NodeHandle>();
         builder.Services.AddSingleton<NodeStatusPublisher>();
+        builder.Services.AddSingleton<StageLauncher>();
         builder.Services.AddHostedService<NodeReloadHandler>();
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
