@@ -37,7 +37,6 @@ public static class HostingServiceCollectionExtensions
         services.AddSingleton(systemd);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Node));
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Mqtt));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Model));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Board));
 

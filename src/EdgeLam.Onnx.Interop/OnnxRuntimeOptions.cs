@@ -1,3 +1,6 @@
+using System.Globalization;
+using EdgeLam.Core.Configuration;
+
 namespace EdgeLam.Onnx.Interop;
 
 /// <summary>
@@ -39,19 +42,20 @@ public sealed class OnnxRuntimeOptions
     /// </summary>
     public OrtLogLevel LogLevel { get; set; } = OrtLogLevel.Fatal;
 
-    /// <summary>Every problem with these options (empty when valid).</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem with these options, each naming its key and value (empty when valid).</summary>
+    public IReadOnlyList<ConfigProblem> Validate()
     {
-        var problems = new List<string>();
+        const string S = SectionName + ":";
+        var problems = new List<ConfigProblem>();
         if (LibraryPath is not null)
         {
             if (string.IsNullOrWhiteSpace(LibraryPath))
             {
-                problems.Add(SectionName + ":LibraryPath is blank; leave it unset to search the default places.");
+                problems.Add(new(S + "LibraryPath", LibraryPath, "must not be blank (leave it unset to search the default places)"));
             }
             else if (!File.Exists(LibraryPath))
             {
-                problems.Add(SectionName + ":LibraryPath '" + LibraryPath + "' does not exist.");
+                problems.Add(new(S + "LibraryPath", LibraryPath, "must name an existing file (not found)"));
             }
         }
 
@@ -61,32 +65,32 @@ public sealed class OnnxRuntimeOptions
             var name = provider is null ? null : ExecutionProvider.Normalize(provider);
             if (name is null)
             {
-                problems.Add(SectionName + ":Providers has '" + provider + "'; supported are CUDA, TensorRT, CPU.");
+                problems.Add(new(S + "Providers", provider, "must name supported providers: CUDA, TensorRT, CPU"));
             }
             else if (!seen.Add(name))
             {
-                problems.Add(SectionName + ":Providers lists '" + provider + "' twice.");
+                problems.Add(new(S + "Providers", provider, "must not list a provider twice"));
             }
         }
 
         if (IntraOpThreads is < 0 or > MaxThreads)
         {
-            problems.Add(SectionName + ":IntraOpThreads must be 0 (ORT default) to " + MaxThreads + "; it is " + IntraOpThreads + ".");
+            problems.Add(new(S + "IntraOpThreads", Text(IntraOpThreads), "must be 0 (ORT default) to " + Text(MaxThreads)));
         }
 
         if (InterOpThreads is < 0 or > MaxThreads)
         {
-            problems.Add(SectionName + ":InterOpThreads must be 0 (ORT default) to " + MaxThreads + "; it is " + InterOpThreads + ".");
+            problems.Add(new(S + "InterOpThreads", Text(InterOpThreads), "must be 0 (ORT default) to " + Text(MaxThreads)));
         }
 
         if (!Enum.IsDefined(GraphOptimizationLevel))
         {
-            problems.Add(SectionName + ":GraphOptimizationLevel " + (int)GraphOptimizationLevel + " is not one of Disabled, Basic, Extended, Layout, All.");
+            problems.Add(new(S + "GraphOptimizationLevel", Text((int)GraphOptimizationLevel), "must be one of Disabled, Basic, Extended, Layout, All"));
         }
 
         if (!Enum.IsDefined(LogLevel))
         {
-            problems.Add(SectionName + ":LogLevel " + (int)LogLevel + " is not one of Verbose, Info, Warning, Error, Fatal.");
+            problems.Add(new(S + "LogLevel", Text((int)LogLevel), "must be one of Verbose, Info, Warning, Error, Fatal"));
         }
 
         return problems;
@@ -99,7 +103,9 @@ public sealed class OnnxRuntimeOptions
         var problems = Validate();
         if (problems.Count > 0)
         {
-            throw new ArgumentException("Invalid ONNX Runtime options:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
+            throw new ArgumentException("Invalid ONNX Runtime options:" + Environment.NewLine + ConfigProblem.Lines(problems));
         }
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

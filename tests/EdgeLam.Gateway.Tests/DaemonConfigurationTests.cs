@@ -20,8 +20,8 @@ public sealed class DaemonConfigurationTests : IDisposable
         { "metrics port zero", """{ "Metrics": { "Port": 0 } }""", "Metrics:Port = \"0\"" },
         { "unknown role", """{ "Node": { "Role": "boss" } }""", "Node:Role = \"boss\": must be one of auto, gateway, peer" },
         { "ONNX threads out of range", """{ "Onnx": { "IntraOpThreads": -1 } }""", "Onnx:IntraOpThreads = \"-1\"" },
-        { "unknown ONNX provider", """{ "Onnx": { "Providers": [ "XPU" ] } }""", "Onnx:Providers has 'XPU'" },
-        { "sensor rate out of range", """{ "Sensors": { "Devices": { "env": { "RateHz": -5 } } } }""", "Sensors:Devices:env:RateHz = -5" },
+        { "unknown ONNX provider", """{ "Onnx": { "Providers": [ "XPU" ] } }""", "Onnx:Providers = \"XPU\"" },
+        { "sensor rate out of range", """{ "Sensors": { "Devices": { "env": { "RateHz": -5 } } } }""", "Sensors:Devices:env:RateHz = \"-5\"" },
         { "sensor seed not a number", """{ "Sensors": { "Seed": "abc" } }""", "'Sensors:Seed'" },
         { "malformed JSON", "{ \"Mqtt\": { \"Port\": 1883,\n", "edgelam.json: must be valid JSON" },
     };

@@ -17,7 +17,7 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
 
     private static NodeSettings BindNode(ConfigReader r) => NodeSectionBinder.Bind(r, NodeOptions.Bind(r), ModelOptions.Bind(r));
 
-    private static MqttClientOptions BindMqtt(ConfigReader r) => MqttOptionsMapping.ToClientOptions(MqttOptions.Bind(r, NodeOptions.Bind(r)));
+    private static MqttClientOptions BindMqtt(ConfigReader r) => MqttSectionBinder.Bind(r, NodeOptions.Bind(r).Name);
 
     [Fact]
     public void NodeBind_PeerWithoutSegments_HostsEverySegmentAfterTheGateways()
@@ -106,7 +106,7 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
 
         Assert.Empty(r.Problems);
         Assert.Equal(8883, options.Port);
-        Assert.Equal(MqttOptionsMapping.SystemCaDirectory, options.Tls!.CaDirectory);
+        Assert.Equal(MqttSectionBinder.SystemCaDirectory, options.Tls!.CaDirectory);
         Assert.Equal("edgelam-n1", options.ClientId);
     }
 

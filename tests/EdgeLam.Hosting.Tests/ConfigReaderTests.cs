@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 
 namespace EdgeLam.Hosting.Tests;
@@ -74,11 +75,9 @@ public class ConfigReaderTests
         Assert.Equal(expected, ConfigReader.IsTopicSafe(name, 64));
 
     [Fact]
-    public void Preformatted_PrintsTheComponentsOwnSentence()
+    public void ConfigProblem_ToString_NamesKeyValueAndWhatIsAllowed()
     {
-        var problem = ConfigProblem.Preformatted("Onnx:IntraOpThreads", "Onnx:IntraOpThreads must be 0 (ORT default) to 1024; it is -1.");
-
-        Assert.Equal("Onnx:IntraOpThreads", problem.Key);
-        Assert.Equal("Onnx:IntraOpThreads must be 0 (ORT default) to 1024; it is -1.", problem.ToString());
+        Assert.Equal("Onnx:IntraOpThreads = \"-1\": must be 0 (ORT default) to 1024", new ConfigProblem("Onnx:IntraOpThreads", "-1", "must be 0 (ORT default) to 1024").ToString());
+        Assert.Equal("Mqtt:Username: is required when Mqtt:Password is set", new ConfigProblem("Mqtt:Username", null, "is required when Mqtt:Password is set").ToString());
     }
 }

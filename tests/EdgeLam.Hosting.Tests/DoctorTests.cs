@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using EdgeLam.Hosting.Doctor;
@@ -73,28 +71,6 @@ public sealed class DoctorTests : IDisposable
         var finding = Assert.Single(ModelManifestCheck.Run(Context(("Model:Path", model))));
 
         Assert.Contains("outside the model directory", finding.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Broker_ListeningPort_IsOk_ClosedPort_IsProblemWithFix()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var open = ((IPEndPoint)listener.LocalEndpoint).Port;
-        int closed;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            closed = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        var ok = await BrokerCheck.RunAsync(Context(("Mqtt:Host", "127.0.0.1"), ("Mqtt:Port", open.ToString(System.Globalization.CultureInfo.InvariantCulture))), default);
-        var refused = await BrokerCheck.RunAsync(Context(("Mqtt:Host", "127.0.0.1"), ("Mqtt:Port", closed.ToString(System.Globalization.CultureInfo.InvariantCulture))), default);
-
-        Assert.Equal(DoctorSeverity.Ok, ok[0].Severity);
-        Assert.Equal(DoctorSeverity.Problem, refused[0].Severity);
-        Assert.Contains("ConnectionRefused", refused[0].Message, StringComparison.Ordinal);
-        Assert.NotNull(refused[0].Fix);
     }
 
     [Fact]

@@ -157,7 +157,6 @@ public sealed class MetricsTests : IDisposable
         var store = new SettingsStore(new EdgeLamSettings
         {
             Node = settings.Node,
-            Mqtt = settings.Mqtt,
             Model = settings.Model,
             Shutdown = settings.Shutdown,
             Board = settings.Board,
@@ -209,7 +208,6 @@ public sealed class MetricsTests : IDisposable
         store.Replace(new EdgeLamSettings
         {
             Node = current.Node,
-            Mqtt = current.Mqtt,
             Model = current.Model,
             Shutdown = current.Shutdown,
             Board = current.Board,

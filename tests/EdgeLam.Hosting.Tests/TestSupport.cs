@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Systemd;
 using Microsoft.Extensions.Configuration;
@@ -46,10 +47,4 @@ internal static class Settings
         Assert.Empty(problems);
         return settings;
     }
-}
-
-/// <summary>A clock fixed at a given instant.</summary>
-internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
 }

@@ -31,12 +31,12 @@ public sealed class OptionsAndProviderTests(RuntimeFixture fixture)
         var problems = options.Validate();
 
         Assert.Equal(6, problems.Count);
-        Assert.Contains(problems, p => p.Contains("LibraryPath", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("'OpenVINO'", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("twice", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("IntraOpThreads", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("InterOpThreads", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("GraphOptimizationLevel", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Key == "Onnx:LibraryPath" && p.Value == "/nonexistent/libonnxruntime.so");
+        Assert.Contains(problems, p => p.Key == "Onnx:Providers" && p.Value == "OpenVINO");
+        Assert.Contains(problems, p => p.Key == "Onnx:Providers" && p.Value == "CUDAExecutionProvider" && p.Allowed.Contains("twice", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Key == "Onnx:IntraOpThreads" && p.Value == "-1");
+        Assert.Contains(problems, p => p.Key == "Onnx:InterOpThreads");
+        Assert.Contains(problems, p => p.Key == "Onnx:GraphOptimizationLevel" && p.Value == "7");
         Assert.Throws<ArgumentException>(() => OnnxRuntime.Create(options));
     }
 

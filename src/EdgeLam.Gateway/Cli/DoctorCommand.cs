@@ -3,6 +3,7 @@ using EdgeLam.Gateway.Hosting;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Doctor;
 using EdgeLam.Onnx.Interop;
+using EdgeLam.Transport.Mqtt;
 
 namespace EdgeLam.Gateway.Cli;
 
@@ -53,6 +54,11 @@ internal static class DoctorCommand
                     CertificateWarning = TimeSpan.FromDays(Math.Max(0, parseResult.GetValue(certificateDays))),
                 },
                 context => OnnxRuntimeDoctorCheck.Run(context, settings.Section<OnnxRuntimeOptions>()),
+                async (context, ct) =>
+                {
+                    var mqtt = settings.Section<MqttClientOptions>();
+                    return [.. await BrokerCheck.RunAsync(context, mqtt, ct).ConfigureAwait(false), .. CertificateCheck.Run(context, mqtt.Tls)];
+                },
                 cancellationToken).ConfigureAwait(false));
 
             foreach (var f in findings)

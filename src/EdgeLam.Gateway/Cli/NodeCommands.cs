@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using EdgeLam.Core.Configuration;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Transport.Mqtt;
@@ -196,7 +197,7 @@ internal static class NodeCommands
             StepTimeout = TimeSpan.FromSeconds(timeout),
         };
         var problems = options.Validate();
-        return problems.Count == 0 ? options : throw new ArgumentException(string.Join(Environment.NewLine, problems));
+        return problems.Count == 0 ? options : throw new ArgumentException(ConfigProblem.Lines(problems));
     }
 
     private static MqttClientOptions ParseBroker(string broker, string node)

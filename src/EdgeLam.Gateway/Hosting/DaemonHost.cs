@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Gateway.Sensing;
 using EdgeLam.Hosting;
 using EdgeLam.Hosting.Configuration;
@@ -7,6 +8,7 @@ using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Systemd;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Sensors.Configuration;
+using EdgeLam.Transport.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,7 +49,7 @@ internal static class DaemonHost
 
         // Each section as bound (and validated) once above: the components take these.
         builder.Services.AddSingleton(settings.Section<NodeSettings>());
-        builder.Services.AddSingleton(MqttOptionsMapping.ToClientOptions(settings.Mqtt));
+        builder.Services.AddSingleton(settings.Section<MqttClientOptions>());
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Section<OnnxRuntimeOptions>()));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Section<SensorsOptions>()));
         builder.Services.AddSingleton(settings.Section<SensorRequestOptions>());
@@ -57,6 +59,7 @@ internal static class DaemonHost
         // The node (gateway or peer stage). Request sources take NodeHandle: await Started, then GenerateAsync.
         builder.Services.AddSingleton<NodeHandle>();
         builder.Services.AddSingleton<NodeStatusPublisher>();
+        builder.Services.AddSingleton<StageLauncher>();
         builder.Services.AddHostedService<NodeReloadHandler>();
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());

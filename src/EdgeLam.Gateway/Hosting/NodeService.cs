@@ -1,45 +1,34 @@
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Status;
-using EdgeLam.Inference;
-using EdgeLam.Onnx.Interop;
-using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Topics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
-/// Hosts the node of <c>edgelam run</c>: creates ONNX Runtime (section <c>Onnx</c>), starts the gateway or peer stage
-/// (<see cref="StageNode"/>) in the background — connecting waits, retrying with backoff, while STATUS says
-/// "waiting for broker HOST:PORT" — and hands it to <see cref="NodeStatusPublisher"/> (metrics, status summary,
-/// capacity) and, through <see cref="NodeHandle"/>, to the request sources. SIGHUP is <see cref="NodeReloadHandler"/>'s.
-/// Without <c>Model:Path</c> it only posts "waiting for a model" and the daemon stays up. On SIGTERM
-/// (<see cref="IDrainable"/>): refuses new work, lets requests and the step in flight finish within
-/// <c>Shutdown:DrainTimeout</c>, flushes the answers; then <see cref="StopAsync"/> publishes "offline" and
-/// disconnects. A model that cannot be loaded stops the daemon with exit code 78.
+/// Hosts the node of <c>edgelam run</c>: starts the stage in the background with <see cref="StageLauncher"/> (the
+/// daemon's start does not wait for the broker), then hands it to <see cref="NodeStatusPublisher"/> (metrics, status
+/// summary, capacity) and, through <see cref="NodeHandle"/>, to the request sources. SIGHUP is
+/// <see cref="NodeReloadHandler"/>'s. Without <c>Model:Path</c> it only posts "waiting for a model" and the daemon
+/// stays up. On SIGTERM (<see cref="IDrainable"/>): refuses new work, lets requests and the step in flight finish
+/// within <c>Shutdown:DrainTimeout</c>, flushes the answers; then <see cref="StopAsync"/> publishes "offline" and
+/// disconnects.
 /// </summary>
 internal sealed class NodeService(
     NodeHandle handle,
     NodeSettings node,
-    MqttClientOptions mqtt,
-    IOptions<OnnxRuntimeOptions> onnx,
+    StageLauncher launcher,
     NodeStatusPublisher publisher,
     SettingsStore settings,
     ServiceStatus status,
-    IHostApplicationLifetime lifetime,
-    DaemonExit exit,
     ILoggerFactory loggers) : IHostedService, IDrainable, IDisposable
 {
-    public const string ModelComponent = "model";
-
     private readonly ILogger _logger = loggers.CreateLogger("EdgeLam.Gateway.Node");
     private readonly CancellationTokenSource _stopping = new();
-    private OnnxRuntime? _runtime;
-    private StageNode? _stage;
+    private LaunchedStage? _launched;
     private Task _run = Task.CompletedTask;
 
     public string Name => "node";
@@ -48,7 +37,7 @@ internal sealed class NodeService(
     {
         if (node.Stage is null)
         {
-            status.Set(ModelComponent, "waiting for a model: set Model:Path");
+            status.Set(StageLauncher.ModelComponent, "waiting for a model: set Model:Path");
             NodeLog.WaitingForModel(_logger, node.Role, settings.Current.Node.Name);
             return Task.CompletedTask;
         }
@@ -60,40 +49,15 @@ internal sealed class NodeService(
 
     private async Task RunAsync(NodeRoleOptions stage, CancellationToken stopping)
     {
-        try
+        _launched = await launcher.LaunchAsync(stage, stopping).ConfigureAwait(false);
+        if (_launched is not { } launched)
         {
-            _runtime = OnnxRuntime.Create(onnx.Value, w => NodeLog.OnnxWarning(_logger, w));
-            NodeLog.Connecting(_logger, node.Role, stage.Node, node.Segments, mqtt.Host, mqtt.Port);
-            _stage = await StageNode.StartAsync(stage, mqtt, _runtime, loggers, stopping).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or OrtException or InferenceException or IOException)
-        {
-            // The model (or ONNX Runtime) named by the configuration cannot serve: a restart would not help.
-            NodeLog.StartFailed(_logger, stage.ModelDirectory, e);
-            status.Set(NodeStatusPublisher.BrokerComponent, null);
-            status.Set(ModelComponent, "model failed to load: " + e.Message.ReplaceLineEndings(" "));
-            exit.Fail(ExitCodes.Config);
-            lifetime.StopApplication();
-            return;
-        }
-#pragma warning disable CA1031 // last line of defence for the background start: log it and stop with 70 (systemd restarts)
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            NodeLog.StartCrashed(_logger, e);
-            status.Set(NodeStatusPublisher.BrokerComponent, null);
-            exit.Fail(ExitCodes.Software);
-            lifetime.StopApplication();
             return;
         }
 
-        publisher.Attach(_stage);
+        publisher.Attach(launched.Stage);
         NodeLog.Serving(_logger, node.Role, stage.Node, node.Segments, publisher.ModelId, stage.PlanEpoch);
-        handle.SetStarted(_stage, _runtime);
+        handle.SetStarted(launched.Stage, launched.Runtime);
         await publisher.RunAsync(stopping).ConfigureAwait(false);
     }
 
@@ -102,8 +66,7 @@ internal sealed class NodeService(
     {
         await _stopping.CancelAsync().ConfigureAwait(false); // ends the status loop (and a connect still waiting)
         await AwaitQuietly(_run).ConfigureAwait(false);
-        var stage = _stage;
-        if (stage is null)
+        if (_launched?.Stage is not { } stage)
         {
             handle.SetStopping();
             return;
@@ -129,16 +92,13 @@ internal sealed class NodeService(
         handle.SetStopping();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await AwaitQuietly(_run).ConfigureAwait(false);
-        if (_stage is { } stage)
+        if (_launched is { } launched)
         {
             publisher.State = NodeState.Offline;
             publisher.Detach();
-            await stage.DisposeAsync().ConfigureAwait(false); // publishes "offline" (retained), then disconnects
-            _stage = null;
+            await launched.DisposeAsync().ConfigureAwait(false); // publishes "offline" (retained), then disconnects
+            _launched = null;
         }
-
-        _runtime?.Dispose();
-        _runtime = null;
     }
 
     private static async Task AwaitQuietly(Task task)

@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Onnx.Interop;
 
@@ -5,8 +6,7 @@ namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
 /// Binds section <c>Onnx</c> (usually from the board profile) into <see cref="OnnxRuntimeOptions"/> without
-/// reflection and reports the binding's and <see cref="OnnxRuntimeOptions.Validate"/>'s problems (each message names
-/// its key first).
+/// reflection and reports the binding's and <see cref="OnnxRuntimeOptions.Validate"/>'s problems.
 /// </summary>
 internal sealed class OnnxSectionBinder : IConfigSectionBinder
 {
@@ -19,7 +19,7 @@ internal sealed class OnnxSectionBinder : IConfigSectionBinder
         var options = Bind(reader);
         foreach (var problem in options.Validate())
         {
-            reader.Problem(ConfigProblem.Preformatted(problem.Split(' ')[0], problem));
+            reader.Problem(problem);
         }
 
         return options;

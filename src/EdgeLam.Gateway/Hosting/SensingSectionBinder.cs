@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Gateway.Sensing;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Sensors.Configuration;
@@ -17,14 +18,8 @@ internal sealed class SensingSectionBinder : IConfigSectionBinder
     public object Bind(ConfigReader reader, EdgeLamSettings settings)
     {
         var options = new SensorRequestOptions();
-        try
+        if (!GeneratedBinding.TryBind(reader, SensorRequestOptions.SectionName, () => reader.Configuration.GetSection(SensorRequestOptions.SectionName).Bind(options)))
         {
-            reader.Configuration.GetSection(SensorRequestOptions.SectionName).Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The generated binder names the key: "Failed to convert configuration value at 'Sensing:MaxNewTokens' …".
-            reader.Problem(ConfigProblem.Preformatted(SensorRequestOptions.SectionName, e.Message));
             return new SensorRequestOptions();
         }
 

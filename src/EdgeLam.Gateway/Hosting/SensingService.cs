@@ -173,6 +173,7 @@ internal sealed partial class SensingService(
             KeepAlive = node.KeepAlive,
             Username = node.Username,
             Password = node.Password,
+            PasswordFile = node.PasswordFile,
             Tls = node.Tls,
             ReconnectDelayMin = node.ReconnectDelayMin,
             ReconnectDelayMax = node.ReconnectDelayMax,

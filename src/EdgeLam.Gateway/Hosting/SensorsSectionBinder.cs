@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Sensors.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -15,20 +16,14 @@ internal sealed class SensorsSectionBinder : IConfigSectionBinder
     public object Bind(ConfigReader reader, EdgeLamSettings settings)
     {
         var options = new SensorsOptions();
-        try
+        if (!GeneratedBinding.TryBind(reader, SensorsOptions.SectionName, () => reader.Configuration.GetSection(SensorsOptions.SectionName).Bind(options)))
         {
-            reader.Configuration.GetSection(SensorsOptions.SectionName).Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The generated binder names the key: "Failed to convert configuration value at 'Sensors:Seed' to type 'System.Int32'."
-            reader.Problem(ConfigProblem.Preformatted(SensorsOptions.SectionName, e.Message));
             return new SensorsOptions();
         }
 
         foreach (var problem in SensorsOptionsValidator.Validate(options))
         {
-            reader.Problem(ConfigProblem.Preformatted(problem.Split(' ')[0], problem));
+            reader.Problem(problem);
         }
 
         return options;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 
 namespace EdgeLam.Gateway.Sensing;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLam.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeLam.Hosting.Configuration;

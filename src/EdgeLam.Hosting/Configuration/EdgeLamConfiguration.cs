@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeLam.Hosting.Configuration;

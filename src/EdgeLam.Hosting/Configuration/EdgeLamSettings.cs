@@ -1,3 +1,4 @@
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Logging;
 using EdgeLam.Hosting.Options;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +17,7 @@ public sealed class EdgeLamSettings
     /// <summary>Top-level sections known to the daemon and its components; anything else draws a warning.</summary>
     public static readonly IReadOnlySet<string> KnownSections = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        NodeOptions.Section, MqttOptions.Section, ModelOptions.Section, MetricsOptions.Section,
+        NodeOptions.Section, "Mqtt", ModelOptions.Section, MetricsOptions.Section,
         ShutdownOptions.Section, BoardOptions.Section, DiagnosticsOptions.Section, "Logging",
         "Onnx", "Sensors", "Sensing", "Memory", "Pipeline", "Transport",
 
@@ -25,8 +26,6 @@ public sealed class EdgeLamSettings
     };
 
     public required NodeOptions Node { get; init; }
-
-    public required MqttOptions Mqtt { get; init; }
 
     public required ModelOptions Model { get; init; }
 
@@ -55,11 +54,9 @@ public sealed class EdgeLamSettings
         out IReadOnlyList<ConfigProblem> problems)
     {
         var r = new ConfigReader(configuration);
-        var node = NodeOptions.Bind(r);
         var settings = new EdgeLamSettings
         {
-            Node = node,
-            Mqtt = MqttOptions.Bind(r, node),
+            Node = NodeOptions.Bind(r),
             Model = ModelOptions.Bind(r),
             Metrics = MetricsOptions.Bind(r),
             Shutdown = ShutdownOptions.Bind(r),

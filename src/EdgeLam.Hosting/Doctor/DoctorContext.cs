@@ -19,7 +19,7 @@ public sealed class DoctorContext
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>A TLS certificate that expires within this time is a warning (<see cref="CertificateCheck"/>).</summary>
+    /// <summary>A TLS certificate that expires within this time is a warning (the certificate check of <c>edgelam doctor</c>).</summary>
     public TimeSpan CertificateWarning { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>Runs <c>timedatectl show -p NTPSynchronized --value</c>; null when it cannot run.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Logging;
 using EdgeLam.Hosting.Status;

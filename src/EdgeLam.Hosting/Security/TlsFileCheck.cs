@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 
 namespace EdgeLam.Hosting.Security;

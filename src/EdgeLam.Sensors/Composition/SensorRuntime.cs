@@ -66,7 +66,7 @@ public sealed partial class SensorRuntime : ISampleSink, IDisposable
         var errors = SensorsOptionsValidator.Validate(options);
         if (errors.Count > 0)
         {
-            throw new SensorsConfigurationException(errors);
+            throw new SensorsConfigurationException([.. errors.Select(e => e.ToString())]);
         }
 
         logger ??= NullLogger.Instance;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLam.Core.Configuration;
 using EdgeLam.Sensors.Buses;
 using EdgeLam.Sensors.Gpio;
 using EdgeLam.Sensors.Parts;
@@ -6,8 +7,8 @@ using EdgeLam.Sensors.Parts;
 namespace EdgeLam.Sensors.Configuration;
 
 /// <summary>
-/// Checks a <see cref="SensorsOptions"/> at start. Each problem is one message naming the key (full configuration
-/// path), the value found and what is allowed.
+/// Checks a <see cref="SensorsOptions"/> at start. Each problem names the key (full configuration path), the value
+/// found and what is allowed.
 /// </summary>
 public static class SensorsOptionsValidator
 {
@@ -17,12 +18,12 @@ public static class SensorsOptionsValidator
     /// <summary>Every Driver a device may name: the catalogue's part kinds, then the built-in sources.</summary>
     public static IEnumerable<string> Drivers => PartCatalogue.Default.Kinds.Concat(BuiltInDrivers);
 
-    public static IReadOnlyList<string> Validate(SensorsOptions o)
+    public static IReadOnlyList<ConfigProblem> Validate(SensorsOptions o)
     {
-        var errors = new List<string>();
+        var errors = new List<ConfigProblem>();
         const string S = SensorsOptions.SectionName;
         void Add(string key, object? value, string allowed) =>
-            errors.Add($"{key} = {Format(value)}: {allowed}");
+            errors.Add(new ConfigProblem(key, value is null ? null : Format(value), allowed));
 
         foreach (var (name, bus) in o.Buses)
         {
@@ -281,11 +282,9 @@ public static class SensorsOptionsValidator
         part.Validate?.Invoke(d, (property, value, problem) => add(key + ":" + property, value, problem));
     }
 
-    private static string Format(object? value) => value switch
+    private static string Format(object value) => value switch
     {
-        null => "(missing)",
-        string { Length: 0 } => "(empty)",
-        string s => $"'{s}'",
+        string s => s,
         double v => v.ToString(CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };

@@ -27,7 +27,7 @@ public sealed class MosquittoMqttChannel : IMqttChannel, IMosquittoCallbacks
             client.SetOption(MosquittoOption.TcpNoDelay, 1);
             if (options.Username is not null)
             {
-                client.SetCredentials(options.Username, options.Password);
+                client.SetCredentials(options.Username, options.ResolvePassword());
             }
 
             if (options.Tls is { } tls)

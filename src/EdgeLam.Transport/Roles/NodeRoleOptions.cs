@@ -1,3 +1,5 @@
+using System.Globalization;
+using EdgeLam.Core.Configuration;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Wire.Codecs;
 
@@ -83,54 +85,62 @@ public sealed class NodeRoleOptions
         var problems = Validate();
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join(Environment.NewLine, problems), "options");
+            throw new ArgumentException(ConfigProblem.Lines(problems), "options");
         }
     }
 
-    /// <summary>Problems, one per line, naming the key, the value and what is allowed.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem, each naming the key, the value and what is allowed (empty when valid).</summary>
+    public IReadOnlyList<ConfigProblem> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<ConfigProblem>();
         if (!Topics.TopicScheme.IsValidName(Site))
         {
-            problems.Add("Node:Site '" + Site + "' must be 1-64 characters from [A-Za-z0-9._-].");
+            problems.Add(new("Node:Site", Site, "must be 1-64 characters from [A-Za-z0-9._-]"));
         }
 
         if (!Topics.TopicScheme.IsValidName(Node))
         {
-            problems.Add("Node:Name '" + Node + "' must be 1-64 characters from [A-Za-z0-9._-].");
+            problems.Add(new("Node:Name", Node, "must be 1-64 characters from [A-Za-z0-9._-]"));
         }
 
         if (string.IsNullOrWhiteSpace(ModelDirectory) || !Directory.Exists(ModelDirectory))
         {
-            problems.Add("Model:Path '" + ModelDirectory + "' must be an existing split model directory.");
+            problems.Add(new("Model:Path", ModelDirectory, "must be an existing split model directory"));
         }
 
         if (FirstSegment < 0 || LastSegment < FirstSegment)
         {
-            problems.Add("Node:Segments " + FirstSegment + "-" + LastSegment + " must be a range A-B with 0 <= A <= B.");
+            problems.Add(new("Node:Segments", Text(FirstSegment) + "-" + Text(LastSegment), "must be a range A-B with 0 <= A <= B"));
         }
 
         if (!CodecLayout.IsDefined(Codec))
         {
-            problems.Add("Node:Wire '" + Codec + "' must be raw, fp16, bf16 or int8.");
+            problems.Add(new("Node:Wire", Codec.ToString(), "must be raw, fp16, bf16 or int8"));
         }
 
         if (ContextLimit is < 16 or > 1 << 20)
         {
-            problems.Add("Node:ContextLimit " + ContextLimit + " must be between 16 and 1048576.");
+            problems.Add(new("Node:ContextLimit", Text(ContextLimit), "must be between 16 and 1048576"));
         }
 
-        if (StepTimeout <= TimeSpan.Zero || MaxAttempts < 1)
+        var tuning = Tuning;
+        if (tuning.StepTimeout <= TimeSpan.Zero)
         {
-            problems.Add("Node:StepTimeout " + StepTimeout + " must be positive and Node:MaxAttempts " + MaxAttempts + " at least 1.");
+            problems.Add(new("Node:StepTimeout", tuning.StepTimeout.ToString("c", CultureInfo.InvariantCulture), "must be positive"));
         }
 
-        if (ResultTopK is < 1 or > 64)
+        if (tuning.MaxAttempts < 1)
         {
-            problems.Add("Node:ResultTopK " + ResultTopK + " must be between 1 and 64.");
+            problems.Add(new("Node:MaxAttempts", Text(tuning.MaxAttempts), "must be at least 1"));
+        }
+
+        if (tuning.ResultTopK is < 1 or > 64)
+        {
+            problems.Add(new("Node:ResultTopK", Text(tuning.ResultTopK), "must be between 1 and 64"));
         }
 
         return problems;
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

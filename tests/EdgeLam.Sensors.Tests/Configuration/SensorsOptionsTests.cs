@@ -95,18 +95,18 @@ public class SensorsOptionsTests
         o.Devices["x"] = new DeviceOptions { Driver = "lm75" };
         o.Streams["s"] = new StreamOptions { Device = "t", WindowLength = 50, Hop = 60, Tokenizer = "patch", BadData = "ignore" };
 
-        var errors = SensorsOptionsValidator.Validate(o);
+        var errors = SensorsOptionsValidator.Validate(o).Select(p => p.ToString()).ToList();
 
-        Assert.Contains("Sensors:Buses:b:Kind = 'spi': must be i2c, iio, gpio or w1", errors);
-        Assert.Contains("Sensors:Devices:t:RateHz = 0: must be > 0 and <= 1000", errors);
-        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:t:Bus = 'b': must name a bus of Kind i2c", StringComparison.Ordinal));
-        Assert.Contains("Sensors:Devices:t:Address = '0x50': must be one of 0x76, 0x77 for bme280", errors);
-        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:m:Bus = 'nobus'", StringComparison.Ordinal));
-        Assert.Contains("Sensors:Devices:m:AccelRangeG = 3: must be 2, 4, 8 or 16", errors);
-        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:x:Driver = 'lm75': must be one of bme280", StringComparison.Ordinal));
-        Assert.Contains("Sensors:Streams:s:Hop = 60: must be between 1 and WindowLength (50)", errors);
-        Assert.Contains("Sensors:Streams:s:WindowLength = 50: must be a multiple of Sensors:Tokenizer:Patch:PatchLength (16) for the patch tokenizer", errors);
-        Assert.Contains("Sensors:Streams:s:BadData = 'ignore': must be impute, mask or drop", errors);
+        Assert.Contains("Sensors:Buses:b:Kind = \"spi\": must be i2c, iio, gpio or w1", errors);
+        Assert.Contains("Sensors:Devices:t:RateHz = \"0\": must be > 0 and <= 1000", errors);
+        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:t:Bus = \"b\": must name a bus of Kind i2c", StringComparison.Ordinal));
+        Assert.Contains("Sensors:Devices:t:Address = \"0x50\": must be one of 0x76, 0x77 for bme280", errors);
+        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:m:Bus = \"nobus\"", StringComparison.Ordinal));
+        Assert.Contains("Sensors:Devices:m:AccelRangeG = \"3\": must be 2, 4, 8 or 16", errors);
+        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:x:Driver = \"lm75\": must be one of bme280", StringComparison.Ordinal));
+        Assert.Contains("Sensors:Streams:s:Hop = \"60\": must be between 1 and WindowLength (50)", errors);
+        Assert.Contains("Sensors:Streams:s:WindowLength = \"50\": must be a multiple of Sensors:Tokenizer:Patch:PatchLength (16) for the patch tokenizer", errors);
+        Assert.Contains("Sensors:Streams:s:BadData = \"ignore\": must be impute, mask or drop", errors);
         Assert.Equal(errors.Count, errors.Distinct().Count());
     }
 

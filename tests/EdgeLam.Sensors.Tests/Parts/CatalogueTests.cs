@@ -81,13 +81,13 @@ public class CatalogueTests
         o.Devices["t"] = new DeviceOptions { Driver = "ds18b20", Bus = "w" };
         o.Devices["g"] = new DeviceOptions { Driver = "ds18b20", Bus = "b", Options = { ["DeviceId"] = "28-0316a2794fff" } };
 
-        var errors = SensorsOptionsValidator.Validate(o);
+        var errors = SensorsOptionsValidator.Validate(o).Select(p => p.ToString()).ToList();
 
-        Assert.Contains("Sensors:Devices:h:Address = '0x40': must be one of 0x44, 0x45 for sht3x", errors);
-        Assert.Contains("Sensors:Devices:p:Options:ShuntOhms = 'abc': must be a number in [0.0001, 100]", errors);
-        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:t:Bus = 'w': a w1 bus cannot be simulated", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:t:Options:DeviceId = (missing): must name a w1 slave", StringComparison.Ordinal));
-        Assert.Contains("Sensors:Devices:g:Bus = 'b': must name a bus of Kind w1 in Sensors:Buses", errors);
+        Assert.Contains("Sensors:Devices:h:Address = \"0x40\": must be one of 0x44, 0x45 for sht3x", errors);
+        Assert.Contains("Sensors:Devices:p:Options:ShuntOhms = \"abc\": must be a number in [0.0001, 100]", errors);
+        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:t:Bus = \"w\": a w1 bus cannot be simulated", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Sensors:Devices:t:Options:DeviceId: must name a w1 slave", StringComparison.Ordinal));
+        Assert.Contains("Sensors:Devices:g:Bus = \"b\": must name a bus of Kind w1 in Sensors:Buses", errors);
     }
 
     [Fact]
@@ -97,10 +97,10 @@ public class CatalogueTests
         o.Buses["b"] = new BusOptions { Kind = "i2c", Path = "/dev/spidev0.0" };
         o.Buses["g"] = new BusOptions { Kind = "gpio", Path = "/sys/class/gpio" };
 
-        var errors = SensorsOptionsValidator.Validate(o);
+        var errors = SensorsOptionsValidator.Validate(o).Select(p => p.ToString()).ToList();
 
-        Assert.Contains("Sensors:Buses:b:Path = '/dev/spidev0.0': must be /dev/i2c-N", errors);
-        Assert.Contains("Sensors:Buses:g:Path = '/sys/class/gpio': must be /dev/gpiochipN", errors);
+        Assert.Contains("Sensors:Buses:b:Path = \"/dev/spidev0.0\": must be /dev/i2c-N", errors);
+        Assert.Contains("Sensors:Buses:g:Path = \"/sys/class/gpio\": must be /dev/gpiochipN", errors);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class MqttClientOptionsTests
     public void Validate_PersistentSessionWithoutClientId_Reported()
     {
         var o = new MqttClientOptions { CleanStart = false };
-        Assert.Contains(o.Validate(), e => e.Contains("ClientId", StringComparison.Ordinal));
+        Assert.Contains(o.Validate(), e => e.Key == "Mqtt:ClientId");
         o.CleanStart = true;
         Assert.Empty(o.Validate());
     }
@@ -58,7 +58,7 @@ public sealed class MqttClientOptionsTests
     {
         var o = Valid();
         o.Tls = new MqttTlsOptions { CaFile = "/nonexistent/ca.pem" };
-        Assert.Contains(o.Validate(), e => e.Contains("/nonexistent/ca.pem", StringComparison.Ordinal));
+        Assert.Contains(o.Validate(), e => e.Value == "/nonexistent/ca.pem");
     }
 }
 

@@ -1,20 +1,22 @@
 using System.Net.Sockets;
-using EdgeLam.Hosting.Options;
+using EdgeLam.Hosting.Doctor;
+using EdgeLam.Transport.Mqtt;
 
-namespace EdgeLam.Hosting.Doctor;
+namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>TCP reachability of Mqtt:Host:Port and the presence and permissions of credential and TLS files.</summary>
-public static class BrokerCheck
+internal static class BrokerCheck
 {
-    public static async Task<IReadOnlyList<DoctorFinding>> RunAsync(DoctorContext context, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DoctorFinding>> RunAsync(DoctorContext context, MqttClientOptions mqtt, CancellationToken cancellationToken)
     {
-        var mqtt = context.Settings.Mqtt;
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(mqtt);
         var findings = new List<DoctorFinding> { await ReachableAsync(mqtt, context.BrokerTimeout, cancellationToken).ConfigureAwait(false) };
         findings.AddRange(Credentials(mqtt));
         return findings;
     }
 
-    private static async Task<DoctorFinding> ReachableAsync(MqttOptions mqtt, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<DoctorFinding> ReachableAsync(MqttClientOptions mqtt, TimeSpan timeout, CancellationToken cancellationToken)
     {
         const string check = "broker";
         var target = $"{mqtt.Host}:{mqtt.Port}";
@@ -43,7 +45,7 @@ public static class BrokerCheck
         }
     }
 
-    private static IEnumerable<DoctorFinding> Credentials(MqttOptions mqtt)
+    private static IEnumerable<DoctorFinding> Credentials(MqttClientOptions mqtt)
     {
         const string check = "credentials";
         if (mqtt.Username is null)
@@ -78,7 +80,7 @@ public static class BrokerCheck
             yield return DoctorFinding.Problem(check, $"Mqtt:Username {mqtt.Username} has no password", "set Mqtt:PasswordFile");
         }
 
-        foreach (var (key, path) in new[] { ("Mqtt:Tls:CaFile", mqtt.Tls.CaFile), ("Mqtt:Tls:CertFile", mqtt.Tls.CertFile), ("Mqtt:Tls:KeyFile", mqtt.Tls.KeyFile) })
+        foreach (var (key, path) in new[] { ("Mqtt:Tls:CaFile", mqtt.Tls?.CaFile), ("Mqtt:Tls:CertFile", mqtt.Tls?.CertificateFile), ("Mqtt:Tls:KeyFile", mqtt.Tls?.KeyFile) })
         {
             if (path is null)
             {

@@ -1,7 +1,9 @@
+using EdgeLam.Gateway.Hosting;
 using EdgeLam.Hosting.Doctor;
 using EdgeLam.Testing;
+using EdgeLam.Transport.Mqtt;
 
-namespace EdgeLam.Hosting.Tests.Security;
+namespace EdgeLam.Gateway.Tests.Security;
 
 /// <summary><c>edgelam doctor</c>'s certificate expiry check, with the clock moved forward instead of the certificates.</summary>
 public sealed class CertificateCheckTests : IDisposable
@@ -19,20 +21,23 @@ public sealed class CertificateCheckTests : IDisposable
     {
         var (ca, _) = TestCertificates.Write(_dir.Path, "ca", Now.AddDays(-1), Now.AddDays(400));
         var (cert, key) = TestCertificates.Write(_dir.Path, "gw1", Now.AddDays(-1), Now.AddDays(60));
-        var settings = Settings.Valid(("Mqtt:Tls:CaFile", ca), ("Mqtt:Tls:CertFile", cert), ("Mqtt:Tls:KeyFile", key));
+        var settings = DaemonSettings.Valid(("Mqtt:Tls:CaFile", ca), ("Mqtt:Tls:CertFile", cert), ("Mqtt:Tls:KeyFile", key));
         var time = new FixedTime(Now.AddDays(daysLater));
         return warnDays is { } days
             ? new DoctorContext { Settings = settings, ApplicationDirectory = _dir.Path, Time = time, CertificateWarning = TimeSpan.FromDays(days) }
             : new DoctorContext { Settings = settings, ApplicationDirectory = _dir.Path, Time = time };
     }
 
+    private static IEnumerable<DoctorFinding> Run(DoctorContext context) =>
+        CertificateCheck.Run(context, context.Settings.Section<MqttClientOptions>().Tls);
+
     private static DoctorFinding Of(DoctorContext context, string key) =>
-        CertificateCheck.Run(context).Single(f => f.Message.StartsWith(key + " ", StringComparison.Ordinal));
+        Run(context).Single(f => f.Message.StartsWith(key + " ", StringComparison.Ordinal));
 
     [Fact]
     public void Run_BothFarFromExpiry_OkWithDaysLeft()
     {
-        var findings = CertificateCheck.Run(Context(0)).ToList();
+        var findings = Run(Context(0)).ToList();
 
         Assert.Equal(2, findings.Count);
         Assert.All(findings, f => Assert.Equal(DoctorSeverity.Ok, f.Severity));
@@ -82,8 +87,8 @@ public sealed class CertificateCheckTests : IDisposable
     [Fact]
     public void Run_NoTls_NoFindings()
     {
-        var context = new DoctorContext { Settings = Settings.Valid(), ApplicationDirectory = _dir.Path };
+        var context = new DoctorContext { Settings = DaemonSettings.Valid(), ApplicationDirectory = _dir.Path };
 
-        Assert.Empty(CertificateCheck.Run(context));
+        Assert.Empty(Run(context));
     }
 }

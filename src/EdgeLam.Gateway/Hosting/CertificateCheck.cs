@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EdgeLam.Hosting.Doctor;
+using EdgeLam.Transport.Mqtt;
 
-namespace EdgeLam.Hosting.Doctor;
+namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
 /// How long the configured TLS certificates stay valid: every certificate in <c>Mqtt:Tls:CaFile</c> and the node's
@@ -10,16 +12,15 @@ namespace EdgeLam.Hosting.Doctor;
 /// within <see cref="DoctorContext.CertificateWarning"/> (default 30 days) a warning; otherwise ok with the days left.
 /// A file that cannot be read or parsed is reported by the configuration check (<c>TlsFileCheck</c>), not here.
 /// </summary>
-public static class CertificateCheck
+internal static class CertificateCheck
 {
     public const string Name = "certificate";
 
-    public static IEnumerable<DoctorFinding> Run(DoctorContext context)
+    public static IEnumerable<DoctorFinding> Run(DoctorContext context, MqttTlsOptions? tls)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var tls = context.Settings.Mqtt.Tls;
         var now = context.Time.GetUtcNow();
-        foreach (var (key, file) in new[] { ("Mqtt:Tls:CaFile", tls.CaFile), ("Mqtt:Tls:CertFile", tls.CertFile) })
+        foreach (var (key, file) in new[] { ("Mqtt:Tls:CaFile", tls?.CaFile), ("Mqtt:Tls:CertFile", tls?.CertificateFile) })
         {
             if (file is null)
             {

@@ -1,0 +1,7 @@
+namespace EdgeLam.Testing;
+
+/// <summary>A clock standing still at <c>now</c>.</summary>
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
