@@ -78,9 +78,12 @@ public sealed class TopicScheme
     public string AllResults => prefix + "results/+";
 
     /// <summary>True for 1–64 characters from <c>[A-Za-z0-9._-]</c>.</summary>
-    public static bool IsValidName(string? value)
+    public static bool IsValidName(string? value) => value is not null && IsValidName(value.AsSpan());
+
+    /// <summary>True for 1–64 characters from <c>[A-Za-z0-9._-]</c>.</summary>
+    public static bool IsValidName(ReadOnlySpan<char> value)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxNameLength)
+        if (value.IsEmpty || value.Length > MaxNameLength)
         {
             return false;
         }
