@@ -45,7 +45,7 @@ public sealed class TopicScheme
     /// <summary><c>…/plan</c>: retained JSON <see cref="PlanMessage"/> with its epoch.</summary>
     public string Plan => prefix + "plan";
 
-    /// <summary><c>…/act/{model}/{boundary}</c>: activation frames of new sessions entering the stage after the cut.</summary>
+    /// <summary><c>…/act/{model}/{boundary}</c>: activation frames of new conversations entering the stage after the cut.</summary>
     public string Activation(string model, int boundary) =>
         prefix + "act/" + Name(model, nameof(model)) + "/" + Boundary(boundary);
 
@@ -61,7 +61,7 @@ public sealed class TopicScheme
     public string SharedGroup(string model, int boundary) =>
         Site + "." + Name(model, nameof(model)) + ".b" + Boundary(boundary);
 
-    /// <summary><c>…/act/{model}/{boundary}/{node}</c>: later steps of sessions that peer {node} claimed (its KV cache).</summary>
+    /// <summary><c>…/act/{model}/{boundary}/{node}</c>: later steps of conversations that peer {node} holds (its KV cache; see <see cref="Envelope.ActivationRoute.Topic"/>).</summary>
     public string PeerActivation(string model, int boundary, string node) =>
         Activation(model, boundary) + "/" + Name(node, nameof(node));
 
