@@ -55,7 +55,7 @@ internal sealed class NodeStatusReport
     /// <summary>Decode steps served: tokens generated (gateway) or steps run (peer).</summary>
     public required long Steps { get; init; }
 
-    /// <summary>Messages rejected (malformed, foreign model or epoch, unknown session; replies matching no step).</summary>
+    /// <summary>Messages rejected (malformed, foreign model or epoch, unknown conversation; replies matching no step).</summary>
     public required long Rejected { get; init; }
 
     /// <summary>Gateway: steps sent again after a timeout.</summary>

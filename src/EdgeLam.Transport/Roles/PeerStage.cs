@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using EdgeLam.Inference;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Links;
 using EdgeLam.Inference.Sampling;
 using EdgeLam.Onnx.Interop;
+using EdgeLam.Transport.Envelope;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Topics;
 using EdgeLam.Wire.Frames;
@@ -15,10 +14,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeLam.Transport.Roles;
 
 /// <summary>
-/// A stage after the gateway: takes activation frames of new sessions from its stage's MQTT 5 shared subscription
-/// and later steps of the sessions it holds from its own topic, runs its segments, and either forwards the next frame
-/// or — as the last stage — samples the token, answers the gateway and publishes the result. Anything malformed, for
-/// another model or epoch, or for a session it does not hold is counted and rejected; the stage keeps serving.
+/// A peer of a stage after the gateway: takes activation frames of new conversations from its stage's MQTT 5 shared
+/// subscription and later steps of the conversations it holds from its own topic, and handles each as validate
+/// (<see cref="PeerAdmission"/>) → run (its <see cref="SegmentChain"/>) → respond (<see cref="PeerResponder"/>: the
+/// next frame, or — as the last stage — the token to the gateway and the result). Anything malformed, for another
+/// model or epoch, or for a conversation it does not hold is counted and rejected; the peer keeps serving.
 /// </summary>
 public sealed class PeerStage : IDisposable
 {
@@ -27,13 +27,12 @@ public sealed class PeerStage : IDisposable
     private readonly ILogger _logger;
     private readonly SegmentChain _chain;
     private readonly BoundaryFrameCodec _incoming;
-    private readonly BoundaryFrameCodec? _outgoing;
     private readonly TopicScheme _topics;
-    private readonly ModelId _modelId;
     private readonly string _model;
-    private readonly TokenSampler? _sampler;
     private readonly ReplayCache _replay;
-    private readonly float[] _probabilities;
+    private readonly ActivationEnvelope _envelope = new();
+    private readonly PeerAdmission _admission;
+    private readonly PeerResponder _responder;
     private long _served;
     private long _rejected;
     private long _replayed;
@@ -55,20 +54,20 @@ public sealed class PeerStage : IDisposable
         _client = client;
         _logger = logger ?? NullLogger.Instance;
         _topics = new TopicScheme(options.Site);
-        _modelId = SplitModelIdentity.Read(options.ModelDirectory);
-        _model = _modelId.ToString();
+        var modelId = SplitModelIdentity.Read(options.ModelDirectory);
+        _model = modelId.ToString();
         _chain = SegmentChain.Open(runtime, options.ModelDirectory, options.FirstSegment, options.LastSegment, new ChainOptions { ContextLimit = options.ContextLimit });
         _incoming = new BoundaryFrameCodec(_chain.Range.IncomingBoundary, _chain.IncomingNames, options.Codec);
-        _outgoing = _chain.Range.IsLast ? null : new BoundaryFrameCodec(_chain.Range.OutgoingBoundary, _chain.OutgoingNames, options.Codec);
-        _sampler = _chain.Range.IsLast ? new TokenSampler(_chain.VocabularySize, sampling ?? SamplingOptions.Greedy) : null;
-        _probabilities = new float[_chain.VocabularySize];
+        _responder = new PeerResponder(options, _chain, _topics, _model, sampling);
         _replay = new ReplayCache(options.ReplayCacheSessions);
+        var boundary = _chain.Range.IncomingBoundary;
+        _admission = new PeerAdmission(_topics.Activation(_model, boundary), _topics.PeerActivation(_model, boundary, options.Node), modelId, options.PlanEpoch, options.ContextLimit, _incoming, _chain, _replay, _envelope);
     }
 
     /// <summary>Steps run.</summary>
     public long Served => Interlocked.Read(ref _served);
 
-    /// <summary>Messages rejected (corrupt, foreign model or epoch, unknown session).</summary>
+    /// <summary>Messages rejected (corrupt, foreign model or epoch, unknown conversation).</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
 
     /// <summary>Steps answered again from the replay cache.</summary>
@@ -81,12 +80,12 @@ public sealed class PeerStage : IDisposable
     public event Action<StageTrafficKind, int>? Traffic;
 
     /// <summary>Conversations this stage holds.</summary>
-    public int Sessions => _chain.Conversations;
+    public int Conversations => _chain.Conversations;
 
     /// <summary>The stage's range of the model (segments, boundaries).</summary>
     public SegmentChain Chain => _chain;
 
-    /// <summary>Subscribes to the stage's shared topic and to this node's own topic for the sessions it holds.</summary>
+    /// <summary>Subscribes to the stage's shared topic and to this node's own topic for the conversations it holds.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         RoleLog.Serving(_logger, "peer", _options.Node, _chain.Range.First, _chain.Range.Last, _model, _options.PlanEpoch, _options.Codec.ToString());
@@ -98,198 +97,15 @@ public sealed class PeerStage : IDisposable
     public Task RunAsync(CancellationToken cancellationToken) =>
         _client.RunMessageHandlerAsync((m, ct) => HandleAsync(m, ct), cancellationToken);
 
-    /// <summary>Handles one message (public for tests that drive the stage directly).</summary>
+    /// <summary>Handles one message: validate → run → respond (public for tests that drive the stage directly).</summary>
     public async ValueTask HandleAsync(MqttReceivedMessage message, CancellationToken cancellationToken)
     {
-        var receivedUs = RouteHeader.NowUs();
-        var t0 = Stopwatch.GetTimestamp();
-        if (!TopicScheme.TryParse(message.Topic, out var parsed) || parsed.Kind is not (TopicKind.Activation or TopicKind.PeerActivation))
+        if (Step(message) is { } sent)
         {
-            Reject(message, "not an activation topic");
-            return;
-        }
-
-        FrameHeader header;
-        ReadOnlySpan<Onnx.Interop.OrtValue> values;
-        try
-        {
-            values = _incoming.Decode(message.Payload.Span, out header);
-        }
-        catch (FrameDecodeException ex)
-        {
-            Reject(message, ex.Message);
-            return;
-        }
-
-        Traffic?.Invoke(StageTrafficKind.FrameReceived, message.Payload.Length);
-
-        if (header.ModelId != _modelId)
-        {
-            Reject(message, "frame for model " + header.ModelId + "; this stage serves " + _model);
-            return;
-        }
-
-        if (header.PlanEpoch != _options.PlanEpoch)
-        {
-            Reject(message, "frame for plan epoch " + header.PlanEpoch + "; this stage runs epoch " + _options.PlanEpoch);
-            return;
-        }
-
-        var props = message.Properties.UserProperties;
-        var gateway = RouteHeader.Find(props, RouteHeader.Gateway);
-        var responseTopic = message.Properties.ResponseTopic;
-        if (!TopicScheme.IsValidName(gateway) || string.IsNullOrEmpty(responseTopic))
-        {
-            Reject(message, "activation without a gateway or response topic");
-            return;
-        }
-
-        var positions = RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.Positions));
-        if (positions <= 0 || positions > _options.ContextLimit)
-        {
-            Reject(message, "activation without a valid position count (" + RouteHeader.Positions + ")");
-            return;
-        }
-
-        RequestWindow? window = null;
-        if (RouteHeader.Find(props, RouteHeader.Window) is { } windowProperty && !RequestWindow.TryDecode(windowProperty, out window, out var windowProblem))
-        {
-            Reject(message, "bad " + RouteHeader.Window + ": " + windowProblem);
-            return;
-        }
-
-        var prefill = (header.Flags & FrameFlags.Prefill) != 0;
-        var known = _replay.TryGet(header.SessionId, out var entry);
-        if (known && header.Step == entry.Step)
-        {
-            Interlocked.Increment(ref _replayed);
-            RoleLog.Replayed(_logger, header.Step, header.SessionId);
-            foreach (var m in entry.Sent)
+            foreach (var m in sent)
             {
                 await _client.PublishAsync(m, cancellationToken).ConfigureAwait(false);
             }
-
-            return;
-        }
-
-        if (known && header.Step < entry.Step)
-        {
-            Reject(message, "step " + header.Step + " of session " + header.SessionId + " is older than the held step " + entry.Step);
-            return;
-        }
-
-        if (!prefill && (!known || header.Step != entry.Step + 1 || _chain.Length(header.SessionId) == 0))
-        {
-            Reject(message, "step " + header.Step + " of session " + header.SessionId + " continues a conversation this stage does not hold");
-            return;
-        }
-
-        if (prefill && _chain.Length(header.SessionId) > 0)
-        {
-            _chain.Drop(header.SessionId);
-        }
-
-        var decodedUs = Micros(Stopwatch.GetTimestamp() - t0);
-        try
-        {
-            _chain.RunIncoming(header.SessionId, values, (int)positions);
-        }
-        catch (Exception ex) when (ex is InferenceException or OrtException or ArgumentException)
-        {
-            RoleLog.StepFailed(_logger, header.Step, header.SessionId, ex.Message);
-            _chain.Drop(header.SessionId);
-            _replay.Remove(header.SessionId);
-            Reject(message, ex.Message);
-            return;
-        }
-
-        var computeUs = Micros(_chain.LastComputeTicks);
-        entry = _replay.GetOrAdd(header.SessionId);
-        if (prefill)
-        {
-            entry.Tokens.Clear();
-        }
-
-        entry.Sent.Clear();
-        entry.Step = header.Step;
-        var route = RouteHeader.ParseRoute(RouteHeader.Find(props, RouteHeader.Route));
-        route[_chain.Range.IncomingBoundary.ToString(CultureInfo.InvariantCulture)] = _options.Node;
-        var timings = ParseTimings(RouteHeader.Find(props, RouteHeader.Timings));
-        var sentUs = RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.SentAt));
-        var wireUs = ParseWire(props) + Math.Max(0, receivedUs - sentUs);
-        var encodeStart = Stopwatch.GetTimestamp();
-        if (_outgoing is not null)
-        {
-            var next = header with { BoundaryIndex = (ushort)_chain.Range.OutgoingBoundary };
-            var frame = _outgoing.Encode(_chain.Outgoing, next).ToArray();
-            Traffic?.Invoke(StageTrafficKind.FrameSent, frame.Length);
-            timings.Add(new StageTiming { Node = _options.Node, FirstSegment = _chain.Range.First, ComputeUs = computeUs, DecodeUs = decodedUs, EncodeUs = Micros(Stopwatch.GetTimestamp() - encodeStart) });
-            var boundary = _chain.Range.OutgoingBoundary.ToString(CultureInfo.InvariantCulture);
-            var topic = route.TryGetValue(boundary, out var holder)
-                ? _topics.PeerActivation(_model, _chain.Range.OutgoingBoundary, holder)
-                : _topics.Activation(_model, _chain.Range.OutgoingBoundary);
-            entry.Sent.Add(new MqttApplicationMessage(topic, frame)
-            {
-                Properties = message.Properties with
-                {
-                    UserProperties = WithHeaders(props, route, timings, wireUs),
-                },
-            });
-        }
-        else
-        {
-            var token = _sampler!.Sample(_chain.Logits);
-            entry.Tokens.Add(token);
-            var topK = TopK(_chain.Logits, _options.Tuning.ResultTopK);
-            timings.Add(new StageTiming { Node = _options.Node, FirstSegment = _chain.Range.First, ComputeUs = computeUs, DecodeUs = decodedUs, EncodeUs = Micros(Stopwatch.GetTimestamp() - encodeStart) });
-            var reply = new StepReply
-            {
-                Session = header.SessionId,
-                Request = header.RequestId,
-                Step = header.Step,
-                Token = token,
-                Route = route,
-                TopK = topK,
-                Stages = timings,
-            };
-            var limit = RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.Limit));
-            var stops = RouteHeader.Find(props, RouteHeader.Stop);
-            var final = (limit > 0 && header.Step + 1 >= limit) || IsStop(stops, token);
-            var result = new InferenceResult
-            {
-                Gateway = gateway!,
-                Session = header.SessionId,
-                Request = header.RequestId,
-                Step = header.Step,
-                Tokens = [.. entry.Tokens],
-                TopK = topK,
-                Final = final,
-                PlanEpoch = header.PlanEpoch,
-                ModelId = _model,
-                Stages = timings,
-                WireUs = wireUs,
-                StepUs = Math.Max(0, RouteHeader.NowUs() - RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.StepStart))),
-                Window = window,
-            };
-            entry.Sent.Add(new MqttApplicationMessage(responseTopic, JsonSerializer.SerializeToUtf8Bytes(reply, RoleJsonContext.Default.StepReply))
-            {
-                Properties = new MqttMessageProperties { CorrelationData = message.Properties.CorrelationData, ContentType = "application/json" },
-            });
-            entry.Sent.Add(new MqttApplicationMessage(_topics.Results(gateway!), JsonSerializer.SerializeToUtf8Bytes(result, RoleJsonContext.Default.InferenceResult))
-            {
-                Properties = new MqttMessageProperties { ContentType = "application/json" },
-            });
-            if (final)
-            {
-                _chain.Drop(header.SessionId);
-            }
-        }
-
-        Interlocked.Increment(ref _served);
-        StepServed?.Invoke(timings[^1], prefill);
-        foreach (var m in entry.Sent)
-        {
-            await _client.PublishAsync(m, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -297,108 +113,83 @@ public sealed class PeerStage : IDisposable
     public void Dispose()
     {
         _incoming.Dispose();
-        _outgoing?.Dispose();
+        _responder.Dispose();
         _chain.Dispose();
     }
 
-    private static List<MqttUserProperty> WithHeaders(IReadOnlyList<MqttUserProperty>? props, Dictionary<string, string> route, List<StageTiming> timings, long wireUs)
+    /// <summary>The messages to publish for <paramref name="message"/>, or null when it was rejected.</summary>
+    private List<MqttApplicationMessage>? Step(in MqttReceivedMessage message)
     {
-        var list = new List<MqttUserProperty>();
-        if (props is not null)
+        var receivedUs = RoleClock.NowUs();
+        var start = Stopwatch.GetTimestamp();
+        if (!_admission.TryDecode(message, out var header, out var values, out var reason))
         {
-            foreach (var p in props)
-            {
-                if (p.Name is not (RouteHeader.Route or RouteHeader.Timings or RouteHeader.SentAt or RouteHeader.Wire))
-                {
-                    list.Add(p);
-                }
-            }
+            Reject(message, reason!);
+            return null;
         }
 
-        list.Add(new MqttUserProperty(RouteHeader.Route, RouteHeader.FormatRoute(route)));
-        list.Add(new MqttUserProperty(RouteHeader.Timings, JsonSerializer.Serialize(timings, RoleJsonContext.Default.ListStageTiming)));
-        list.Add(new MqttUserProperty(RouteHeader.Wire, RouteHeader.FormatUs(wireUs)));
-        list.Add(new MqttUserProperty(RouteHeader.SentAt, RouteHeader.FormatUs(RouteHeader.NowUs())));
-        return list;
-    }
-
-    private static long ParseWire(IReadOnlyList<MqttUserProperty>? props) => RouteHeader.ParseUs(RouteHeader.Find(props, RouteHeader.Wire));
-
-    private static List<StageTiming> ParseTimings(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
+        Traffic?.Invoke(StageTrafficKind.FrameReceived, message.Payload.Length);
+        switch (_admission.Admit(message, header, out var entry, out reason))
         {
-            return [];
+            case AdmissionVerdict.Reject:
+                Reject(message, reason!);
+                return null;
+            case AdmissionVerdict.Replay:
+                Interlocked.Increment(ref _replayed);
+                RoleLog.Replayed(_logger, header.Step, header.SessionId);
+                return entry!.Sent;
         }
 
+        var conversation = header.SessionId;
+        var prefill = (header.Flags & FrameFlags.Prefill) != 0;
+        if (prefill && _chain.Length(conversation) > 0)
+        {
+            _chain.Drop(conversation);
+        }
+
+        var decodeUs = RoleClock.MicrosSince(start);
         try
         {
-            return JsonSerializer.Deserialize(json, RoleJsonContext.Default.ListStageTiming) ?? [];
+            _chain.RunIncoming(conversation, values, _envelope.Positions);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is InferenceException or OrtException or ArgumentException)
         {
-            return [];
+            RoleLog.StepFailed(_logger, header.Step, conversation, ex.Message);
+            _chain.Drop(conversation);
+            _replay.Remove(conversation);
+            Reject(message, ex.Message);
+            return null;
         }
+
+        entry = _replay.GetOrAdd(conversation);
+        if (prefill)
+        {
+            entry.Tokens.Clear();
+        }
+
+        entry.Sent.Clear();
+        entry.Step = header.Step;
+        _envelope.WireUs += Math.Max(0, receivedUs - _envelope.SentAtUs);
+        var timing = _responder.Respond(header, _envelope, entry, decodeUs, out var final);
+        if (final)
+        {
+            _chain.Drop(conversation);
+        }
+
+        if (!_chain.Range.IsLast)
+        {
+            Traffic?.Invoke(StageTrafficKind.FrameSent, entry.Sent[0].Payload.Length);
+        }
+
+        Interlocked.Increment(ref _served);
+        StepServed?.Invoke(timing, prefill);
+        return entry.Sent;
     }
 
-    private static bool IsStop(string? stops, long token)
-    {
-        if (string.IsNullOrEmpty(stops))
-        {
-            return false;
-        }
-
-        foreach (var s in stops.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) && t == token)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private List<TokenProbability> TopK(ReadOnlySpan<float> logits, int k)
-    {
-        var max = float.NegativeInfinity;
-        foreach (var l in logits)
-        {
-            max = Math.Max(max, l);
-        }
-
-        double sum = 0;
-        for (var i = 0; i < logits.Length; i++)
-        {
-            _probabilities[i] = MathF.Exp(logits[i] - max);
-            sum += _probabilities[i];
-        }
-
-        var best = new List<TokenProbability>(k);
-        for (var n = 0; n < Math.Min(k, logits.Length); n++)
-        {
-            var arg = -1;
-            for (var i = 0; i < logits.Length; i++)
-            {
-                if (_probabilities[i] >= 0 && (arg < 0 || _probabilities[i] > _probabilities[arg]))
-                {
-                    arg = i;
-                }
-            }
-
-            best.Add(new TokenProbability(arg, (float)(_probabilities[arg] / sum)));
-            _probabilities[arg] = -1;
-        }
-
-        return best;
-    }
-
-    private void Reject(MqttReceivedMessage message, string reason)
+    private void Reject(in MqttReceivedMessage message, string reason)
     {
         var n = Interlocked.Increment(ref _rejected);
         RoleLog.Rejected(_logger, message.Topic, reason, n);
         Traffic?.Invoke(StageTrafficKind.Rejected, message.Payload.Length);
     }
-
-    private static long Micros(long ticks) => ticks * 1_000_000 / Stopwatch.Frequency;
 }

@@ -12,9 +12,9 @@ internal sealed class ReplayCache(int capacity)
 
     public int Count => _entries.Count;
 
-    public bool TryGet(Guid session, out Entry entry)
+    public bool TryGet(Guid conversation, out Entry entry)
     {
-        if (_entries.TryGetValue(session, out var node))
+        if (_entries.TryGetValue(conversation, out var node))
         {
             _order.Remove(node);
             _order.AddFirst(node);
@@ -26,35 +26,35 @@ internal sealed class ReplayCache(int capacity)
         return false;
     }
 
-    public Entry GetOrAdd(Guid session)
+    public Entry GetOrAdd(Guid conversation)
     {
-        if (TryGet(session, out var entry))
+        if (TryGet(conversation, out var entry))
         {
             return entry;
         }
 
-        entry = new Entry(session);
-        _entries[session] = _order.AddFirst(entry);
+        entry = new Entry(conversation);
+        _entries[conversation] = _order.AddFirst(entry);
         while (_entries.Count > capacity && _order.Last is { } oldest)
         {
             _order.RemoveLast();
-            _entries.Remove(oldest.Value.Session);
+            _entries.Remove(oldest.Value.Conversation);
         }
 
         return entry;
     }
 
-    public void Remove(Guid session)
+    public void Remove(Guid conversation)
     {
-        if (_entries.Remove(session, out var node))
+        if (_entries.Remove(conversation, out var node))
         {
             _order.Remove(node);
         }
     }
 
-    internal sealed class Entry(Guid session)
+    internal sealed class Entry(Guid conversation)
     {
-        public Guid Session { get; } = session;
+        public Guid Conversation { get; } = conversation;
 
         public long Step { get; set; } = -1;
 

@@ -63,6 +63,21 @@ public sealed record RequestWindow
     /// <summary>The user-property form (compact JSON).</summary>
     public string Encode() => JsonSerializer.Serialize(this, RoleJsonContext.Default.RequestWindow);
 
+    /// <summary>The user-property form, checked: well formed and at most <see cref="MaxEncodedBytes"/> characters.</summary>
+    /// <exception cref="ArgumentException">The window is invalid or too large to travel.</exception>
+    public string EncodeForWire()
+    {
+        if (Problem() is { } problem)
+        {
+            throw new ArgumentException("The request's window metadata is invalid: " + problem + ".", "window");
+        }
+
+        var encoded = Encode();
+        return encoded.Length <= MaxEncodedBytes
+            ? encoded
+            : throw new ArgumentException("The request's window metadata takes " + encoded.Length + " characters; at most " + MaxEncodedBytes + " travel.", "window");
+    }
+
     /// <summary>Parses and validates the user-property form; false with a reason for anything oversized, unreadable or inconsistent.</summary>
     public static bool TryDecode(string? value, out RequestWindow? window, out string? problem)
     {

@@ -11,12 +11,12 @@ internal static partial class RoleLog
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Rejected a message on {Topic}: {Reason} ({Rejected} rejected so far)")]
     public static partial void Rejected(ILogger logger, string topic, string reason, long rejected);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Step {Step} of session {Session} answered again from the replay cache")]
-    public static partial void Replayed(ILogger logger, uint step, Guid session);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Step {Step} of conversation {Conversation} answered again from the replay cache")]
+    public static partial void Replayed(ILogger logger, uint step, Guid conversation);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "No reply to step {Step} of request {Request} after {Timeout}; sending it again (attempt {Attempt})")]
     public static partial void Resending(ILogger logger, uint step, ulong request, TimeSpan timeout, int attempt);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Step {Step} of session {Session} failed on this stage: {Reason}")]
-    public static partial void StepFailed(ILogger logger, uint step, Guid session, string reason);
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Step {Step} of conversation {Conversation} failed on this stage: {Reason}")]
+    public static partial void StepFailed(ILogger logger, uint step, Guid conversation, string reason);
 }

@@ -29,12 +29,13 @@ public sealed record TokenProbability(long Id, float P);
 
 /// <summary>
 /// The last stage's answer to the gateway for one step (topic <c>…/nodes/{gateway}/replies</c>): the sampled token,
-/// the route the step took (boundary → node, for session affinity) and every stage's timings.
+/// the route the step took (boundary → node, for conversation affinity) and every stage's timings.
 /// </summary>
 public sealed record StepReply
 {
-    /// <summary>The conversation.</summary>
-    public required Guid Session { get; init; }
+    /// <summary>The conversation (the frame's session id; JSON <c>session</c>, kept for compatibility).</summary>
+    [JsonPropertyName("session")]
+    public required Guid Conversation { get; init; }
 
     /// <summary>The gateway's request id.</summary>
     public required ulong Request { get; init; }
@@ -45,7 +46,7 @@ public sealed record StepReply
     /// <summary>The sampled token.</summary>
     public required long Token { get; init; }
 
-    /// <summary>boundary → node that holds the session after that cut.</summary>
+    /// <summary>boundary → node that holds the conversation after that cut.</summary>
     public required IReadOnlyDictionary<string, string> Route { get; init; }
 
     /// <summary>Top-k tokens with probabilities.</summary>
@@ -64,8 +65,9 @@ public sealed record InferenceResult
     /// <summary>The gateway that made the request.</summary>
     public required string Gateway { get; init; }
 
-    /// <summary>The conversation.</summary>
-    public required Guid Session { get; init; }
+    /// <summary>The conversation (the frame's session id; JSON <c>session</c>, kept for compatibility).</summary>
+    [JsonPropertyName("session")]
+    public required Guid Conversation { get; init; }
 
     /// <summary>The request id (unique per gateway).</summary>
     public required ulong Request { get; init; }

@@ -54,7 +54,7 @@ public sealed class TopicScheme
     /// <summary><c>…/plan</c>: retained JSON <see cref="PlanMessage"/> with its epoch.</summary>
     public string Plan => prefix + "plan";
 
-    /// <summary><c>…/act/{model}/{boundary}</c>: activation frames of new sessions entering the stage after the cut.</summary>
+    /// <summary><c>…/act/{model}/{boundary}</c>: activation frames of new conversations entering the stage after the cut.</summary>
     public string Activation(string model, int boundary) =>
         prefix + "act/" + Name(model, nameof(model)) + "/" + Boundary(boundary);
 
@@ -70,7 +70,7 @@ public sealed class TopicScheme
     public string SharedGroup(string model, int boundary) =>
         Site + "." + Name(model, nameof(model)) + ".b" + Boundary(boundary);
 
-    /// <summary><c>…/act/{model}/{boundary}/{node}</c>: later steps of sessions that peer {node} claimed (its KV cache).</summary>
+    /// <summary><c>…/act/{model}/{boundary}/{node}</c>: later steps of conversations that peer {node} holds (its KV cache; see <see cref="Envelope.ActivationRoute.Topic"/>).</summary>
     public string PeerActivation(string model, int boundary, string node) =>
         Activation(model, boundary) + "/" + Name(node, nameof(node));
 
@@ -87,9 +87,12 @@ public sealed class TopicScheme
     public string AllResults => prefix + "results/+";
 
     /// <summary>True for 1–64 characters from <c>[A-Za-z0-9._-]</c>.</summary>
-    public static bool IsValidName(string? value)
+    public static bool IsValidName(string? value) => value is not null && IsValidName(value.AsSpan());
+
+    /// <summary>True for 1–64 characters from <c>[A-Za-z0-9._-]</c>.</summary>
+    public static bool IsValidName(ReadOnlySpan<char> value)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxNameLength)
+        if (value.IsEmpty || value.Length > MaxNameLength)
         {
             return false;
         }

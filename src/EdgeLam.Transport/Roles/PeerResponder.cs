@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EdgeLam.Inference.Chain;
+using EdgeLam.Inference.Links;
+using EdgeLam.Inference.Sampling;
+using EdgeLam.Transport.Envelope;
+using EdgeLam.Transport.Mqtt;
+using EdgeLam.Transport.Topics;
+using EdgeLam.Wire.Frames;
+
+namespace EdgeLam.Transport.Roles;
+
+/// <summary>
+/// What a peer sends after running a step, written into the conversation's replay entry: a middle stage the next
+/// frame (to the holder the route names, else the next stage's shared topic) with the envelope passed on; the last
+/// stage the sampled token as a <see cref="StepReply"/> to the gateway and an <see cref="InferenceResult"/>.
+/// </summary>
+internal sealed class PeerResponder : IDisposable
+{
+    private readonly NodeRoleOptions _options;
+    private readonly SegmentChain _chain;
+    private readonly TopicScheme _topics;
+    private readonly string _model;
+    private readonly BoundaryFrameCodec? _outgoing;
+    private readonly TokenSampler? _sampler;
+    private readonly TopKSelector? _topK;
+
+    public PeerResponder(NodeRoleOptions options, SegmentChain chain, TopicScheme topics, string model, SamplingOptions? sampling)
+    {
+        _options = options;
+        _chain = chain;
+        _topics = topics;
+        _model = model;
+        if (chain.Range.IsLast)
+        {
+            _sampler = new TokenSampler(chain.VocabularySize, sampling ?? SamplingOptions.Greedy);
+            _topK = new TopKSelector(chain.VocabularySize);
+        }
+        else
+        {
+            _outgoing = new BoundaryFrameCodec(chain.Range.OutgoingBoundary, chain.OutgoingNames, options.Codec);
+        }
+    }
+
+    /// <summary>
+    /// Writes the step's messages into <paramref name="entry"/> and returns this stage's timing; <paramref name="final"/>
+    /// is true when the last stage made the request's last token.
+    /// </summary>
+    public StageTiming Respond(FrameHeader header, ActivationEnvelope envelope, ReplayCache.Entry entry, long decodeUs, out bool final)
+    {
+        var encodeStart = Stopwatch.GetTimestamp();
+        var computeUs = RoleClock.Micros(_chain.LastComputeTicks);
+        envelope.Route.Set(_chain.Range.IncomingBoundary, _options.Node);
+        final = false;
+        if (_outgoing is not null)
+        {
+            var frame = _outgoing.Encode(_chain.Outgoing, header with { BoundaryIndex = (ushort)_chain.Range.OutgoingBoundary }).ToArray();
+            var forwarded = Timing(computeUs, decodeUs, encodeStart);
+            envelope.Timings.Add(forwarded);
+            var topic = envelope.Route.Topic(_topics, _model, _chain.Range.OutgoingBoundary);
+            entry.Sent.Add(new MqttApplicationMessage(topic, frame) { Properties = envelope.ToProperties(RoleClock.NowUs()) });
+            return forwarded;
+        }
+
+        var token = _sampler!.Sample(_chain.Logits);
+        entry.Tokens.Add(token);
+        var topK = _topK!.Select(_chain.Logits, _options.Tuning.ResultTopK);
+        var timing = Timing(computeUs, decodeUs, encodeStart);
+        var timings = envelope.Timings;
+        timings.Add(timing);
+        final = envelope.IsFinal(header.Step, token);
+        var reply = new StepReply
+        {
+            Conversation = header.SessionId,
+            Request = header.RequestId,
+            Step = header.Step,
+            Token = token,
+            Route = envelope.Route.ToDictionary(),
+            TopK = topK,
+            Stages = timings,
+        };
+        var result = new InferenceResult
+        {
+            Gateway = envelope.Gateway!,
+            Conversation = header.SessionId,
+            Request = header.RequestId,
+            Step = header.Step,
+            Tokens = [.. entry.Tokens],
+            TopK = topK,
+            Final = final,
+            PlanEpoch = header.PlanEpoch,
+            ModelId = _model,
+            Stages = timings,
+            WireUs = envelope.WireUs,
+            StepUs = Math.Max(0, RoleClock.NowUs() - envelope.StepStartUs),
+            Window = envelope.Window,
+        };
+        entry.Sent.Add(new MqttApplicationMessage(envelope.ResponseTopic!, JsonSerializer.SerializeToUtf8Bytes(reply, RoleJsonContext.Default.StepReply))
+        {
+            Properties = new MqttMessageProperties { CorrelationData = envelope.CorrelationData, ContentType = "application/json" },
+        });
+        entry.Sent.Add(new MqttApplicationMessage(_topics.Results(envelope.Gateway!), JsonSerializer.SerializeToUtf8Bytes(result, RoleJsonContext.Default.InferenceResult))
+        {
+            Properties = new MqttMessageProperties { ContentType = "application/json" },
+        });
+        return timing;
+    }
+
+    public void Dispose() => _outgoing?.Dispose();
+
+    private StageTiming Timing(long computeUs, long decodeUs, long encodeStart) => new()
+    {
+        Node = _options.Node,
+        FirstSegment = _chain.Range.First,
+        ComputeUs = computeUs,
+        DecodeUs = decodeUs,
+        EncodeUs = RoleClock.MicrosSince(encodeStart),
+    };
+}
