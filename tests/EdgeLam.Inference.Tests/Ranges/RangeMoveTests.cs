@@ -90,8 +90,9 @@ public sealed class RangeMoveTests(ModelsFixture models)
         whole.RunTokens(b, [42]);
 
         Assert.Equal(6, perBlock.Segments.Count);
-        Assert.Equal(0f, prefill);
-        Assert.Equal(0f, MaxDifference(perBlock.Logits, whole.Logits));
+        // The README's float32 tolerance; measured 0 on x86-64 (ORT 1.32, one thread).
+        Assert.InRange(prefill, 0f, 1e-4f);
+        Assert.InRange(MaxDifference(perBlock.Logits, whole.Logits), 0f, 1e-4f);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class RangeMoveTests(ModelsFixture models)
         Assert.Equal(merged.OutgoingNames, perBlock.OutgoingNames);
         for (var i = 0; i < merged.Outgoing.Length; i++)
         {
-            Assert.Equal(0f, MaxDifference(ReferenceDecoder.ToFloats(perBlock.Outgoing[i]), ReferenceDecoder.ToFloats(merged.Outgoing[i])));
+            Assert.InRange(MaxDifference(ReferenceDecoder.ToFloats(perBlock.Outgoing[i]), ReferenceDecoder.ToFloats(merged.Outgoing[i])), 0f, 1e-4f);
         }
     }
 
