@@ -164,7 +164,7 @@ public sealed class RangeMoveTests(ModelsFixture models)
     {
         using var work = new TempDirectory("edgelam-ranges-");
         var library = fromExport ? BlockLibrary.FromExport(models.Runtime, Model, work.Path) : Library;
-        using var a = Layout.Open(library, 2, Limits);
+        var a = Layout.Open(library, 2, Limits);
         var conversation = Guid.NewGuid();
         var tokens = new List<long> { a.Step(conversation, prompt) };
         while (tokens.Count < moveAt)
@@ -174,8 +174,12 @@ public sealed class RangeMoveTests(ModelsFixture models)
 
         // Prepare B beside A, move the conversation (the history: every position A holds; the last token is pending).
         using var b = Layout.Open(library, 1, Limits);
-        move(library, a, b, conversation, [.. prompt, .. tokens[..^1]]);
-        a.Drop(conversation);
+        using (a)
+        {
+            move(library, a, b, conversation, [.. prompt, .. tokens[..^1]]);
+        }
+
+        // A is gone (sessions and caches freed): B shares nothing with it.
         Assert.Equal(prompt.Length + moveAt - 1, b.Peer.Length(conversation));
         while (tokens.Count < NewTokens)
         {
