@@ -90,8 +90,9 @@ public sealed class RangeMoveTests(ModelsFixture models)
         whole.RunTokens(b, [42]);
 
         Assert.Equal(6, perBlock.Segments.Count);
-        Assert.Equal(0f, prefill);
-        Assert.Equal(0f, MaxDifference(perBlock.Logits, whole.Logits));
+        // The README's float32 tolerance; measured 0 on x86-64 (ORT 1.32, one thread).
+        Assert.InRange(prefill, 0f, 1e-4f);
+        Assert.InRange(MaxDifference(perBlock.Logits, whole.Logits), 0f, 1e-4f);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class RangeMoveTests(ModelsFixture models)
         Assert.Equal(merged.OutgoingNames, perBlock.OutgoingNames);
         for (var i = 0; i < merged.Outgoing.Length; i++)
         {
-            Assert.Equal(0f, MaxDifference(ReferenceDecoder.ToFloats(perBlock.Outgoing[i]), ReferenceDecoder.ToFloats(merged.Outgoing[i])));
+            Assert.InRange(MaxDifference(ReferenceDecoder.ToFloats(perBlock.Outgoing[i]), ReferenceDecoder.ToFloats(merged.Outgoing[i])), 0f, 1e-4f);
         }
     }
 
@@ -163,7 +164,7 @@ public sealed class RangeMoveTests(ModelsFixture models)
     {
         using var work = new TempDirectory("edgelam-ranges-");
         var library = fromExport ? BlockLibrary.FromExport(models.Runtime, Model, work.Path) : Library;
-        using var a = Layout.Open(library, 2, Limits);
+        var a = Layout.Open(library, 2, Limits);
         var conversation = Guid.NewGuid();
         var tokens = new List<long> { a.Step(conversation, prompt) };
         while (tokens.Count < moveAt)
@@ -173,8 +174,12 @@ public sealed class RangeMoveTests(ModelsFixture models)
 
         // Prepare B beside A, move the conversation (the history: every position A holds; the last token is pending).
         using var b = Layout.Open(library, 1, Limits);
-        move(library, a, b, conversation, [.. prompt, .. tokens[..^1]]);
-        a.Drop(conversation);
+        using (a)
+        {
+            move(library, a, b, conversation, [.. prompt, .. tokens[..^1]]);
+        }
+
+        // A is gone (sessions and caches freed): B shares nothing with it.
         Assert.Equal(prompt.Length + moveAt - 1, b.Peer.Length(conversation));
         while (tokens.Count < NewTokens)
         {
