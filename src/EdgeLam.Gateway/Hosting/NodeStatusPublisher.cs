@@ -123,10 +123,23 @@ internal sealed class NodeStatusPublisher(
     public async Task RunAsync(CancellationToken stopping)
     {
         var stage = _stage ?? throw new InvalidOperationException("Attach a stage first.");
-        using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var prober = new LinkProber(node.Stage!.Site, node.Stage.Node, mqtt, node.Probe ?? new LinkProbeSettings(), time, probeLogger);
         _prober = prober;
-        var probes = Task.Run(() => prober.RunAsync(probing.Token), CancellationToken.None);
+        using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var probes = Task.Run(() => prober.RunAsync(probing.Token), CancellationToken.None); // never throws
+        try
+        {
+            await PublishLoopAsync(stage, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            await probing.CancelAsync().ConfigureAwait(false);
+            await probes.ConfigureAwait(false);
+        }
+    }
+
+    private async Task PublishLoopAsync(StageNode stage, CancellationToken stopping)
+    {
         string? published = null;
         var lastPublish = long.MinValue;
         using var timer = new PeriodicTimer(ChangePoll, time);
@@ -154,8 +167,6 @@ internal sealed class NodeStatusPublisher(
             }
         }
         while (await WaitAsync(timer, stopping).ConfigureAwait(false));
-        await probing.CancelAsync().ConfigureAwait(false);
-        await probes.ConfigureAwait(false);
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stopping)
