@@ -47,11 +47,11 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
             Site = node.Site ?? "default",
             Node = node.Name,
             Codec = codec,
-            ContextLimit = r.Int("Node:ContextLimit", ChainOptions.DefaultContextLimit, 16, 1 << 20),
+            ContextLimit = r.Int("Node:ContextLimit", ChainOptions.DefaultContextLimit, NodeRoleOptions.MinContextLimit, NodeRoleOptions.MaxContextLimit),
             Tuning = new StageTuning(
                 r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
                 r.Int("Node:MaxAttempts", StageTuning.Default.MaxAttempts, 1, 1000),
-                r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, 64)),
+                r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, NodeRoleOptions.MaxResultTopK)),
             PlanEpoch = (uint)r.Int("Node:PlanEpoch", 1, 1, int.MaxValue),
         };
 

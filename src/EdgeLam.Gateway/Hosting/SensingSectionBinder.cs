@@ -1,4 +1,3 @@
-using EdgeLam.Core.Configuration;
 using EdgeLam.Gateway.Sensing;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Sensors.Configuration;
@@ -17,18 +16,11 @@ internal sealed class SensingSectionBinder : IConfigSectionBinder
 
     public object Bind(ConfigReader reader, EdgeLamSettings settings)
     {
-        var options = new SensorRequestOptions();
-        if (!GeneratedBinding.TryBind(reader, SensorRequestOptions.SectionName, () => reader.Configuration.GetSection(SensorRequestOptions.SectionName).Bind(options)))
-        {
-            return new SensorRequestOptions();
-        }
-
         var streams = reader.Configuration.GetSection(SensorsOptions.SectionName + ":Streams").GetChildren().Select(c => c.Key).ToList();
-        foreach (var problem in options.Validate(streams.Count > 0 ? streams : null))
-        {
-            reader.Problem(problem);
-        }
-
-        return options;
+        return GeneratedBinding.Bind<SensorRequestOptions>(
+            reader,
+            Section,
+            o => reader.Configuration.GetSection(SensorRequestOptions.SectionName).Bind(o),
+            o => o.Validate(streams.Count > 0 ? streams : null));
     }
 }

@@ -1,4 +1,3 @@
-using EdgeLam.Core.Configuration;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Sensors.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -13,19 +12,6 @@ internal sealed class SensorsSectionBinder : IConfigSectionBinder
 {
     public string Section => SensorsOptions.SectionName;
 
-    public object Bind(ConfigReader reader, EdgeLamSettings settings)
-    {
-        var options = new SensorsOptions();
-        if (!GeneratedBinding.TryBind(reader, SensorsOptions.SectionName, () => reader.Configuration.GetSection(SensorsOptions.SectionName).Bind(options)))
-        {
-            return new SensorsOptions();
-        }
-
-        foreach (var problem in SensorsOptionsValidator.Validate(options))
-        {
-            reader.Problem(problem);
-        }
-
-        return options;
-    }
+    public object Bind(ConfigReader reader, EdgeLamSettings settings) =>
+        GeneratedBinding.Bind<SensorsOptions>(reader, Section, o => reader.Configuration.GetSection(SensorsOptions.SectionName).Bind(o), SensorsOptionsValidator.Validate);
 }

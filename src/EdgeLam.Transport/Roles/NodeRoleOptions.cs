@@ -21,6 +21,15 @@ public sealed record StageTuning(TimeSpan StepTimeout, int MaxAttempts, int Resu
 /// <summary>What a node runs: which segments of which split model, and how it talks to its neighbours.</summary>
 public sealed class NodeRoleOptions
 {
+    /// <summary>The smallest <see cref="ContextLimit"/>.</summary>
+    public const int MinContextLimit = 16;
+
+    /// <summary>The largest <see cref="ContextLimit"/>.</summary>
+    public const int MaxContextLimit = 1 << 20;
+
+    /// <summary>The largest <see cref="ResultTopK"/>.</summary>
+    public const int MaxResultTopK = 64;
+
     private StageTuning _tuning = StageTuning.Default;
 
     /// <summary>Site: the topic namespace <c>edgelam/v1/{site}/</c>.</summary>
@@ -118,9 +127,9 @@ public sealed class NodeRoleOptions
             problems.Add(new("Node:Wire", Codec.ToString(), "must be raw, fp16, bf16 or int8"));
         }
 
-        if (ContextLimit is < 16 or > 1 << 20)
+        if (ContextLimit is < MinContextLimit or > MaxContextLimit)
         {
-            problems.Add(new("Node:ContextLimit", Text(ContextLimit), "must be between 16 and 1048576"));
+            problems.Add(new("Node:ContextLimit", Text(ContextLimit), "must be between " + Text(MinContextLimit) + " and " + Text(MaxContextLimit)));
         }
 
         var tuning = Tuning;
@@ -134,9 +143,9 @@ public sealed class NodeRoleOptions
             problems.Add(new("Node:MaxAttempts", Text(tuning.MaxAttempts), "must be at least 1"));
         }
 
-        if (tuning.ResultTopK is < 1 or > 64)
+        if (tuning.ResultTopK is < 1 or > MaxResultTopK)
         {
-            problems.Add(new("Node:ResultTopK", Text(tuning.ResultTopK), "must be between 1 and 64"));
+            problems.Add(new("Node:ResultTopK", Text(tuning.ResultTopK), "must be between 1 and " + Text(MaxResultTopK)));
         }
 
         return problems;
