@@ -114,7 +114,7 @@ public sealed partial class DaemonNodeTests : IClassFixture<MultiNodeFixture>, I
         };
         await using (var client = MqttClient.Create(new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port, ClientId = "test-gateway-" + _site }))
         {
-            using var gateway = new GatewayStage(gatewayOptions, _model.Runtime, client);
+            using var gateway = new GatewayRole(gatewayOptions, _model.Runtime, client);
             using var stop = new CancellationTokenSource();
             await client.ConnectAsync();
             await gateway.StartAsync(CancellationToken.None);
@@ -197,7 +197,7 @@ public sealed partial class DaemonNodeTests : IClassFixture<MultiNodeFixture>, I
             LastSegment = 1,
             ContextLimit = MultiNodeFixture.ContextLimit,
         };
-        await using var peer = await StageNode.StartAsync(peerRole, new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port }, _model.Runtime);
+        await using var peer = await RoleHost.StartAsync(peerRole, new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port }, _model.Runtime);
         var before = DateTimeOffset.UtcNow;
         using var daemon = Start();
 

@@ -14,7 +14,7 @@ namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
 /// Hosts the node of <c>edgelam run</c>: creates ONNX Runtime (section <c>Onnx</c>), starts the gateway or peer stage
-/// (<see cref="StageNode"/>) in the background — connecting waits, retrying with backoff, while STATUS says
+/// (<see cref="RoleHost"/>) in the background — connecting waits, retrying with backoff, while STATUS says
 /// "waiting for broker HOST:PORT" — and hands it to <see cref="NodeStatusPublisher"/> (metrics, status summary,
 /// capacity) and, through <see cref="NodeHandle"/>, to the request sources. SIGHUP is <see cref="NodeReloadHandler"/>'s.
 /// Without <c>Model:Path</c> it only posts "waiting for a model" and the daemon stays up. On SIGTERM
@@ -39,7 +39,7 @@ internal sealed class NodeService(
     private readonly ILogger _logger = loggers.CreateLogger("EdgeLam.Gateway.Node");
     private readonly CancellationTokenSource _stopping = new();
     private OnnxRuntime? _runtime;
-    private StageNode? _stage;
+    private RoleHost? _stage;
     private Task _run = Task.CompletedTask;
 
     public string Name => "node";
@@ -64,7 +64,7 @@ internal sealed class NodeService(
         {
             _runtime = OnnxRuntime.Create(onnx.Value, w => NodeLog.OnnxWarning(_logger, w));
             NodeLog.Connecting(_logger, node.Role, stage.Node, node.Segments, mqtt.Host, mqtt.Port);
-            _stage = await StageNode.StartAsync(stage, mqtt, _runtime, loggers, stopping).ConfigureAwait(false);
+            _stage = await RoleHost.StartAsync(stage, mqtt, _runtime, loggers, stopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -40,7 +40,7 @@ internal sealed class NodeStatusPublisher(
 
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private readonly DecodeCostMeter _decodeCost = new();
-    private StageNode? _stage;
+    private RoleHost? _stage;
     private (int First, int End) _layers; // the model layers (blocks) the hosted segments run, [First, End)
     private long _lastConnections;
     private long _steps;
@@ -60,7 +60,7 @@ internal sealed class NodeStatusPublisher(
         string.Create(CultureInfo.InvariantCulture, $"waiting for broker {mqtt.Host}:{mqtt.Port}{(why is null ? "" : " (" + why + ")")}");
 
     /// <summary>Starts recording <paramref name="stage"/>'s traffic and timings; sets the plan gauges.</summary>
-    public void Attach(StageNode stage)
+    public void Attach(RoleHost stage)
     {
         var options = node.Stage!;
         _stage = stage;
@@ -149,13 +149,13 @@ internal sealed class NodeStatusPublisher(
         }
     }
 
-    private (long Steps, long Rejected, long Resent, long Rehomed, long Replayed) Counters(StageNode stage) =>
+    private (long Steps, long Rejected, long Resent, long Rehomed, long Replayed) Counters(RoleHost stage) =>
         stage.Gateway is { } g
             ? (Interlocked.Read(ref _steps), g.Rejected, g.Resent, g.Rehomed, 0)
             : (stage.Peer!.Served, stage.Peer.Rejected, 0, 0, stage.Peer.Replayed);
 
     /// <summary>The STATUS= line while serving: the status summary in one line.</summary>
-    private string Summary(StageNode stage)
+    private string Summary(RoleHost stage)
     {
         var c = Counters(stage);
         var s = node.Stage!;
@@ -204,7 +204,7 @@ internal sealed class NodeStatusPublisher(
     }
 
     /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts and what a decode step costs it.</summary>
-    private async Task PublishCapacityAsync(StageNode stage, CancellationToken stopping)
+    private async Task PublishCapacityAsync(RoleHost stage, CancellationToken stopping)
     {
         var options = node.Stage!;
         var chain = stage.Gateway?.Chain ?? stage.Peer!.Chain;
@@ -267,14 +267,14 @@ internal sealed class NodeStatusPublisher(
         }
     }
 
-    private void OnTraffic(StageTrafficKind kind, int bytes)
+    private void OnTraffic(RoleTrafficKind kind, int bytes)
     {
         switch (kind)
         {
-            case StageTrafficKind.FrameSent:
+            case RoleTrafficKind.FrameSent:
                 metrics.FrameSent(bytes);
                 break;
-            case StageTrafficKind.FrameReceived:
+            case RoleTrafficKind.FrameReceived:
                 metrics.FrameReceived(bytes);
                 break;
             default:
