@@ -80,12 +80,12 @@ async Task<List<double>> OverMqtt(string? brokerConfiguration)
     };
     using var stop = new CancellationTokenSource();
     await using var peerClient = Client("peer");
-    using var peer = new PeerStage(Options("peer", 1, 1), runtime, peerClient);
+    using var peer = new PeerRole(Options("peer", 1, 1), runtime, peerClient);
     await peerClient.ConnectAsync();
     await peer.StartAsync(CancellationToken.None);
     var peerRun = peer.RunAsync(stop.Token);
     await using var gatewayClient = Client("gw");
-    using var gateway = new GatewayStage(Options("gw", 0, 0), runtime, gatewayClient);
+    using var gateway = new GatewayRole(Options("gw", 0, 0), runtime, gatewayClient);
     await gatewayClient.ConnectAsync();
     await gateway.StartAsync(CancellationToken.None);
     var gatewayRun = gateway.RunAsync(stop.Token);

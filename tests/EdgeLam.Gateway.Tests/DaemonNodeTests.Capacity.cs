@@ -84,7 +84,7 @@ public sealed partial class DaemonNodeTests
             MaxAttempts = 3,
         };
         await using var client = MqttClient.Create(new MqttClientOptions { Host = "127.0.0.1", Port = brokerPort, ClientId = "test-gateway-" + _site });
-        using var gateway = new GatewayStage(options, _model.Runtime, client);
+        using var gateway = new GatewayRole(options, _model.Runtime, client);
         using var stop = new CancellationTokenSource();
         await client.ConnectAsync();
         await gateway.StartAsync(CancellationToken.None);

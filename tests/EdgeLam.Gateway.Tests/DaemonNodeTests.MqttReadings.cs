@@ -46,7 +46,7 @@ public sealed partial class DaemonNodeTests
             LastSegment = 1,
             ContextLimit = MultiNodeFixture.ContextLimit,
         };
-        await using var peer = await StageNode.StartAsync(peerRole, new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port }, _model.Runtime);
+        await using var peer = await RoleHost.StartAsync(peerRole, new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port }, _model.Runtime);
         var before = DateTimeOffset.UtcNow;
         using var daemon = Start();
         _systemd.WaitFor(StartsWith("READY=1"), Patience, "READY=1");

@@ -41,8 +41,8 @@ public sealed partial class DaemonNodeTests
         var prompt = _model.Prompt(7, seed: 12);
         const int NewTokens = 6;
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await using (var p1 = await StageNode.StartAsync(Role("p1", 1), Connection("p1", site), _model.Runtime, cancellationToken: cts.Token))
-        await using (var gw1 = await StageNode.StartAsync(Role("gw1", 0), Connection("gw1", site), _model.Runtime, cancellationToken: cts.Token))
+        await using (var p1 = await RoleHost.StartAsync(Role("p1", 1), Connection("p1", site), _model.Runtime, cancellationToken: cts.Token))
+        await using (var gw1 = await RoleHost.StartAsync(Role("gw1", 0), Connection("gw1", site), _model.Runtime, cancellationToken: cts.Token))
         {
             var generation = await gw1.Gateway!.GenerateAsync(prompt, NewTokens, cancellationToken: cts.Token);
 

@@ -41,8 +41,8 @@ public sealed class NodeHandleTests(MultiNodeFixture model) : IClassFixture<Mult
     public async Task DrainAsync_RequestInFlight_LetsItFinishAndRefusesNewOnes()
     {
         using var broker = new MosquittoBroker();
-        await using var peer = await StageNode.StartAsync(Role("peer-1", 1, 1), Mqtt(broker, "peer-1"), model.Runtime);
-        await using var gateway = await StageNode.StartAsync(Role("gw-1", 0, 0), Mqtt(broker, "gw-1"), model.Runtime);
+        await using var peer = await RoleHost.StartAsync(Role("peer-1", 1, 1), Mqtt(broker, "peer-1"), model.Runtime);
+        await using var gateway = await RoleHost.StartAsync(Role("gw-1", 0, 0), Mqtt(broker, "gw-1"), model.Runtime);
         var handle = new NodeHandle();
         handle.SetStarted(gateway);
         var prompt = model.Prompt(5, seed: 3);
@@ -64,7 +64,7 @@ public sealed class NodeHandleTests(MultiNodeFixture model) : IClassFixture<Mult
     public async Task DrainAsync_DeadlinePassesWithNoPeer_CancelsTheRequestInFlight()
     {
         using var broker = new MosquittoBroker();
-        await using var gateway = await StageNode.StartAsync(Role("gw-2", 0, 0), Mqtt(broker, "gw-2"), model.Runtime);
+        await using var gateway = await RoleHost.StartAsync(Role("gw-2", 0, 0), Mqtt(broker, "gw-2"), model.Runtime);
         var handle = new NodeHandle();
         handle.SetStarted(gateway);
         using var deadline = new CancellationTokenSource();

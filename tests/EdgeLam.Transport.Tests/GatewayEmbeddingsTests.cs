@@ -147,11 +147,11 @@ public sealed class GatewayEmbeddingsTests(MultiNodeFixture fixture, ITestOutput
         Assert.True(gateway.Rehomed >= 1, $"rehomed {gateway.Rehomed}");
         Assert.Equal(fixture.InProcessEmbeddings(request, 8), generation.Tokens);
         Assert.All(generation.Steps.Skip(3), s => Assert.Equal(survivor.Node, s.Stages[^1].Node));
-        Assert.Equal(0, survivor.Stage.Rejected);
+        Assert.Equal(0, survivor.Role.Rejected);
     }
 
     [Fact]
-    public async Task PeerStage_GarbageWindowProperty_EachRejectedAndCountedPeerKeepsServing()
+    public async Task PeerRole_GarbageWindowProperty_EachRejectedAndCountedPeerKeepsServing()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await using var cluster = new MultiNodeCluster(fixture, _broker, fixture.EmbeddingSplit, WireCodec.Raw, o => o.MaxAttempts = 2);
@@ -183,7 +183,7 @@ public sealed class GatewayEmbeddingsTests(MultiNodeFixture fixture, ITestOutput
             good + new string(' ', RequestWindow.MaxEncodedBytes),
             "{\"startUtc\":\"yesterday\",\"streams\":[{\"name\":\"a\",\"tokenizer\":\"chronos\"}]}",
         };
-        Assert.Equal(0, peer.Stage.Rejected);
+        Assert.Equal(0, peer.Role.Rejected);
         await using (var attacker = cluster.Client("attacker"))
         {
             await attacker.ConnectAsync(cts.Token);
@@ -196,12 +196,12 @@ public sealed class GatewayEmbeddingsTests(MultiNodeFixture fixture, ITestOutput
             await attacker.FlushAsync(cts.Token);
         }
 
-        TestClients.WaitUntil(() => peer.Stage.Rejected >= garbage.Length);
-        Assert.Equal(garbage.Length, peer.Stage.Rejected);
+        TestClients.WaitUntil(() => peer.Role.Rejected >= garbage.Length);
+        Assert.Equal(garbage.Length, peer.Role.Rejected);
         var request = GatewayRequest.FromEmbeddings(fixture.Embeddings(5, 72), 5, window: Window("motion"));
         var generation = await gateway.GenerateAsync(request, 3, cancellationToken: cts.Token);
         Assert.Equal(fixture.InProcessEmbeddings(request, 3), generation.Tokens);
-        Assert.Equal(garbage.Length, peer.Stage.Rejected);
+        Assert.Equal(garbage.Length, peer.Role.Rejected);
     }
 
     [Fact]

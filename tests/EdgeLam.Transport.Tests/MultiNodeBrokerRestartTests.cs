@@ -121,7 +121,7 @@ public sealed class MultiNodeBrokerRestartTests(MultiNodeFixture fixture, ITestO
         output.WriteLine(
             $"broker restarts {restarted}; requests {Requests} completed {completed}; steps {expected.Count}; results received {received}, " +
             $"distinct {results.Count}, duplicates {duplicates}, lost {lost}; gateway resent {gateway.Resent}, rehomed {gateway.Rehomed}, " +
-            $"late/duplicate replies {gateway.Rejected}; peer served {peer.Stage.Served}, replayed {peer.Stage.Replayed}, rejected {peer.Stage.Rejected}");
+            $"late/duplicate replies {gateway.Rejected}; peer served {peer.Role.Served}, replayed {peer.Role.Replayed}, rejected {peer.Role.Rejected}");
 
         Assert.Equal(Restarts, restarted);
         Assert.Equal(Requests, completed);

@@ -55,7 +55,7 @@ public sealed class MultiNodeChainTests(MultiNodeFixture fixture, ITestOutputHel
             Assert.All(generation.Steps, s => Assert.Equal(["gw", "middle", "last"], s.Stages.Select(t => t.Node)));
         }
 
-        Assert.All(cluster.Peers, p => Assert.Equal(0, p.Stage.Rejected));
+        Assert.All(cluster.Peers, p => Assert.Equal(0, p.Role.Rejected));
     }
 
     public void Dispose() => _broker.Dispose();

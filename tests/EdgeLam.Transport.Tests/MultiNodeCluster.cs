@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace EdgeLam.Transport.Tests;
 
 /// <summary>
-/// Gateway and peer stages of one site, each with its own <see cref="MqttClient"/> on a real mosquitto, serving in the
+/// Gateway and peer roles of one site, each with its own <see cref="MqttClient"/> on a real mosquitto, serving in the
 /// background until disposed. Every node is an object in this process; on the wire they are separate MQTT clients.
 /// </summary>
 internal sealed class MultiNodeCluster : IAsyncDisposable
@@ -45,7 +45,7 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
 
     public Action<MqttClientOptions>? Mqtt { get; }
 
-    public GatewayStage? Gateway { get; private set; }
+    public GatewayRole? Gateway { get; private set; }
 
     public MqttClient? GatewayClient => _gatewayClient;
 
@@ -77,7 +77,7 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     public async Task<PeerHost> AddPeerAsync(string node, int first, int last, CancellationToken cancellationToken, Func<FrameHeader, bool>? vanishAt = null)
     {
         var client = Client(node);
-        var stage = new PeerStage(Options(node, first, last), _fixture.Runtime, client, Logger(node));
+        var stage = new PeerRole(Options(node, first, last), _fixture.Runtime, client, Logger(node));
         await client.ConnectAsync(cancellationToken);
         await stage.StartAsync(cancellationToken);
         var host = new PeerHost(node, client, stage, _stop.Token, vanishAt);
@@ -86,10 +86,10 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway hosting segments 0-<paramref name="last"/>.</summary>
-    public async Task<GatewayStage> StartGatewayAsync(string node, int last, CancellationToken cancellationToken)
+    public async Task<GatewayRole> StartGatewayAsync(string node, int last, CancellationToken cancellationToken)
     {
         _gatewayClient = Client(node);
-        Gateway = new GatewayStage(Options(node, 0, last), _fixture.Runtime, _gatewayClient, Logger(node));
+        Gateway = new GatewayRole(Options(node, 0, last), _fixture.Runtime, _gatewayClient, Logger(node));
         await _gatewayClient.ConnectAsync(cancellationToken);
         await Gateway.StartAsync(cancellationToken);
         _gatewayRun = Task.Run(() => Gateway.RunAsync(_stop.Token), CancellationToken.None);
@@ -119,7 +119,7 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     }
 }
 
-/// <summary>A peer stage serving in the background; <see cref="DisposeAsync"/> makes it vanish from the site.</summary>
+/// <summary>A peer role serving in the background; <see cref="DisposeAsync"/> makes it vanish from the site.</summary>
 internal sealed class PeerHost : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop;
@@ -128,14 +128,14 @@ internal sealed class PeerHost : IAsyncDisposable
     private Task? _vanishing;
 
     /// <summary>Serves until disposed; vanishes (drops the message and disposes itself) when <paramref name="vanishAt"/> holds for a frame.</summary>
-    public PeerHost(string node, MqttClient client, PeerStage stage, CancellationToken siteStop, Func<FrameHeader, bool>? vanishAt = null)
+    public PeerHost(string node, MqttClient client, PeerRole role, CancellationToken siteStop, Func<FrameHeader, bool>? vanishAt = null)
     {
         Node = node;
         Client = client;
-        Stage = stage;
+        Role = role;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(siteStop);
         _run = vanishAt is null
-            ? Task.Run(() => stage.RunAsync(_stop.Token), CancellationToken.None)
+            ? Task.Run(() => role.RunAsync(_stop.Token), CancellationToken.None)
             : Task.Run(() => client.RunMessageHandlerAsync((m, ct) => HandleOrVanish(m, vanishAt, ct), _stop.Token), CancellationToken.None);
     }
 
@@ -148,7 +148,7 @@ internal sealed class PeerHost : IAsyncDisposable
 
     public MqttClient Client { get; }
 
-    public PeerStage Stage { get; }
+    public PeerRole Role { get; }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
@@ -161,10 +161,10 @@ internal sealed class PeerHost : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
-        return Stage.HandleAsync(message, cancellationToken);
+        return Role.HandleAsync(message, cancellationToken);
     }
 
-    /// <summary>Stops taking messages, disconnects and closes the stage's sessions.</summary>
+    /// <summary>Stops taking messages, disconnects and closes the role's conversations.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -175,7 +175,7 @@ internal sealed class PeerHost : IAsyncDisposable
         await _stop.CancelAsync();
         await _run;
         await Client.DisposeAsync();
-        Stage.Dispose();
+        Role.Dispose();
         _stop.Dispose();
     }
 }

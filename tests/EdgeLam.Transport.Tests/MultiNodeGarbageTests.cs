@@ -15,7 +15,7 @@ public sealed class MultiNodeGarbageTests(MultiNodeFixture fixture) : IDisposabl
     private readonly MosquittoBroker _broker = new();
 
     [Fact]
-    public async Task PeerStage_GarbageOnActivationTopic_EachCountedAndPeerKeepsServing()
+    public async Task PeerRole_GarbageOnActivationTopic_EachCountedAndPeerKeepsServing()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await using var cluster = new MultiNodeCluster(fixture, _broker, fixture.TwoWay, WireCodec.Raw);
@@ -50,8 +50,8 @@ public sealed class MultiNodeGarbageTests(MultiNodeFixture fixture) : IDisposabl
             Reencode(peer, genuine, h => h with { ModelId = ModelId.Parse(new string('a', ModelId.Length * 2)) }),
             Reencode(peer, genuine, h => h with { PlanEpoch = h.PlanEpoch + 1 }),
         };
-        Assert.Equal(0, peer.Stage.Rejected);
-        var served = peer.Stage.Served;
+        Assert.Equal(0, peer.Role.Rejected);
+        var served = peer.Role.Served;
 
         await using (var attacker = cluster.Client("attacker"))
         {
@@ -64,21 +64,21 @@ public sealed class MultiNodeGarbageTests(MultiNodeFixture fixture) : IDisposabl
             await attacker.FlushAsync(cts.Token);
         }
 
-        TestClients.WaitUntil(() => peer.Stage.Rejected >= garbage.Count);
-        Assert.Equal(garbage.Count, peer.Stage.Rejected);
-        Assert.Equal(served, peer.Stage.Served);
+        TestClients.WaitUntil(() => peer.Role.Rejected >= garbage.Count);
+        Assert.Equal(garbage.Count, peer.Role.Rejected);
+        Assert.Equal(served, peer.Role.Served);
 
         var after = fixture.Prompt(8, 22);
         var generation = await gateway.GenerateAsync(after, 6, cancellationToken: cts.Token);
 
         Assert.Equal(fixture.InProcess(fixture.TwoWay, WireCodec.Raw, after, 6), generation.Tokens);
-        Assert.Equal(garbage.Count, peer.Stage.Rejected);
+        Assert.Equal(garbage.Count, peer.Role.Rejected);
     }
 
     /// <summary>Decodes a genuine frame and encodes the same tensors under a changed header.</summary>
     private static byte[] Reencode(PeerHost peer, byte[] frame, Func<FrameHeader, FrameHeader> change)
     {
-        var names = peer.Stage.Chain.IncomingNames;
+        var names = peer.Role.Chain.IncomingNames;
         using var decoder = new BoundaryFrameCodec(0, names, WireCodec.Raw);
         using var encoder = new BoundaryFrameCodec(0, names, WireCodec.Raw);
         var values = decoder.Decode(frame, out var header);

@@ -40,11 +40,11 @@ public sealed class MultiNodeSharedGroupTests(MultiNodeFixture fixture, ITestOut
             holders.Add(peers[0]);
         }
 
-        output.WriteLine($"sessions on peer-a: {holders.Count(h => h == "peer-a")}, on peer-b: {holders.Count(h => h == "peer-b")}; resent {gateway.Resent}, replayed {a.Stage.Replayed + b.Stage.Replayed}");
+        output.WriteLine($"conversations on peer-a: {holders.Count(h => h == "peer-a")}, on peer-b: {holders.Count(h => h == "peer-b")}; resent {gateway.Resent}, replayed {a.Role.Replayed + b.Role.Replayed}");
         Assert.Contains("peer-a", holders);
         Assert.Contains("peer-b", holders);
-        Assert.Equal(0, a.Stage.Rejected);
-        Assert.Equal(0, b.Stage.Rejected);
+        Assert.Equal(0, a.Role.Rejected);
+        Assert.Equal(0, b.Role.Rejected);
         Assert.Equal(0, gateway.Rehomed);
     }
 
@@ -70,7 +70,7 @@ public sealed class MultiNodeSharedGroupTests(MultiNodeFixture fixture, ITestOut
         var victim = Assert.Single(cluster.Peers, p => p.HasVanished);
         await victim.Vanished.WaitAsync(cts.Token);
         var survivor = Assert.Single(cluster.Peers, p => !p.HasVanished);
-        output.WriteLine($"{victim.Node} vanished at step 3; rehomed {gateway.Rehomed}, resent {gateway.Resent}, {survivor.Node} served {survivor.Stage.Served}");
+        output.WriteLine($"{victim.Node} vanished at step 3; rehomed {gateway.Rehomed}, resent {gateway.Resent}, {survivor.Node} served {survivor.Role.Served}");
         Assert.Equal(fixture.InProcess(fixture.TwoWay, WireCodec.Raw, prompt, 12), generation.Tokens);
         Assert.True(gateway.Rehomed >= 1, $"rehomed {gateway.Rehomed}");
         Assert.All(generation.Steps.Take(3), s => Assert.Equal(victim.Node, s.Stages[^1].Node));

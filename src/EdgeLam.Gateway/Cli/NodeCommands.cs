@@ -80,7 +80,7 @@ internal static class NodeCommands
             var options = ParseRole(role, model, segments, site, node, wire, timeout);
             var mqtt = ParseBroker(broker, options.Node);
             using var runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { IntraOpThreads = 1 });
-            await using var stage = await StageNode.StartAsync(options, mqtt, runtime, loggers, stop.Token).ConfigureAwait(false);
+            await using var stage = await RoleHost.StartAsync(options, mqtt, runtime, loggers, stop.Token).ConfigureAwait(false);
             if (stage.Gateway is null)
             {
                 Console.Error.WriteLine("node " + options.Node + ": peer for segments " + options.FirstSegment + "-" + options.LastSegment + " ready; Ctrl-C stops it.");
@@ -102,7 +102,7 @@ internal static class NodeCommands
         }
     }
 
-    private static async Task<int> RunGatewayAsync(GatewayStage gateway, string model, int requests, string? promptIds, int maxTokens, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunGatewayAsync(GatewayRole gateway, string model, int requests, string? promptIds, int maxTokens, bool json, CancellationToken cancellationToken)
     {
         var vocabulary = Vocabulary(model);
         long[]? fixedPrompt = promptIds is null ? null : ParseIds(promptIds);

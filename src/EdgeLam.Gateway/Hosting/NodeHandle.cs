@@ -11,7 +11,7 @@ namespace EdgeLam.Gateway.Hosting;
 /// </summary>
 internal sealed class NodeHandle
 {
-    private readonly TaskCompletionSource<StageNode> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<RoleHost> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abandon = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource? _idle;
@@ -24,16 +24,16 @@ internal sealed class NodeHandle
     /// Completes with the node once it is connected and serving; cancelled if the daemon stops first. Never completes
     /// while no model is configured (the daemon waits for one).
     /// </summary>
-    public Task<StageNode> Started => _started.Task;
+    public Task<RoleHost> Started => _started.Task;
 
     /// <summary>The node, once started.</summary>
-    public StageNode? Node => _started.Task.IsCompletedSuccessfully ? _started.Task.Result : null;
+    public RoleHost? Node => _started.Task.IsCompletedSuccessfully ? _started.Task.Result : null;
 
     /// <summary>The gateway stage, when this node runs segment 0.</summary>
-    public GatewayStage? Gateway => Node?.Gateway;
+    public GatewayRole? Gateway => Node?.Gateway;
 
     /// <summary>The peer stage, when this node runs later segments.</summary>
-    public PeerStage? Peer => Node?.Peer;
+    public PeerRole? Peer => Node?.Peer;
 
     /// <summary>False once the drain began: new requests are refused.</summary>
     public bool IsAcceptingWork
@@ -58,7 +58,7 @@ internal sealed class NodeHandle
     /// <summary>Raised after each finished request (the status publisher records its step latencies).</summary>
     public event Action<GatewayGeneration>? Completed;
 
-    /// <summary>Runs one request of token ids on the gateway stage (see <c>GatewayStage.GenerateAsync</c>).</summary>
+    /// <summary>Runs one request of token ids on the gateway stage (see <c>GatewayRole.GenerateAsync</c>).</summary>
     /// <exception cref="NodeUnavailableException">The node is not a started gateway, or it is draining.</exception>
     /// <exception cref="EdgeLam.Inference.InferenceException">No stage answered a step after every attempt.</exception>
     public Task<GatewayGeneration> GenerateAsync(IReadOnlyList<long> prompt, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default) =>
@@ -73,9 +73,9 @@ internal sealed class NodeHandle
     public Task<GatewayGeneration> GenerateAsync(GatewayRequest request, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default) =>
         RunAsync((gateway, ct) => gateway.GenerateAsync(request, maxNewTokens, stopTokens, ct), cancellationToken);
 
-    private async Task<GatewayGeneration> RunAsync(Func<GatewayStage, CancellationToken, Task<GatewayGeneration>> generate, CancellationToken cancellationToken)
+    private async Task<GatewayGeneration> RunAsync(Func<GatewayRole, CancellationToken, Task<GatewayGeneration>> generate, CancellationToken cancellationToken)
     {
-        GatewayStage gateway;
+        GatewayRole gateway;
         lock (_gate)
         {
             if (_draining)
@@ -118,7 +118,7 @@ internal sealed class NodeHandle
     /// <summary>The node's ONNX Runtime (for request sources that run models of their own, e.g. the patch encoder).</summary>
     public EdgeLam.Onnx.Interop.OnnxRuntime? Runtime { get; private set; }
 
-    internal void SetStarted(StageNode node, EdgeLam.Onnx.Interop.OnnxRuntime? runtime = null)
+    internal void SetStarted(RoleHost node, EdgeLam.Onnx.Interop.OnnxRuntime? runtime = null)
     {
         Runtime = runtime;
         _started.TrySetResult(node);

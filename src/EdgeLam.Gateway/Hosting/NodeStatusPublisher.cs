@@ -46,7 +46,7 @@ internal sealed class NodeStatusPublisher(
 
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private readonly NodeCapacityReport _capacity = new();
-    private StageNode? _stage;
+    private RoleHost? _stage;
     private long _lastConnections;
     private long _steps;
     private LinkProber? _prober;
@@ -66,7 +66,7 @@ internal sealed class NodeStatusPublisher(
         string.Create(CultureInfo.InvariantCulture, $"waiting for broker {mqtt.Host}:{mqtt.Port}{(why is null ? "" : " (" + why + ")")}");
 
     /// <summary>Starts recording <paramref name="stage"/>'s traffic and timings; sets the plan gauges.</summary>
-    public void Attach(StageNode stage)
+    public void Attach(RoleHost stage)
     {
         var options = node.Stage!;
         _stage = stage;
@@ -138,7 +138,7 @@ internal sealed class NodeStatusPublisher(
         }
     }
 
-    private async Task PublishLoopAsync(StageNode stage, CancellationToken stopping)
+    private async Task PublishLoopAsync(RoleHost stage, CancellationToken stopping)
     {
         string? published = null;
         var lastPublish = long.MinValue;
@@ -181,13 +181,13 @@ internal sealed class NodeStatusPublisher(
         }
     }
 
-    private (long Steps, long Rejected, long Resent, long Rehomed, long Replayed) Counters(StageNode stage) =>
+    private (long Steps, long Rejected, long Resent, long Rehomed, long Replayed) Counters(RoleHost stage) =>
         stage.Gateway is { } g
             ? (Interlocked.Read(ref _steps), g.Rejected, g.Resent, g.Rehomed, 0)
             : (stage.Peer!.Served, stage.Peer.Rejected, 0, 0, stage.Peer.Replayed);
 
     /// <summary>The STATUS= line while serving: the status summary in one line.</summary>
-    private string Summary(StageNode stage)
+    private string Summary(RoleHost stage)
     {
         var c = Counters(stage);
         var s = node.Stage!;
@@ -235,7 +235,7 @@ internal sealed class NodeStatusPublisher(
         return JsonSerializer.SerializeToUtf8Bytes(report, NodeStatusJsonContext.Default.NodeStatusReport);
     }
 
-    private NodeCapacityMessage Capacity(StageNode stage)
+    private NodeCapacityMessage Capacity(RoleHost stage)
     {
         var messages = stage.Client.Messages;
         return _capacity.Create(
@@ -250,7 +250,7 @@ internal sealed class NodeStatusPublisher(
     }
 
     /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts, what a step costs it, its links.</summary>
-    private async Task PublishCapacityAsync(StageNode stage, CancellationToken stopping)
+    private async Task PublishCapacityAsync(RoleHost stage, CancellationToken stopping)
     {
         var options = node.Stage!;
         var message = new MqttApplicationMessage(new TopicScheme(options.Site).NodeCapacity(options.Node), ControlMessageCodec.Encode(Capacity(stage)), Retain: true)
@@ -291,14 +291,14 @@ internal sealed class NodeStatusPublisher(
         }
     }
 
-    private void OnTraffic(StageTrafficKind kind, int bytes)
+    private void OnTraffic(RoleTrafficKind kind, int bytes)
     {
         switch (kind)
         {
-            case StageTrafficKind.FrameSent:
+            case RoleTrafficKind.FrameSent:
                 metrics.FrameSent(bytes);
                 break;
-            case StageTrafficKind.FrameReceived:
+            case RoleTrafficKind.FrameReceived:
                 metrics.FrameReceived(bytes);
                 break;
             default:

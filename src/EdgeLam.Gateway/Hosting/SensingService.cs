@@ -71,7 +71,7 @@ internal sealed partial class SensingService(
             return;
         }
 
-        Transport.Roles.StageNode started;
+        Transport.Roles.RoleHost started;
         try
         {
             started = await handle.Started.WaitAsync(stoppingToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
 /// Starts the configured stage: creates ONNX Runtime (section <c>Onnx</c>) and the gateway or peer stage
-/// (<see cref="StageNode"/>), connecting with retries while STATUS says "waiting for broker HOST:PORT". A stage that
+/// (<see cref="RoleHost"/>), connecting with retries while STATUS says "waiting for broker HOST:PORT". A stage that
 /// cannot start stops the daemon: 78 when the model or ONNX Runtime named by the configuration cannot serve (a
 /// restart would not help), 70 for anything else (systemd restarts).
 /// </summary>
@@ -36,7 +36,7 @@ internal sealed class StageLauncher(
         {
             runtime = OnnxRuntime.Create(onnx.Value, w => NodeLog.OnnxWarning(_logger, w));
             NodeLog.Connecting(_logger, node.Role, stage.Node, node.Segments, mqtt.Host, mqtt.Port);
-            return new LaunchedStage(await StageNode.StartAsync(stage, mqtt, runtime, loggers, stopping).ConfigureAwait(false), runtime);
+            return new LaunchedStage(await RoleHost.StartAsync(stage, mqtt, runtime, loggers, stopping).ConfigureAwait(false), runtime);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -71,7 +71,7 @@ internal sealed class StageLauncher(
 }
 
 /// <summary>A started stage and the ONNX Runtime it runs on (disposed after the stage).</summary>
-internal sealed record LaunchedStage(StageNode Stage, OnnxRuntime Runtime) : IAsyncDisposable
+internal sealed record LaunchedStage(RoleHost Stage, OnnxRuntime Runtime) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
     {

@@ -13,7 +13,7 @@ namespace EdgeLam.Gateway.Sensing;
 /// <summary>
 /// The gateway role's request source: reads completed windows from <see cref="SensorRuntime.Windows"/>, groups them
 /// (<see cref="SensorRequestOptions.Grouping"/>), tokenizes them into a <see cref="GatewayRequest"/> and generates
-/// <see cref="SensorRequestOptions.MaxNewTokens"/> tokens through the <see cref="GatewayStage"/>. At most
+/// <see cref="SensorRequestOptions.MaxNewTokens"/> tokens through the <see cref="GatewayRole"/>. At most
 /// <see cref="SensorRequestOptions.MaxInFlight"/> requests run at once; windows completing a group while the gateway
 /// is busy are dropped and counted (never queued). A failing request is logged and counted; the pump goes on.
 /// </summary>
@@ -81,7 +81,7 @@ public sealed class SensorRequestPump
     /// </summary>
     /// <exception cref="ArgumentException">The options name streams the sensors do not have.</exception>
     /// <exception cref="Inference.InferenceException">A patch stream is selected but the model cannot start from embeddings.</exception>
-    public Task RunAsync(GatewayStage gateway, SensorRuntime sensors, CancellationToken cancellationToken)
+    public Task RunAsync(GatewayRole gateway, SensorRuntime sensors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         var stops = _options.StopTokens.ToArray();
@@ -89,12 +89,12 @@ public sealed class SensorRequestPump
     }
 
     /// <summary>
-    /// As <see cref="RunAsync(GatewayStage, SensorRuntime, CancellationToken)"/>, but each request goes through
+    /// As <see cref="RunAsync(GatewayRole, SensorRuntime, CancellationToken)"/>, but each request goes through
     /// <paramref name="send"/> (e.g. a daemon seam that counts requests and refuses work while draining, calling
     /// <c>gateway.GenerateAsync(request, options.MaxNewTokens, options.StopTokens, ct)</c>); the gateway only
     /// provides the model's embedding entry.
     /// </summary>
-    public async Task RunAsync(GatewayStage gateway, SensorRuntime sensors, Func<GatewayRequest, CancellationToken, Task<GatewayGeneration>> send, CancellationToken cancellationToken)
+    public async Task RunAsync(GatewayRole gateway, SensorRuntime sensors, Func<GatewayRequest, CancellationToken, Task<GatewayGeneration>> send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(sensors);

@@ -23,7 +23,7 @@ internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, stri
     private long _rejected;
 
     /// <summary>Raised for every frame published and every reply rejected, with its size in bytes.</summary>
-    public event Action<StageTrafficKind, int>? Traffic;
+    public event Action<RoleTrafficKind, int>? Traffic;
 
     public long Resent => Interlocked.Read(ref _resent);
 
@@ -50,7 +50,7 @@ internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, stri
             try
             {
                 await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
-                Traffic?.Invoke(StageTrafficKind.FrameSent, local.Frame.Length);
+                Traffic?.Invoke(RoleTrafficKind.FrameSent, local.Frame.Length);
                 return await waiter.Task.WaitAsync(tuning.StepTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
@@ -86,14 +86,14 @@ internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, stri
         {
             var n = Interlocked.Increment(ref _rejected);
             RoleLog.Rejected(logger, message.Topic, "unreadable reply: " + ex.Message, n);
-            Traffic?.Invoke(StageTrafficKind.Rejected, message.Payload.Length);
+            Traffic?.Invoke(RoleTrafficKind.Rejected, message.Payload.Length);
             return;
         }
 
         if (reply is null || !_pending.TryGetValue((reply.Conversation, reply.Step), out var waiter) || !waiter.TrySetResult(reply))
         {
             Interlocked.Increment(ref _rejected);
-            Traffic?.Invoke(StageTrafficKind.Rejected, message.Payload.Length);
+            Traffic?.Invoke(RoleTrafficKind.Rejected, message.Payload.Length);
         }
     }
 }

@@ -58,9 +58,9 @@ public sealed class MutualTlsSplitTests(MultiNodeFixture fixture)
     {
         using var logs = new RecordingLoggerProvider();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
-        await using var p1 = await StageNode.StartAsync(Role("p1", 1, fixture.ThreeWay), Connection("p1", port, tls("p1")), fixture.Runtime, loggers, cancellationToken);
-        await using var p2 = await StageNode.StartAsync(Role("p2", 2, fixture.ThreeWay), Connection("p2", port, tls("p2")), fixture.Runtime, loggers, cancellationToken);
-        await using var gw1 = await StageNode.StartAsync(Role("gw1", 0, fixture.ThreeWay), Connection("gw1", port, tls("gw1")), fixture.Runtime, loggers, cancellationToken);
+        await using var p1 = await RoleHost.StartAsync(Role("p1", 1, fixture.ThreeWay), Connection("p1", port, tls("p1")), fixture.Runtime, loggers, cancellationToken);
+        await using var p2 = await RoleHost.StartAsync(Role("p2", 2, fixture.ThreeWay), Connection("p2", port, tls("p2")), fixture.Runtime, loggers, cancellationToken);
+        await using var gw1 = await RoleHost.StartAsync(Role("gw1", 0, fixture.ThreeWay), Connection("gw1", port, tls("gw1")), fixture.Runtime, loggers, cancellationToken);
         var tokens = new List<IReadOnlyList<long>>();
         foreach (var prompt in prompts)
         {
@@ -129,7 +129,7 @@ public sealed class MutualTlsSplitTests(MultiNodeFixture fixture)
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(8));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            StageNode.StartAsync(Role("p1", 1, fixture.ThreeWay), Connection("p1", site.Broker.Port, site.ClientTls(identity)), fixture.Runtime, loggers, patience.Token));
+            RoleHost.StartAsync(Role("p1", 1, fixture.ThreeWay), Connection("p1", site.Broker.Port, site.ClientTls(identity)), fixture.Runtime, loggers, patience.Token));
 
         // The client tried (each attempt failed during the TLS handshake and was logged) and never got a session.
         var failures = logs.Entries.Where(e => e.EventId == 5004).ToList();

@@ -37,8 +37,8 @@ public sealed class SensorRequestChainTests(SensingFixture fixture) : IDisposabl
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var site = "s" + Guid.NewGuid().ToString("N")[..8];
-        await using var peer = await StageNode.StartAsync(Role(site, "peer-1", 2, 2), TestClients.Options("peer-1", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
-        await using var gateway = await StageNode.StartAsync(Role(site, "gw", 0, 1), TestClients.Options("gw", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
+        await using var peer = await RoleHost.StartAsync(Role(site, "peer-1", 2, 2), TestClients.Options("peer-1", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
+        await using var gateway = await RoleHost.StartAsync(Role(site, "gw", 0, 1), TestClients.Options("gw", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
         await using var listener = MqttClient.Create(TestClients.Options("listener", _broker.Port));
         await listener.ConnectAsync(cts.Token);
         await listener.SubscribeAsync(new TopicScheme(site).Results("gw"), MqttQualityOfService.AtLeastOnce, cts.Token);
@@ -89,8 +89,8 @@ public sealed class SensorRequestChainTests(SensingFixture fixture) : IDisposabl
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var site = "s" + Guid.NewGuid().ToString("N")[..8];
-        await using var peer = await StageNode.StartAsync(Role(site, "peer-1", 1, 1, fixture.TokensOnlySplit), TestClients.Options("peer-1", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
-        await using var gateway = await StageNode.StartAsync(Role(site, "gw", 0, 0, fixture.TokensOnlySplit), TestClients.Options("gw", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
+        await using var peer = await RoleHost.StartAsync(Role(site, "peer-1", 1, 1, fixture.TokensOnlySplit), TestClients.Options("peer-1", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
+        await using var gateway = await RoleHost.StartAsync(Role(site, "gw", 0, 0, fixture.TokensOnlySplit), TestClients.Options("gw", _broker.Port), fixture.Runtime, cancellationToken: cts.Token);
         using var sensors = SensorRuntime.Create(SensingFixture.SimOptions());
         sensors.RunVirtual(3_000_000_000);
         var options = new SensorRequestOptions { MaxNewTokens = NewTokens, Streams = ["env", "vibration"], PromptIds = [11] };
@@ -129,7 +129,7 @@ public sealed class SensorRequestChainTests(SensingFixture fixture) : IDisposabl
     {
         var role = Role("s" + Guid.NewGuid().ToString("N")[..8], "gw", 0, 0, fixture.TokensOnlySplit);
         await using var client = MqttClient.Create(TestClients.Options("gw", _broker.Port));
-        using var gateway = new GatewayStage(role, fixture.Runtime, client);
+        using var gateway = new GatewayRole(role, fixture.Runtime, client);
         using var sensors = SensorRuntime.Create(SensingFixture.SimOptions());
         var pump = new SensorRequestPump(new SensorRequestOptions(), fixture.Runtime);
 

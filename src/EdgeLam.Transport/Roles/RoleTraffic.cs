@@ -1,7 +1,7 @@
 namespace EdgeLam.Transport.Roles;
 
-/// <summary>What a stage reports about the frames it moves (for metrics; raised on the stage's message thread).</summary>
-public enum StageTrafficKind
+/// <summary>What a role reports about the frames it moves (for metrics; raised on the role's message thread).</summary>
+public enum RoleTrafficKind
 {
     /// <summary>An activation frame was published (bytes: the frame).</summary>
     FrameSent,

@@ -20,7 +20,7 @@ namespace EdgeLam.Transport.Roles;
 /// next frame, or — as the last stage — the token to the gateway and the result). Anything malformed, for another
 /// model or epoch, or for a conversation it does not hold is counted and rejected; the peer keeps serving.
 /// </summary>
-public sealed class PeerStage : IDisposable
+public sealed class PeerRole : IDisposable
 {
     private readonly NodeRoleOptions _options;
     private readonly MqttClient _client;
@@ -38,7 +38,7 @@ public sealed class PeerStage : IDisposable
     private long _replayed;
 
     /// <summary>Opens the stage's segments; call <see cref="StartAsync"/> then <see cref="RunAsync"/>.</summary>
-    public PeerStage(NodeRoleOptions options, OnnxRuntime runtime, MqttClient client, ILogger? logger = null, SamplingOptions? sampling = null)
+    public PeerRole(NodeRoleOptions options, OnnxRuntime runtime, MqttClient client, ILogger? logger = null, SamplingOptions? sampling = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(runtime);
@@ -47,7 +47,7 @@ public sealed class PeerStage : IDisposable
 
         if (options.FirstSegment == 0)
         {
-            throw new ArgumentException("A peer stage starts after segment 0; the gateway runs segment 0.", nameof(options));
+            throw new ArgumentException("A peer starts after segment 0; the gateway runs segment 0.", nameof(options));
         }
 
         _options = options;
@@ -77,7 +77,7 @@ public sealed class PeerStage : IDisposable
     public event Action<StageTiming, bool>? StepServed;
 
     /// <summary>Raised for every frame received, frame sent downstream and message rejected, with its size in bytes.</summary>
-    public event Action<StageTrafficKind, int>? Traffic;
+    public event Action<RoleTrafficKind, int>? Traffic;
 
     /// <summary>Conversations this stage holds.</summary>
     public int Conversations => _chain.Conversations;
@@ -128,7 +128,7 @@ public sealed class PeerStage : IDisposable
             return null;
         }
 
-        Traffic?.Invoke(StageTrafficKind.FrameReceived, message.Payload.Length);
+        Traffic?.Invoke(RoleTrafficKind.FrameReceived, message.Payload.Length);
         switch (_admission.Admit(message, header, out var entry, out reason))
         {
             case AdmissionVerdict.Reject:
@@ -178,7 +178,7 @@ public sealed class PeerStage : IDisposable
 
         if (!_chain.Range.IsLast)
         {
-            Traffic?.Invoke(StageTrafficKind.FrameSent, entry.Sent[0].Payload.Length);
+            Traffic?.Invoke(RoleTrafficKind.FrameSent, entry.Sent[0].Payload.Length);
         }
 
         Interlocked.Increment(ref _served);
@@ -190,6 +190,6 @@ public sealed class PeerStage : IDisposable
     {
         var n = Interlocked.Increment(ref _rejected);
         RoleLog.Rejected(_logger, message.Topic, reason, n);
-        Traffic?.Invoke(StageTrafficKind.Rejected, message.Payload.Length);
+        Traffic?.Invoke(RoleTrafficKind.Rejected, message.Payload.Length);
     }
 }

@@ -16,7 +16,7 @@ namespace EdgeLam.Transport.Roles;
 /// conversation, the holding peer's own topic afterwards; resend and re-home when a peer is silent), and feeds the
 /// token of the last stage's reply into the next decode step — no request is lost while some peer serves the stage.
 /// </summary>
-public sealed class GatewayStage : IDisposable
+public sealed class GatewayRole : IDisposable
 {
     private readonly NodeRoleOptions _options;
     private readonly MqttClient _client;
@@ -29,7 +29,7 @@ public sealed class GatewayStage : IDisposable
     private long _requests;
 
     /// <summary>Opens the gateway's segments; call <see cref="StartAsync"/>, run <see cref="RunAsync"/>, then generate.</summary>
-    public GatewayStage(NodeRoleOptions options, OnnxRuntime runtime, MqttClient client, ILogger? logger = null)
+    public GatewayRole(NodeRoleOptions options, OnnxRuntime runtime, MqttClient client, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(runtime);
@@ -67,7 +67,7 @@ public sealed class GatewayStage : IDisposable
     }
 
     /// <summary>Raised for every activation frame published and every reply rejected, with its size in bytes.</summary>
-    public event Action<StageTrafficKind, int>? Traffic
+    public event Action<RoleTrafficKind, int>? Traffic
     {
         add => _dispatcher.Traffic += value;
         remove => _dispatcher.Traffic -= value;

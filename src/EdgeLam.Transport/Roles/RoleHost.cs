@@ -8,9 +8,9 @@ namespace EdgeLam.Transport.Roles;
 
 /// <summary>
 /// One node on the broker: its MQTT client (with the node's status as last will), its retained online status, and the
-/// gateway or peer stage it runs, served on a background task. The CLI and the daemon both host nodes through this.
+/// gateway or peer role it runs, served on a background task. The CLI and the daemon both host nodes through this.
 /// </summary>
-public sealed class StageNode : IAsyncDisposable
+public sealed class RoleHost : IAsyncDisposable
 {
     private readonly MqttClient _client;
     private readonly TopicScheme _topics;
@@ -18,23 +18,23 @@ public sealed class StageNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _serving = Task.CompletedTask;
 
-    private StageNode(NodeRoleOptions role, MqttClient client)
+    private RoleHost(NodeRoleOptions role, MqttClient client)
     {
         _role = role;
         _client = client;
         _topics = new TopicScheme(role.Site);
     }
 
-    /// <summary>The gateway stage, when this node runs segment 0.</summary>
-    public GatewayStage? Gateway { get; private set; }
+    /// <summary>The gateway role, when this node runs segment 0.</summary>
+    public GatewayRole? Gateway { get; private set; }
 
-    /// <summary>The peer stage, when this node runs later segments.</summary>
-    public PeerStage? Peer { get; private set; }
+    /// <summary>The peer role, when this node runs later segments.</summary>
+    public PeerRole? Peer { get; private set; }
 
     /// <summary>The node's MQTT client.</summary>
     public MqttClient Client => _client;
 
-    /// <summary>The stage's message loop; it ends when serving stops (or faults).</summary>
+    /// <summary>The role's message loop; it ends when serving stops (or faults).</summary>
     public Task Serving => _serving;
 
     /// <summary>
@@ -44,7 +44,7 @@ public sealed class StageNode : IAsyncDisposable
     public Func<NodeState, byte[]>? StatusPayload { get; set; }
 
     /// <summary>Connects, announces the node and starts serving its stage.</summary>
-    public static async Task<StageNode> StartAsync(NodeRoleOptions role, MqttClientOptions mqtt, OnnxRuntime runtime, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
+    public static async Task<RoleHost> StartAsync(NodeRoleOptions role, MqttClientOptions mqtt, OnnxRuntime runtime, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(mqtt);
@@ -64,19 +64,19 @@ public sealed class StageNode : IAsyncDisposable
             ContentType = "application/json",
         };
         var client = MqttClient.Create(mqtt, loggers.CreateLogger<MqttClient>());
-        var node = new StageNode(role, client);
+        var node = new RoleHost(role, client);
         try
         {
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
             if (role.FirstSegment == 0)
             {
-                node.Gateway = new GatewayStage(role, runtime, client, loggers.CreateLogger<GatewayStage>());
+                node.Gateway = new GatewayRole(role, runtime, client, loggers.CreateLogger<GatewayRole>());
                 await node.Gateway.StartAsync(cancellationToken).ConfigureAwait(false);
                 node._serving = node.Gateway.RunAsync(node._stop.Token);
             }
             else
             {
-                node.Peer = new PeerStage(role, runtime, client, loggers.CreateLogger<PeerStage>());
+                node.Peer = new PeerRole(role, runtime, client, loggers.CreateLogger<PeerRole>());
                 await node.Peer.StartAsync(cancellationToken).ConfigureAwait(false);
                 node._serving = node.Peer.RunAsync(node._stop.Token);
             }
