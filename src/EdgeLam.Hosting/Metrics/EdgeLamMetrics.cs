@@ -33,6 +33,8 @@ public sealed class EdgeLamMetrics : IDisposable
         _readings = Meter.CreateCounter<long>("edgelam.sensor.readings", "{reading}", "Readings other devices published over MQTT (tag outcome: accepted, rejected).");
         Meter.CreateObservableGauge("edgelam.split.layer", () => Volatile.Read(ref _split), "{layer}", "Current split boundary (first layer of the next segment); -1 before a plan.");
         Meter.CreateObservableGauge("edgelam.plan.epoch", () => Volatile.Read(ref _epoch), "{epoch}", "Current plan epoch; -1 before a plan.");
+        Meter.CreateObservableGauge("edgelam.gc.heap", static () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last garbage collection.");
+        Meter.CreateObservableGauge("edgelam.gc.allocated", static () => GC.GetTotalAllocatedBytes(), "By", "Managed bytes allocated since the process started (a steady slope is the allocation rate).");
     }
 
     public Meter Meter { get; }
