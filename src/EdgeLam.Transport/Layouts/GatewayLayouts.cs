@@ -98,6 +98,7 @@ internal sealed class GatewayLayouts(BlockLibrary library, NodeRoleOptions optio
         ArgumentNullException.ThrowIfNull(lostNodes);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         List<GatewayLayout> released;
+        List<GatewayLayout> lost;
         try
         {
             lock (_sync)
@@ -107,13 +108,15 @@ internal sealed class GatewayLayouts(BlockLibrary library, NodeRoleOptions optio
                     throw new InvalidOperationException("Epoch " + epoch + " was not prepared on this gateway (active " + ActiveEpoch + ", loaded " + string.Join(",", _loaded.Keys) + ").");
                 }
 
-                foreach (var old in _loaded.Values.Where(l => l.Epoch < epoch && l.Uses(lostNodes)))
-                {
-                    old.MarkLost();
-                }
-
                 Volatile.Write(ref _active, next);
+                lost = [.. _loaded.Values.Where(l => l.Epoch < epoch && l.Uses(lostNodes))];
                 released = TakeReleasable();
+            }
+
+            // Outside the lock and after the switch: a cancelled wait moves its conversation on this thread, to the new layout.
+            foreach (var old in lost)
+            {
+                old.MarkLost();
             }
 
             _firstCommit.TrySetResult();
