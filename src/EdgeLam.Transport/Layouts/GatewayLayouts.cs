@@ -113,18 +113,18 @@ internal sealed class GatewayLayouts(BlockLibrary library, NodeRoleOptions optio
                 released = TakeReleasable();
             }
 
-            // Outside the lock and after the switch: a cancelled wait moves its conversation on this thread, to the new layout.
-            foreach (var old in lost)
-            {
-                old.MarkLost();
-            }
-
             _firstCommit.TrySetResult();
             LayoutLog.Committed(logger, options.Node, epoch, true, string.Join(",", lostNodes));
         }
         finally
         {
             _gate.Release();
+        }
+
+        // Outside the locks and after the switch: a cancelled wait may move its conversation on this thread, to the new layout.
+        foreach (var old in lost)
+        {
+            old.MarkLost();
         }
 
         Dispose(released, "released");
