@@ -22,7 +22,7 @@ public sealed class StepDispatcherTests
         var broker = new InMemoryMqttBroker();
         await using var client = TestClients.InMemory(broker, "gw");
         await client.ConnectAsync().WaitAsync(TestClients.Timeout);
-        var dispatcher = new StepDispatcher(client, new TopicScheme("s"), "m", 1, NullLogger.Instance);
+        var dispatcher = new StepDispatcher(client, new TopicScheme("s"), "m", NullLogger.Instance);
         var envelope = new ActivationEnvelope { Gateway = "gw", ResponseTopic = Replies };
         envelope.Route.Set(1, "peer-a");
         var held = Step(positions: 1, 1, 2, 3);
@@ -58,7 +58,7 @@ public sealed class StepDispatcherTests
         var broker = new InMemoryMqttBroker();
         await using var client = TestClients.InMemory(broker, "gw");
         await client.ConnectAsync().WaitAsync(TestClients.Timeout);
-        var dispatcher = new StepDispatcher(client, new TopicScheme("s"), "m", 1, NullLogger.Instance);
+        var dispatcher = new StepDispatcher(client, new TopicScheme("s"), "m", NullLogger.Instance);
         var envelope = new ActivationEnvelope { Gateway = "gw", ResponseTopic = Replies };
 
         var error = await Assert.ThrowsAsync<InferenceException>(() => dispatcher.SendAsync(3, 0, Step(positions: 4, 1), envelope, Quick with { MaxAttempts = 3 }, (_, _) => throw new InvalidOperationException("no holder: never re-homed"), CancellationToken.None));
@@ -73,7 +73,7 @@ public sealed class StepDispatcherTests
     {
         var broker = new InMemoryMqttBroker();
         await using var client = TestClients.InMemory(broker, "gw");
-        var dispatcher = new StepDispatcher(client, new TopicScheme("s"), "m", 1, NullLogger.Instance);
+        var dispatcher = new StepDispatcher(client, new TopicScheme("s"), "m", NullLogger.Instance);
 
         dispatcher.OnReply(Reply(Guid.NewGuid(), step: 0, token: 1));
         dispatcher.OnReply(MqttReceivedMessage.Create(Replies, "{not json"u8, MqttQualityOfService.AtLeastOnce, false, default));
@@ -82,7 +82,7 @@ public sealed class StepDispatcherTests
     }
 
     private static LocalStep Step(int positions, params byte[] frame) =>
-        new(Guid.NewGuid(), frame, new StageTiming { Node = "gw" }, positions);
+        new(Guid.NewGuid(), frame, new StageTiming { Node = "gw" }, positions, Boundary: 1);
 
     private static MqttReceivedMessage Reply(Guid conversation, uint step, long token) =>
         MqttReceivedMessage.Create(

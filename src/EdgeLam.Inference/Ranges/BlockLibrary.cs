@@ -99,6 +99,50 @@ public sealed class BlockLibrary
         return new BlockLibrary(runtime, directory, files, new LayerMap(blocks, perBlock, [.. layout.Blocks.Select(b => b.KvInputs)]), workDirectory);
     }
 
+    /// <summary>
+    /// A library where every block boundary is a cut, so frame boundary indices are layer boundaries (segment 0 the
+    /// embedding, segment i block i - 1, segment N + 1 the head): <paramref name="directory"/> is such a split
+    /// (<c>model split --at 0,1,...,N</c>), or a whole export that is split per block into
+    /// <paramref name="workDirectory"/> the first time (kept for the next start).
+    /// </summary>
+    /// <exception cref="InferenceException">The folder holds a split with other cuts, an export without a work folder, or no blocks.</exception>
+    public static BlockLibrary PerBlock(OnnxRuntime runtime, string directory, string? workDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (!ModelDirectory.IsSplit(directory))
+        {
+            if (workDirectory is null)
+            {
+                throw new InferenceException("Folder " + Path.GetFullPath(directory) + " holds no split; an orchestrated node needs the model split at every block (model split --at 0,1,...,N).");
+            }
+
+            var export = FromExport(runtime, directory, workDirectory);
+            var split = Path.Combine(workDirectory, "blocks-all");
+            if (!ModelDirectory.IsSplit(split))
+            {
+                try
+                {
+                    ModelSplitter.Split(ModelFile.Load(export._files[0]), SplitPlan.AtBoundaries([.. Enumerable.Range(0, export.Blocks + 1)]), split, path => new OrtModelRunner(runtime.OpenSession(path)));
+                }
+                catch (Exception e) when (e is OnnxModelException or OrtException)
+                {
+                    throw new InferenceException("The export in " + directory + " cannot be split per block: " + e.Message, e);
+                }
+            }
+
+            directory = split;
+        }
+
+        var library = Open(runtime, directory);
+        if (library.Map.Cuts.Count != library.Blocks + 1)
+        {
+            throw new InferenceException("The split in " + Path.GetFullPath(directory) + " cuts at " + string.Join(",", library.Map.Cuts) + "; an orchestrated node needs a cut at every block boundary (model split --at 0,1,...," + library.Blocks + ").");
+        }
+
+        return library;
+    }
+
     /// <summary>Blocks [<paramref name="start"/>, <paramref name="end"/>) of this model.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the model.</exception>
     public LayerRange Range(int start, int end) => new(start, end, Blocks);

@@ -25,7 +25,11 @@ public interface ILayoutHost
     /// or move to the new one (replay, or KV handover), chosen by measured cost; those held by a node in
     /// <paramref name="lostNodes"/> move at once. Older layouts are released when their conversations are done.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The epoch was not prepared.</exception>
+    /// <remarks>
+    /// A peer may be told to commit an epoch newer than every one it loaded without preparing it: it has no part in
+    /// that plan, and its older layouts finish and are released. A gateway always hosts a range, so it throws.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The epoch was not prepared (gateway), or is older than the active one.</exception>
     Task CommitAsync(uint epoch, IReadOnlyCollection<string> lostNodes, CancellationToken cancellationToken);
 
     /// <summary>Drops a prepared layout that was never committed (the plan was superseded or refused elsewhere).</summary>

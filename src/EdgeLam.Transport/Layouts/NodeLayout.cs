@@ -18,4 +18,12 @@ public readonly record struct LayoutHop(int Boundary, string Node);
 /// <param name="EndBlock">One past the last hosted block.</param>
 /// <param name="OutgoingCodec">Codec of the cut after this stage; ignored for the last stage.</param>
 /// <param name="Chain">Every cut of the epoch's shared chain, ascending by boundary.</param>
-public sealed record NodeLayout(uint Epoch, int FirstBlock, int EndBlock, WireCodec OutgoingCodec, IReadOnlyList<LayoutHop> Chain);
+public sealed record NodeLayout(uint Epoch, int FirstBlock, int EndBlock, WireCodec OutgoingCodec, IReadOnlyList<LayoutHop> Chain)
+{
+    /// <summary>
+    /// What the planner predicts the whole epoch costs a conversation; a gateway compares it with an older layout's to
+    /// choose whether a running conversation finishes there or moves (<see cref="LayoutMove"/>). Null: unknown
+    /// (conversations then finish on their layout unless it lost a node).
+    /// </summary>
+    public LayoutCost? Predicted { get; init; }
+}

@@ -27,6 +27,10 @@ public interface IMqttChannel : IDisposable
     /// <summary>Sends SUBSCRIBE; returns the packet id reported by <see cref="IMqttChannelHandler.OnSubscribed"/>.</summary>
     int Subscribe(string filter, MqttQualityOfService qualityOfService);
 
+    /// <summary>Sends UNSUBSCRIBE for <paramref name="filter"/> (no acknowledgement is awaited).</summary>
+    /// <exception cref="MqttChannelException">The library rejected the request.</exception>
+    void Unsubscribe(string filter);
+
     /// <summary>Sends DISCONNECT (the will is discarded).</summary>
     void Disconnect();
 

@@ -138,6 +138,18 @@ public sealed class MosquittoMqttChannel : IMqttChannel, IMosquittoCallbacks
         }
     }
 
+    public void Unsubscribe(string filter)
+    {
+        try
+        {
+            client.Unsubscribe(filter);
+        }
+        catch (MosquittoException ex)
+        {
+            throw new MqttChannelException($"unsubscribe '{filter}': {ex.Message}", ex);
+        }
+    }
+
     public void Disconnect() => client.Disconnect();
 
     public void Abort() => client.AbortConnection();

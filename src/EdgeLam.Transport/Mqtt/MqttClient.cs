@@ -165,6 +165,29 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
     }
 
     /// <summary>
+    /// Stops taking messages on <paramref name="filter"/> (a filter given to <see cref="SubscribeAsync"/>): it is not
+    /// made again after a reconnect, and UNSUBSCRIBE is sent now if connected (not awaited; messages already on the
+    /// way may still arrive).
+    /// </summary>
+    public void Unsubscribe(string filter)
+    {
+        lock (subscriptions)
+        {
+            subscriptions.RemoveAll(s => string.Equals(s.Filter, filter, StringComparison.Ordinal));
+        }
+
+        if (!IsConnected)
+        {
+            return;
+        }
+
+        lock (publishSync)
+        {
+            channel.Unsubscribe(filter);
+        }
+    }
+
+    /// <summary>
     /// Reads <see cref="Messages"/> and calls <paramref name="handler"/> for each until cancelled; a handler that
     /// throws is counted and logged and the next message is delivered. Each message is disposed after its handler.
     /// </summary>

@@ -3,12 +3,16 @@ using System.Runtime.InteropServices;
 using EdgeLam.Inference;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Links;
+using EdgeLam.Wire.Codecs;
 using EdgeLam.Wire.Frames;
 
 namespace EdgeLam.Transport.Roles;
 
-/// <summary>A step the gateway ran on its own segments: the frame to send and what it took.</summary>
-internal readonly record struct LocalStep(Guid Conversation, byte[] Frame, StageTiming Timing, int Positions);
+/// <summary>
+/// A step the gateway ran on its own segments: the frame to send, what it took, the cut it enters after, and a token
+/// that fires when a node of its layout is planned out (the step then moves at once instead of waiting for replies).
+/// </summary>
+internal readonly record struct LocalStep(Guid Conversation, byte[] Frame, StageTiming Timing, int Positions, int Boundary, CancellationToken Lost = default);
 
 /// <summary>
 /// The gateway's own segments: runs a request's prefill (token ids, or embedding rows with ids embedded by the
@@ -22,15 +26,18 @@ internal sealed class GatewayCompute : IDisposable
     private readonly string _node;
     private readonly uint _planEpoch;
     private readonly ModelId _modelId;
+    private readonly CancellationToken _lost;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public GatewayCompute(SegmentChain chain, NodeRoleOptions options, ModelId modelId)
+    /// <summary>Runs <paramref name="chain"/> (not owned) for frames of <paramref name="planEpoch"/> encoded with <paramref name="codec"/>.</summary>
+    public GatewayCompute(SegmentChain chain, string node, uint planEpoch, WireCodec codec, ModelId modelId, CancellationToken lost = default)
     {
         _chain = chain;
-        _node = options.Node;
-        _planEpoch = options.PlanEpoch;
+        _node = node;
+        _planEpoch = planEpoch;
         _modelId = modelId;
-        _outgoing = new BoundaryFrameCodec(chain.Range.OutgoingBoundary, chain.OutgoingNames, options.Codec);
+        _lost = lost;
+        _outgoing = new BoundaryFrameCodec(chain.Range.OutgoingBoundary, chain.OutgoingNames, codec);
     }
 
     /// <summary>
@@ -71,7 +78,7 @@ internal sealed class GatewayCompute : IDisposable
                 EncodeUs = encodeUs,
                 QueueUs = Math.Max(0, RoleClock.MicrosSince(waited) - computeUs - encodeUs),
             };
-            return new LocalStep(conversation, frame, timing, positions);
+            return new LocalStep(conversation, frame, timing, positions, _chain.Range.OutgoingBoundary, _lost);
         }
         finally
         {

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using EdgeLam.Inference;
 using EdgeLam.Inference.Chain;
+using EdgeLam.Inference.Ranges;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Transport.Envelope;
+using EdgeLam.Transport.Layouts;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Topics;
 using Microsoft.Extensions.Logging;
@@ -21,14 +23,19 @@ public sealed class GatewayRole : IDisposable
     private readonly NodeRoleOptions _options;
     private readonly MqttClient _client;
     private readonly ILogger _logger;
-    private readonly SegmentChain _chain;
-    private readonly GatewayCompute _compute;
+    private readonly GatewayLayout? _static;
+    private readonly GatewayLayouts? _layouts;
     private readonly StepDispatcher _dispatcher;
     private readonly string _model;
     private readonly string _replies;
     private long _requests;
+    private long _moved;
 
-    /// <summary>Opens the gateway's segments; call <see cref="StartAsync"/>, run <see cref="RunAsync"/>, then generate.</summary>
+    /// <summary>
+    /// Opens the gateway's segments (static) or the per-block split (orchestrated: no layout until the agreement
+    /// commits one through <see cref="Layouts"/>); call <see cref="StartAsync"/>, run <see cref="RunAsync"/>, then generate.
+    /// </summary>
+    /// <exception cref="InferenceException">Segment 0 takes no token ids, or an orchestrated node's folder is not a per-block split.</exception>
     public GatewayRole(NodeRoleOptions options, OnnxRuntime runtime, MqttClient client, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -36,9 +43,14 @@ public sealed class GatewayRole : IDisposable
         ArgumentNullException.ThrowIfNull(client);
         options.ThrowIfInvalid();
 
-        if (options.FirstSegment != 0)
+        if (options.Orchestrated is null && options.FirstSegment != 0)
         {
             throw new ArgumentException("The gateway runs segment 0 (Node:Segments must start at 0).", nameof(options));
+        }
+
+        if (options.Orchestrated == LayoutRole.Peer)
+        {
+            throw new ArgumentException("An orchestrated peer runs the peer role.", nameof(options));
         }
 
         _options = options;
@@ -48,22 +60,28 @@ public sealed class GatewayRole : IDisposable
         var modelId = SplitModelIdentity.Read(options.ModelDirectory);
         _model = modelId.ToString();
         _replies = topics.NodeReplies(options.Node);
-        _chain = SegmentChain.Open(runtime, options.ModelDirectory, 0, options.LastSegment, new ChainOptions { ContextLimit = options.ContextLimit });
-        if (_chain.Range.IsLast)
+        _dispatcher = new StepDispatcher(client, topics, _model, _logger);
+        if (options.Orchestrated is not null)
         {
-            _chain.Dispose();
+            _layouts = new GatewayLayouts(BlockLibrary.PerBlock(runtime, options.ModelDirectory), options, modelId, _logger);
+            return;
+        }
+
+        var chain = SegmentChain.Open(runtime, options.ModelDirectory, 0, options.LastSegment, new ChainOptions { ContextLimit = options.ContextLimit });
+        if (chain.Range.IsLast)
+        {
+            chain.Dispose();
             throw new ArgumentException("The gateway hosts every segment (0-" + options.LastSegment + "); nothing is left for peers.", nameof(options));
         }
 
-        if (!_chain.Segments[0].Signature.TakesInputIds)
+        if (!chain.Segments[0].Signature.TakesInputIds)
         {
-            var name = _chain.Segments[0].Name;
-            _chain.Dispose();
+            var name = chain.Segments[0].Name;
+            chain.Dispose();
             throw new InferenceException("Segment 0 (" + name + ") takes no input_ids; the gateway feeds token ids.");
         }
 
-        _compute = new GatewayCompute(_chain, options, modelId);
-        _dispatcher = new StepDispatcher(client, topics, _model, _chain.Range.OutgoingBoundary, _logger);
+        _static = new GatewayLayout(options.PlanEpoch, null, chain, options, modelId);
     }
 
     /// <summary>Raised for every activation frame published and every reply rejected, with its size in bytes.</summary>
@@ -73,14 +91,21 @@ public sealed class GatewayRole : IDisposable
         remove => _dispatcher.Traffic -= value;
     }
 
-    /// <summary>The gateway's range of the model (the first).</summary>
-    public SegmentChain Chain => _chain;
+    /// <summary>The gateway's range of the model (the first): the static one, or the active epoch's.</summary>
+    /// <exception cref="InvalidOperationException">An orchestrated gateway before the first commit.</exception>
+    public SegmentChain Chain => (_static ?? _layouts!.Active ?? throw new InvalidOperationException("No layout is committed on this orchestrated gateway yet.")).Chain;
+
+    /// <summary>The live re-split of an orchestrated gateway; null for a static one.</summary>
+    public ILayoutHost? Layouts => _layouts;
 
     /// <summary>Steps sent again after a timeout.</summary>
     public long Resent => _dispatcher.Resent;
 
-    /// <summary>Conversations moved to another peer after theirs went silent.</summary>
+    /// <summary>Conversations moved to another peer after theirs went silent or was planned out.</summary>
     public long Rehomed => _dispatcher.Rehomed;
+
+    /// <summary>Conversations moved by replay to a newer layout at a step boundary (<see cref="LayoutMove"/>).</summary>
+    public long Moved => Interlocked.Read(ref _moved);
 
     /// <summary>Replies that matched no pending step (duplicates, late answers) or could not be read.</summary>
     public long Rejected => _dispatcher.Rejected;
@@ -88,13 +113,21 @@ public sealed class GatewayRole : IDisposable
     /// <summary>The model id (hex) used in topics and frames.</summary>
     public string ModelId => _model;
 
-    /// <summary>Where the gateway's segments take embeddings, or null when the model cannot start from embeddings.</summary>
-    public Inference.Segments.EmbeddingEntry? Embedding => _chain.Embedding;
+    /// <summary>Where the gateway's segments take embeddings, or null when the model cannot start from embeddings (or no layout is committed yet).</summary>
+    public Inference.Segments.EmbeddingEntry? Embedding => (_static ?? _layouts!.Active)?.Chain.Embedding;
 
     /// <summary>Subscribes to this gateway's reply topic.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        RoleLog.Serving(_logger, "gateway", _options.Node, 0, _chain.Range.Last, _model, _options.PlanEpoch, _options.Codec.ToString());
+        if (_static is null)
+        {
+            RoleLog.Orchestrated(_logger, "gateway", _options.Node, _model);
+        }
+        else
+        {
+            RoleLog.Serving(_logger, "gateway", _options.Node, 0, _static.Chain.Range.Last, _model, _options.PlanEpoch, _options.Codec.ToString());
+        }
+
         await _client.SubscribeAsync(_replies, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
     }
 
@@ -125,9 +158,11 @@ public sealed class GatewayRole : IDisposable
     /// <summary>
     /// Generates up to <paramref name="maxNewTokens"/> tokens after the request's input (token ids and/or embedding
     /// rows) across the stages; stops early at a token of <paramref name="stopTokens"/>. The request's window
-    /// metadata travels with every step (user property <c>edgelam-window</c>) and comes back in the results.
+    /// metadata travels with every step (user property <c>edgelam-window</c>) and comes back in the results. An
+    /// orchestrated gateway starts it on the active layout (waiting for the first commit) and, after a newer commit,
+    /// lets it finish there or moves it by replay at a step boundary (<see cref="LayoutMove"/>).
     /// </summary>
-    /// <exception cref="InferenceException">No stage answered a step after every attempt, or the model cannot take the input.</exception>
+    /// <exception cref="InferenceException">No stage answered a step after every attempt, no plan was committed in time, or the model cannot take the input.</exception>
     /// <exception cref="EmbeddingShapeException">Embedding rows do not have the model's hidden size.</exception>
     /// <exception cref="ContextOverflowException">The input and the tokens would exceed the context limit.</exception>
     public async Task<GatewayGeneration> GenerateAsync(GatewayRequest input, int maxNewTokens, IReadOnlyCollection<long>? stopTokens = null, CancellationToken cancellationToken = default)
@@ -139,30 +174,48 @@ public sealed class GatewayRole : IDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNewTokens);
-        var envelope = new ActivationEnvelope { Gateway = _options.Node, ResponseTopic = _replies, MaxNewTokens = maxNewTokens };
-        envelope.SetWindow(input.Window);
-        envelope.StopTokens.Set(stopTokens ?? []);
-        _compute.CheckEmbeddings(input);
-        var request = (ulong)Interlocked.Increment(ref _requests);
+        var layout = _static ?? await _layouts!.JoinAsync(cancellationToken).ConfigureAwait(false);
         var conversation = Guid.NewGuid();
-        var tokens = new List<long>(maxNewTokens);
-        var steps = new List<GatewayStep>(maxNewTokens);
-        Func<uint, CancellationToken, Task<LocalStep>> rehome = async (step, ct) =>
-        {
-            // The peer holding the conversation is silent: run it so far (the request's input and the tokens
-            // generated) as a prefill under a new id, on whichever peer of the stage takes it.
-            await _compute.DropAsync(conversation).ConfigureAwait(false);
-            conversation = Guid.NewGuid();
-            return await _compute.RunAsync(conversation, step, request, input, tokens, ct).ConfigureAwait(false);
-        };
         try
         {
+            var envelope = new ActivationEnvelope { Gateway = _options.Node, ResponseTopic = _replies, MaxNewTokens = maxNewTokens };
+            envelope.SetWindow(input.Window);
+            envelope.StopTokens.Set(stopTokens ?? []);
+            layout.Compute.CheckEmbeddings(input);
+            layout.Prefill(envelope.Route);
+            var request = (ulong)Interlocked.Increment(ref _requests);
+            var tokens = new List<long>(maxNewTokens);
+            var steps = new List<GatewayStep>(maxNewTokens);
+            Func<uint, CancellationToken, Task<LocalStep>> rehome = async (step, ct) =>
+            {
+                // The peer holding the conversation is silent or planned out: run it so far (the request's input and
+                // the tokens generated) as a prefill under a new id, on whichever peer of the stage takes it (static)
+                // or down the active layout's chain (orchestrated).
+                await layout.Compute.DropAsync(conversation).ConfigureAwait(false);
+                layout = _layouts?.Move(layout) ?? layout;
+                layout.Prefill(envelope.Route);
+                conversation = Guid.NewGuid();
+                return await layout.Compute.RunAsync(conversation, step, request, input, tokens, ct).ConfigureAwait(false);
+            };
             for (uint step = 0; ; step++)
             {
                 var stepStart = Stopwatch.GetTimestamp();
                 envelope.StepStartUs = RoleClock.NowUs();
                 var tuning = _options.Tuning; // one snapshot per step: a reload applies from the next step
-                var local = await _compute.RunAsync(conversation, step, request, step == 0 ? input : null, tokens, cancellationToken).ConfigureAwait(false);
+                var prefill = step == 0 ? input : null;
+                if (step > 0 && MovesNow(layout, input.Positions + tokens.Count, maxNewTokens - tokens.Count) is { } reason)
+                {
+                    var from = layout.Epoch;
+                    await layout.Compute.DropAsync(conversation).ConfigureAwait(false);
+                    layout = _layouts!.Move(layout);
+                    layout.Prefill(envelope.Route);
+                    conversation = Guid.NewGuid();
+                    prefill = input;
+                    Interlocked.Increment(ref _moved);
+                    LayoutLog.Moved(_logger, request, from, layout.Epoch, step, reason);
+                }
+
+                var local = await layout.Compute.RunAsync(conversation, step, request, prefill, tokens, cancellationToken).ConfigureAwait(false);
                 var reply = await _dispatcher.SendAsync(request, step, local, envelope, tuning, rehome, cancellationToken).ConfigureAwait(false);
                 envelope.Route.Merge(reply.Route);
                 tokens.Add(reply.Token);
@@ -176,14 +229,28 @@ public sealed class GatewayRole : IDisposable
         }
         finally
         {
-            await _compute.DropAsync(conversation).ConfigureAwait(false);
+            await layout.Compute.DropAsync(conversation).ConfigureAwait(false);
+            _layouts?.Leave(layout);
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _compute.Dispose();
-        _chain.Dispose();
+        _static?.Dispose();
+        _layouts?.Dispose();
+    }
+
+    /// <summary>Why a conversation on <paramref name="layout"/> moves to the newer active layout now, or null when it stays.</summary>
+    private string? MovesNow(GatewayLayout layout, int positions, int remainingSteps)
+    {
+        if (_layouts?.Active is not { } active || ReferenceEquals(active, layout))
+        {
+            return null;
+        }
+
+        return LayoutMove.Choose(layout.IsLost, layout.Layout?.Predicted, active.Layout?.Predicted, positions, remainingSteps) == LayoutMoveChoice.Finish ? null
+            : layout.IsLost ? "a node of its layout was planned out"
+            : "the predicted gain of the active layout outweighs the replay";
     }
 }

@@ -41,6 +41,15 @@ public sealed class NodeRoleOptions
     /// <summary>A split model directory (manifest.json + segment folders).</summary>
     public string ModelDirectory { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Null: a static node, running <see cref="FirstSegment"/>-<see cref="LastSegment"/> on epoch
+    /// <see cref="PlanEpoch"/>. Gateway or peer: an orchestrated node, started with no layout; the agreement gives it
+    /// its ranges epoch by epoch (<see cref="RoleHost.Layouts"/>), opened from the per-block split in
+    /// <see cref="ModelDirectory"/>, and <see cref="FirstSegment"/>, <see cref="LastSegment"/>, <see cref="PlanEpoch"/>
+    /// and <see cref="Codec"/> are not used.
+    /// </summary>
+    public Layouts.LayoutRole? Orchestrated { get; set; }
+
     /// <summary>First hosted segment.</summary>
     public int FirstSegment { get; set; }
 
@@ -117,7 +126,7 @@ public sealed class NodeRoleOptions
             problems.Add(new("Model:Path", ModelDirectory, "must be an existing split model directory"));
         }
 
-        if (FirstSegment < 0 || LastSegment < FirstSegment)
+        if (Orchestrated is null && (FirstSegment < 0 || LastSegment < FirstSegment))
         {
             problems.Add(new("Node:Segments", Text(FirstSegment) + "-" + Text(LastSegment), "must be a range A-B with 0 <= A <= B"));
         }

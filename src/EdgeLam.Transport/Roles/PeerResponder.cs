@@ -6,6 +6,7 @@ using EdgeLam.Inference.Sampling;
 using EdgeLam.Transport.Envelope;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Topics;
+using EdgeLam.Wire.Codecs;
 using EdgeLam.Wire.Frames;
 
 namespace EdgeLam.Transport.Roles;
@@ -25,7 +26,7 @@ internal sealed class PeerResponder : IDisposable
     private readonly TokenSampler? _sampler;
     private readonly TopKSelector? _topK;
 
-    public PeerResponder(NodeRoleOptions options, SegmentChain chain, TopicScheme topics, string model, SamplingOptions? sampling)
+    public PeerResponder(NodeRoleOptions options, WireCodec codec, SegmentChain chain, TopicScheme topics, string model, SamplingOptions? sampling)
     {
         _options = options;
         _chain = chain;
@@ -38,7 +39,7 @@ internal sealed class PeerResponder : IDisposable
         }
         else
         {
-            _outgoing = new BoundaryFrameCodec(chain.Range.OutgoingBoundary, chain.OutgoingNames, options.Codec);
+            _outgoing = new BoundaryFrameCodec(chain.Range.OutgoingBoundary, chain.OutgoingNames, codec);
         }
     }
 

@@ -1,4 +1,5 @@
 using EdgeLam.Onnx.Interop;
+using EdgeLam.Transport.Layouts;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Topics;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,12 @@ public sealed class RoleHost : IAsyncDisposable
 
     /// <summary>The peer role, when this node runs later segments.</summary>
     public PeerRole? Peer { get; private set; }
+
+    /// <summary>
+    /// The live re-split of an orchestrated node (<see cref="NodeRoleOptions.Orchestrated"/>): the agreement prepares,
+    /// commits and abandons the node's layouts through it. Null for a static node.
+    /// </summary>
+    public ILayoutHost? Layouts => Gateway?.Layouts ?? Peer?.Layouts;
 
     /// <summary>The node's MQTT client.</summary>
     public MqttClient Client => _client;
@@ -63,12 +70,17 @@ public sealed class RoleHost : IAsyncDisposable
             Retain = true,
             ContentType = "application/json",
         };
-        var client = MqttClient.Create(mqtt, loggers.CreateLogger<MqttClient>());
+        return await StartAsync(role, MqttClient.Create(mqtt, loggers.CreateLogger<MqttClient>()), runtime, loggers, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects <paramref name="client"/> (owned from now on), announces the node and starts serving its stage.</summary>
+    internal static async Task<RoleHost> StartAsync(NodeRoleOptions role, MqttClient client, OnnxRuntime runtime, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
         var node = new RoleHost(role, client);
         try
         {
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (role.FirstSegment == 0)
+            if (role.Orchestrated == LayoutRole.Gateway || (role.Orchestrated is null && role.FirstSegment == 0))
             {
                 node.Gateway = new GatewayRole(role, runtime, client, loggers.CreateLogger<GatewayRole>());
                 await node.Gateway.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -101,7 +113,7 @@ public sealed class RoleHost : IAsyncDisposable
                     Node = _role.Node,
                     State = state,
                     Roles = [Gateway is not null ? "gateway" : "peer"],
-                    PlanEpoch = _role.PlanEpoch,
+                    PlanEpoch = Layouts?.ActiveEpoch ?? _role.PlanEpoch,
                     Timestamp = DateTimeOffset.UtcNow,
                 }),
                 Retain: true)

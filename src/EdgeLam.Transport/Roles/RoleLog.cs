@@ -19,4 +19,7 @@ internal static partial class RoleLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Step {Step} of conversation {Conversation} failed on this stage: {Reason}")]
     public static partial void StepFailed(ILogger logger, uint step, Guid conversation, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "{Role} {Node} of model {Model} is orchestrated: it serves the layouts the agreement commits")]
+    public static partial void Orchestrated(ILogger logger, string role, string node, string model);
 }

@@ -13,9 +13,10 @@ namespace EdgeLam.Transport.Roles;
 /// route chooses, waits for the last stage's <see cref="StepReply"/>, and sends the step again when none comes (peers
 /// answer repeats from their replay cache). When the peer holding the conversation stays silent (every third
 /// attempt), it re-homes: forgets the route and has the gateway run the conversation so far as a prefill under a new
-/// id, which the stage's shared topic hands to whichever peer takes it.
+/// id, which the stage's shared topic hands to whichever peer takes it (an orchestrated gateway routes it down the
+/// active layout's chain). When a node of the step's layout is planned out, it re-homes at once.
 /// </summary>
-internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, string model, int boundary, ILogger logger)
+internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, string model, ILogger logger)
 {
     private readonly ConcurrentDictionary<(Guid Conversation, uint Step), TaskCompletionSource<StepReply>> _pending = new();
     private long _resent;
@@ -40,6 +41,7 @@ internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, stri
     {
         for (var attempt = 1; attempt <= tuning.MaxAttempts; attempt++)
         {
+            var boundary = local.Boundary;
             var holder = envelope.Route.Holder(boundary);
             var waiter = new TaskCompletionSource<StepReply>(TaskCreationOptions.RunContinuationsAsynchronously);
             _pending[(local.Conversation, step)] = waiter;
@@ -51,7 +53,15 @@ internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, stri
             {
                 await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
                 Traffic?.Invoke(RoleTrafficKind.FrameSent, local.Frame.Length);
-                return await waiter.Task.WaitAsync(tuning.StepTimeout, cancellationToken).ConfigureAwait(false);
+                return await WaitAsync(waiter.Task, tuning.StepTimeout, local.Lost, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (local.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // A node of the step's layout was planned out: move now rather than after three silent attempts.
+                Interlocked.Increment(ref _rehomed);
+                envelope.Route.Clear();
+                _pending.TryRemove((local.Conversation, step), out _);
+                local = await rehome(step, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -72,6 +82,17 @@ internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, stri
         }
 
         throw new InferenceException("Request " + request + ": no stage answered step " + step + " after " + tuning.MaxAttempts + " attempts of " + tuning.StepTimeout + ".");
+    }
+
+    private static async Task<StepReply> WaitAsync(Task<StepReply> reply, TimeSpan timeout, CancellationToken lost, CancellationToken cancellationToken)
+    {
+        if (!lost.CanBeCanceled)
+        {
+            return await reply.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(lost, cancellationToken);
+        return await reply.WaitAsync(timeout, either.Token).ConfigureAwait(false);
     }
 
     /// <summary>Matches a reply to its pending step; anything unreadable or unexpected (late, duplicate) is counted.</summary>

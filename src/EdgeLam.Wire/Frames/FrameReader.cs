@@ -40,6 +40,24 @@ public static class FrameReader
         return FrameError.None;
     }
 
+    /// <summary>
+    /// Reads the plan epoch of what looks like a frame (long enough, magic and version right) without validating the
+    /// rest: a receiver that hosts several epochs picks the stage that validates it completely. Allocates nothing.
+    /// </summary>
+    public static bool TryPeekPlanEpoch(ReadOnlySpan<byte> frame, out uint planEpoch)
+    {
+        planEpoch = 0;
+        if (frame.Length < FrameLayout.HeaderLength + FrameLayout.TrailerLength
+            || BinaryPrimitives.ReadUInt32LittleEndian(frame) != FrameLayout.Magic
+            || frame[FrameLayout.VersionOffset] != FrameLayout.Version)
+        {
+            return false;
+        }
+
+        planEpoch = BinaryPrimitives.ReadUInt32LittleEndian(frame[FrameLayout.PlanEpochOffset..]);
+        return true;
+    }
+
     /// <summary>Like <see cref="TryRead(ReadOnlySpan{byte}, FrameContract?, out FrameView)"/> but throws <see cref="FrameDecodeException"/>.</summary>
     public static FrameView Read(ReadOnlySpan<byte> frame, FrameContract? contract = null)
     {

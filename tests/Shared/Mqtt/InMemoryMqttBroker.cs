@@ -149,6 +149,15 @@ internal sealed class InMemoryMqttBroker
         }
     }
 
+    internal void Unsubscribe(InMemoryMqttChannel channel, string filter)
+    {
+        var plain = MqttTopicValidator.StripSharePrefix(filter, out var group);
+        lock (sync)
+        {
+            subscriptions.RemoveAll(s => s.Channel == channel && s.Filter == plain && s.Group == group);
+        }
+    }
+
     internal void Route(InMemoryMqttChannel? from, PublishedMessage message, int messageId)
     {
         Published.Enqueue(message);

@@ -76,6 +76,8 @@ internal sealed class InMemoryMqttChannel : IMqttChannel
         return mid;
     }
 
+    public void Unsubscribe(string filter) => broker.Unsubscribe(this, filter);
+
     public void Disconnect()
     {
         if (connected)
