@@ -37,8 +37,8 @@ public sealed class EdgeLamMetrics : IDisposable
         Meter.CreateObservableGauge("edgelam.split.layer", () => Volatile.Read(ref _split), "{layer}", "Current split boundary (first layer of the next segment); -1 before a plan.");
         Meter.CreateObservableGauge("edgelam.plan.epoch", () => Volatile.Read(ref _epoch), "{epoch}", "Current plan epoch; -1 before a plan.");
         _resplits = Meter.CreateCounter<long>("edgelam.plan.resplits", "{plan}", "Plans the orchestrator proposed (tag reason: NodeJoined, NodeLeft, CapacityGain, MemoryPressure, QosBreach).");
-        Meter.CreateObservableGauge("edgelam.plan.predicted_step", () => Volatile.Read(ref _predictedStep), "ms", "Decode step the orchestrator predicted for its last plan; NaN before one.");
-        Meter.CreateObservableGauge("edgelam.plan.measured_step", () => Volatile.Read(ref _measuredStep), "ms", "Decode step measured by the slowest gateway (median of recent steps); NaN before one.");
+        Meter.CreateObservableGauge("edgelam.plan.predicted_step", () => Volatile.Read(ref _predictedStep) / 1000, "s", "Decode step the orchestrator predicted for its last plan; NaN before one.");
+        Meter.CreateObservableGauge("edgelam.plan.measured_step", () => Volatile.Read(ref _measuredStep) / 1000, "s", "Decode step measured by the slowest gateway (median of recent steps); NaN before one.");
     }
 
     /// <summary>The orchestrator proposed a plan for <paramref name="reason"/>.</summary>
