@@ -35,9 +35,6 @@ internal sealed class AgreementService(
     private ILayoutHost? _layouts;
     private long _observed;
 
-    /// <summary>The plan this node runs new requests on, as the follower committed it (tests and status).</summary>
-    public AgreedPlan? Committed => _follower.Committed;
-
     private TimeSpan Now => time.GetElapsedTime(_start);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
