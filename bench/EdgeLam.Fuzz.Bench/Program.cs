@@ -18,6 +18,7 @@ FuzzTarget[] targets =
     ManifestTarget.FromModel(phi3),
     new SiteScenarioTarget(),
     new MqttReadingTarget(),
+    new EnvelopeTarget(),
     configuration,
 ];
 

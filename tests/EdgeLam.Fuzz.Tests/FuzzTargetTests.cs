@@ -37,6 +37,9 @@ public sealed class FuzzTargetTests
     public void MqttReading_20000Mutants_ReadingOrErrorNeverThrows() => AssertClean(new MqttReadingTarget());
 
     [Fact]
+    public void Envelope_20000Mutants_ReadOrReasonAndStableAcrossAHop() => AssertClean(new EnvelopeTarget());
+
+    [Fact]
     public void Mutator_SameSeed_SameInputs()
     {
         var seeds = new ControlMessageTarget().Seeds;
