@@ -66,13 +66,23 @@ internal sealed class AgreementService(
     {
         using var timer = new PeriodicTimer(options.EvaluateInterval, time);
         var tick = timer.WaitForNextTickAsync(stopping).AsTask();
+        var read = _inputs.Reader.WaitToReadAsync(stopping).AsTask(); // one wait at a time: the channel has a single reader
         while (!stopping.IsCancellationRequested)
         {
-            var read = _inputs.Reader.WaitToReadAsync(stopping).AsTask();
             await Task.WhenAny(read, tick).ConfigureAwait(false);
-            while (_inputs.Reader.TryRead(out var input))
+            if (read.IsCompleted)
             {
-                await HandleAsync(input, stopping).ConfigureAwait(false);
+                if (!await read.ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                while (_inputs.Reader.TryRead(out var input))
+                {
+                    await HandleAsync(input, stopping).ConfigureAwait(false);
+                }
+
+                read = _inputs.Reader.WaitToReadAsync(stopping).AsTask();
             }
 
             if (tick.IsCompleted)
