@@ -1,4 +1,5 @@
 using EdgeLam.Hosting.Configuration;
+using EdgeLam.Onnx.Model;
 using EdgeLam.Orchestration.Agreement;
 
 namespace EdgeLam.Gateway.Hosting;
@@ -14,7 +15,29 @@ internal sealed class OrchestrationSectionBinder : IConfigSectionBinder
 
     public string Section => OrchestrationOptions.SectionName;
 
-    public object Bind(ConfigReader reader, EdgeLamSettings settings) => Bind(reader);
+    public object Bind(ConfigReader reader, EdgeLamSettings settings)
+    {
+        var options = Bind(reader);
+        if (options.Enabled && settings.Model.Path is { } model && reader.Problems.All(p => p.Key != "Model:Path"))
+        {
+            CheckModel(reader, model);
+        }
+
+        return options;
+    }
+
+    /// <summary>The agreement plans from the model's cost table: a model without one cannot take part.</summary>
+    private static void CheckModel(ConfigReader r, string model)
+    {
+        try
+        {
+            _ = Cli.PlanCommands.ReadCosts(model);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OnnxModelException)
+        {
+            r.Problem(S + "Enabled", "true", "needs a model whose manifest has a cost table (" + e.Message + ")");
+        }
+    }
 
     public static OrchestrationOptions Bind(ConfigReader r)
     {
