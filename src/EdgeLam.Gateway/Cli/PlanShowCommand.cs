@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Costs;
+using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
 using EdgeLam.Orchestration.Planning;
 using EdgeLam.Orchestration.Simulation;
@@ -98,7 +99,7 @@ internal static class PlanShowCommand
         var topics = new TopicScheme(site);
         var statuses = new Dictionary<string, NodeStatusMessage>(StringComparer.Ordinal);
         var capacities = new Dictionary<string, NodeCapacityMessage>(StringComparer.Ordinal);
-        PlanMessage? plan = null;
+        AgreedPlan? plan = null;
         await using var client = MqttClient.Create(mqtt);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(wait);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
 using EdgeLam.Orchestration.Planning;
 using EdgeLam.Orchestration.Simulation;
@@ -50,16 +51,18 @@ internal static class PlanShowReport
         return text.ToString();
     }
 
-    private static string CurrentPlan(PlanMessage? plan, string modelId)
+    private static string CurrentPlan(AgreedPlan? plan, string modelId)
     {
         if (plan is null)
         {
             return "current plan: none published";
         }
 
-        var stages = string.Join(" -> ", plan.Stages.OrderBy(s => s.Index).Select(s => $"{string.Join("|", s.Nodes)}[{s.FirstLayer},{s.EndLayer})"));
-        var other = plan.ModelId == modelId ? string.Empty : $" (for model {Short(plan.ModelId)})";
-        return string.Create(CultureInfo.InvariantCulture, $"current plan: epoch {plan.Epoch}{other}: {stages}{(plan.Codec is { } c ? " codec " + c : string.Empty)}");
+        var stages = string.Join(" ", plan.Assignments.Select(a =>
+            $"{a.Node}[{a.FirstBlock},{a.EndBlock}){(a.Head ? "+head" : string.Empty)}{(a.CodecToNext is { } c ? $" -{c}->" : string.Empty)}"));
+        var other = plan.Model == modelId ? string.Empty : $" (for model {Short(plan.Model)})";
+        var phase = plan.Phase == PlanPhase.Commit ? "committed" : "prepared, not committed";
+        return string.Create(CultureInfo.InvariantCulture, $"current plan: epoch {plan.Epoch.Number} by {plan.Orchestrator} ({phase}){other}: {stages}");
     }
 
     private static string Node(string id, SiteSnapshot site, string modelId)

@@ -1,3 +1,4 @@
+using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
 using EdgeLam.Transport.Topics;
 
@@ -13,7 +14,7 @@ internal sealed record SiteSnapshot
 
     public IReadOnlyDictionary<string, NodeCapacityMessage> CapacityMessages { get; init; } = new Dictionary<string, NodeCapacityMessage>();
 
-    public PlanMessage? Plan { get; init; }
+    public AgreedPlan? Plan { get; init; }
 
     /// <summary>Every node named by a status or a capacity message, by name.</summary>
     public IEnumerable<string> Nodes => Statuses.Keys.Union(CapacityMessages.Keys).Order(StringComparer.Ordinal);

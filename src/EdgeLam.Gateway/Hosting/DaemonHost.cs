@@ -1,4 +1,5 @@
 using EdgeLam.Core.Configuration;
+using EdgeLam.Gateway.Orchestration;
 using EdgeLam.Gateway.Sensing;
 using EdgeLam.Hosting;
 using EdgeLam.Hosting.Configuration;
@@ -7,6 +8,7 @@ using EdgeLam.Hosting.Logging;
 using EdgeLam.Hosting.Shutdown;
 using EdgeLam.Hosting.Systemd;
 using EdgeLam.Onnx.Interop;
+using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Sensors.Configuration;
 using EdgeLam.Transport.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +55,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Section<OnnxRuntimeOptions>()));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Section<SensorsOptions>()));
         builder.Services.AddSingleton(settings.Section<SensorRequestOptions>());
+        builder.Services.AddSingleton(settings.Section<OrchestrationOptions>());
         var exit = new DaemonExit();
         builder.Services.AddSingleton(exit);
 
@@ -70,6 +73,12 @@ internal static class DaemonHost
         builder.Services.AddSingleton<SensingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SensingService>());
         builder.Services.AddSingleton<IDrainable>(sp => sp.GetRequiredService<SensingService>());
+
+        // The live agreement (Orchestration:Enabled): plans from measured capacity, two-phase re-split.
+        if (settings.Section<OrchestrationOptions>().Enabled && settings.Section<NodeSettings>().Stage is not null)
+        {
+            builder.Services.AddHostedService(AgreementHosting.Create);
+        }
 
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLam.Gateway");

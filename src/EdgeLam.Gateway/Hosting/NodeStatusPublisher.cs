@@ -6,6 +6,7 @@ using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Metrics;
 using EdgeLam.Hosting.Status;
 using EdgeLam.Onnx.Model.Split;
+using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Roles;
@@ -33,7 +34,8 @@ internal sealed class NodeStatusPublisher(
     EdgeLamMetrics metrics,
     StatusSnapshotProducer snapshots,
     TimeProvider time,
-    ILogger<LinkProber> probeLogger)
+    ILogger<LinkProber> probeLogger,
+    OrchestrationOptions orchestration)
 {
     public const string BrokerComponent = "broker";
 
@@ -46,6 +48,9 @@ internal sealed class NodeStatusPublisher(
 
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private readonly NodeCapacityReport _capacity = new();
+    private readonly MedianWindow _decodeSteps = new(StepCostMeter.Window);
+    private readonly CapacityRepublishRule _republish = new(orchestration.CapacityChange, orchestration.CapacityMinInterval);
+    private readonly long _created = time.GetTimestamp();
     private RoleHost? _stage;
     private long _lastConnections;
     private long _steps;
@@ -165,6 +170,10 @@ internal sealed class NodeStatusPublisher(
                 published = string.Join('|', State, connected, stage.Serving.IsCompleted, status.Line);
                 lastPublish = time.GetTimestamp();
             }
+            else if (connected && orchestration.Enabled && _republish.Due(DecodeMsPerUnit(stage), time.GetElapsedTime(_created)))
+            {
+                await PublishCapacityAsync(stage, stopping).ConfigureAwait(false); // the orchestrator re-plans on it
+            }
         }
         while (await WaitAsync(timer, stopping).ConfigureAwait(false));
     }
@@ -211,6 +220,7 @@ internal sealed class NodeStatusPublisher(
             Version = Version,
             Roles = [node.Role],
             PlanEpoch = s.PlanEpoch,
+            Eligible = orchestration.Enabled ? orchestration.Eligible : null,
             StartedAt = _startedAt,
             Timestamp = time.GetUtcNow(),
             Site = s.Site,
@@ -249,15 +259,27 @@ internal sealed class NodeStatusPublisher(
             time.GetUtcNow());
     }
 
+    private double? DecodeMsPerUnit(RoleHost stage) => Capacity(stage).Models.FirstOrDefault()?.DecodeMsPerUnit;
+
     /// <summary>Publishes the retained <c>nodes/{node}/capacity</c>: what this node hosts, what a step costs it, its links.</summary>
     private async Task PublishCapacityAsync(RoleHost stage, CancellationToken stopping)
     {
         var options = node.Stage!;
-        var message = new MqttApplicationMessage(new TopicScheme(options.Site).NodeCapacity(options.Node), ControlMessageCodec.Encode(Capacity(stage)), Retain: true)
+        var capacity = Capacity(stage) with { DecodeStepMs = stage.Gateway is null ? null : MedianStepMs() };
+        _republish.Published(capacity.Models.FirstOrDefault()?.DecodeMsPerUnit, time.GetElapsedTime(_created));
+        var message = new MqttApplicationMessage(new TopicScheme(options.Site).NodeCapacity(options.Node), ControlMessageCodec.Encode(capacity), Retain: true)
         {
             Properties = new MqttMessageProperties { ContentType = "application/json" },
         };
         await stage.Client.PublishAsync(message, stopping).ConfigureAwait(false);
+    }
+
+    private double? MedianStepMs()
+    {
+        lock (_decodeSteps)
+        {
+            return _decodeSteps.Median();
+        }
     }
 
     private static string ComputeStage(int firstSegment) =>
@@ -281,6 +303,14 @@ internal sealed class NodeStatusPublisher(
             if (step.Step > 0 && step.Stages.Count > 0)
             {
                 _capacity.Steps.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
+            }
+
+            if (step.Step > 0)
+            {
+                lock (_decodeSteps)
+                {
+                    _decodeSteps.Add(step.Elapsed.TotalMilliseconds);
+                }
             }
 
             metrics.RecordStage("step", step.Elapsed);

@@ -22,6 +22,9 @@ internal sealed class NodeStatusReport
 
     public required long PlanEpoch { get; init; }
 
+    /// <summary>May act as orchestrator (<c>Orchestration:Eligible</c>); absent with orchestration off.</summary>
+    public bool? Eligible { get; init; }
+
     public required DateTimeOffset StartedAt { get; init; }
 
     public required DateTimeOffset Timestamp { get; init; }

@@ -18,7 +18,10 @@ public sealed class EdgeLamMetrics : IDisposable
     private readonly Counter<long> _reconnects;
     private readonly Counter<long> _sensorErrors;
     private readonly Counter<long> _readings;
+    private readonly Counter<long> _resplits;
     private int _split = -1;
+    private double _predictedStep = double.NaN;
+    private double _measuredStep = double.NaN;
     private long _epoch = -1;
 
     public EdgeLamMetrics(IMeterFactory? meterFactory = null)
@@ -35,7 +38,19 @@ public sealed class EdgeLamMetrics : IDisposable
         Meter.CreateObservableGauge("edgelam.plan.epoch", () => Volatile.Read(ref _epoch), "{epoch}", "Current plan epoch; -1 before a plan.");
         Meter.CreateObservableGauge("edgelam.gc.heap", static () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last garbage collection.");
         Meter.CreateObservableGauge("edgelam.gc.allocated", static () => GC.GetTotalAllocatedBytes(), "By", "Managed bytes allocated since the process started (a steady slope is the allocation rate).");
+        _resplits = Meter.CreateCounter<long>("edgelam.plan.resplits", "{plan}", "Plans the orchestrator proposed (tag reason: NodeJoined, NodeLeft, CapacityGain, MemoryPressure, QosBreach).");
+        Meter.CreateObservableGauge("edgelam.plan.predicted_step", () => Volatile.Read(ref _predictedStep) / 1000, "s", "Decode step the orchestrator predicted for its last plan; NaN before one.");
+        Meter.CreateObservableGauge("edgelam.plan.measured_step", () => Volatile.Read(ref _measuredStep) / 1000, "s", "Decode step measured by the slowest gateway (median of recent steps); NaN before one.");
     }
+
+    /// <summary>The orchestrator proposed a plan for <paramref name="reason"/>.</summary>
+    public void Resplit(string reason) => _resplits.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>The decode step predicted for the latest proposed plan, milliseconds.</summary>
+    public void SetPredictedStep(double ms) => Volatile.Write(ref _predictedStep, ms);
+
+    /// <summary>The measured decode step the orchestrator plans against, milliseconds.</summary>
+    public void SetMeasuredStep(double ms) => Volatile.Write(ref _measuredStep, ms);
 
     public Meter Meter { get; }
 

@@ -13,25 +13,49 @@ namespace EdgeLam.Orchestration.Agreement;
 public sealed record PlanAssignment(
     string Node, int FirstBlock, int EndBlock, bool Embedding, bool Head, string? CodecToNext, long MemoryBytes);
 
+/// <summary>The two phases of a plan on the retained <c>plan</c> topic (docs/orchestration.md, "Agreement and re-split").</summary>
+public enum PlanPhase
+{
+    /// <summary>Nodes load their part beside the running layout and acknowledge (or refuse) it.</summary>
+    Prepare,
+
+    /// <summary>Every node of the plan acknowledged "prepared": new requests use the plan's epoch.</summary>
+    Commit,
+}
+
 /// <summary>
-/// The plan an orchestrator publishes (retained) for one model: its epoch, every node's assignment and the capacity
-/// snapshot it was computed from.
+/// The plan an orchestrator publishes (retained) for one model: its epoch, its phase, every node's assignment and the
+/// capacity snapshot it was computed from. The one message type of the <c>plan</c> topic.
 /// </summary>
 /// <param name="Epoch">Strictly increasing per proposal; carries the orchestrator's identity.</param>
 /// <param name="Model">Model id the plan is for.</param>
 /// <param name="Assignments">Every stage of every chain (gateway stages first, then the peer chain in order).</param>
 /// <param name="Capacities">The capacity snapshot the planner used.</param>
 /// <param name="IssuedAtMs">Orchestrator's clock when it proposed (informational only; never used for ordering).</param>
+/// <param name="Phase">Prepare (load and acknowledge) or commit (switch new requests to it).</param>
+/// <param name="Lost">Nodes of the plan in force that went offline: their conversations move at once on commit.</param>
 public sealed record AgreedPlan(
     PlanEpoch Epoch,
     string Model,
     IReadOnlyList<PlanAssignment> Assignments,
     IReadOnlyList<PlanningNode> Capacities,
-    long IssuedAtMs)
+    long IssuedAtMs,
+    PlanPhase Phase = PlanPhase.Prepare,
+    IReadOnlyList<string>? Lost = null)
 {
     /// <summary>The orchestrator that proposed the plan.</summary>
     public string Orchestrator => Epoch.Orchestrator;
 
     /// <summary>The stages <paramref name="node"/> hosts (empty when it takes no part).</summary>
     public IEnumerable<PlanAssignment> StagesOf(string node) => Assignments.Where(a => a.Node == node);
+
+    /// <summary>The nodes that take part (each must acknowledge before the plan commits), in plan order.</summary>
+    public IEnumerable<string> NodeIds() => Assignments.Select(a => a.Node).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The same stages on the same nodes with the same codecs (epoch, phase and capacities aside).</summary>
+    public bool SameSplit(AgreedPlan other) =>
+        other is not null && Assignments.Select(Split).SequenceEqual(other.Assignments.Select(Split));
+
+    private static (string, int, int, bool, bool, string?) Split(PlanAssignment a) =>
+        (a.Node, a.FirstBlock, a.EndBlock, a.Embedding, a.Head, a.CodecToNext);
 }

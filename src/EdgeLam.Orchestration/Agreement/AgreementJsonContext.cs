@@ -6,7 +6,8 @@ namespace EdgeLam.Orchestration.Agreement;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(AgreedPlan))]
 [JsonSerializable(typeof(PlanAck))]
 public sealed partial class AgreementJsonContext : JsonSerializerContext;

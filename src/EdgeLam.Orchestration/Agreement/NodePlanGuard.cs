@@ -9,9 +9,10 @@ namespace EdgeLam.Orchestration.Agreement;
 public sealed record NodeLimits(string Node, string Model, long MemoryAvailableBytes, bool IsGateway, int PrivacyFloor);
 
 /// <summary>
-/// Node side of the agreement (pure): checks each plan against the node's limits and fences by epoch. A node accepts
-/// a plan only when its epoch is strictly greater than the one it holds, so it never moves back to an older plan and
-/// never holds two plans of one epoch. A duplicate of the held plan is answered with the same ack again.
+/// Node side of the agreement (pure): checks each plan against the node's limits and fences by epoch number. A node
+/// accepts a plan only when its epoch <em>number</em> is strictly greater than the number it holds: frames carry only
+/// the number, so a node never holds two plans of one number (two orchestrators that both issue number n can never
+/// both get this node's ack), and never moves back. A duplicate of the held plan is answered with the same ack again.
 /// </summary>
 public sealed class NodePlanGuard(NodeLimits limits)
 {
@@ -29,7 +30,7 @@ public sealed class NodePlanGuard(NodeLimits limits)
             return new PlanAck(limits.Node, plan.Epoch, Accepted: true, HeldEpoch);
         }
 
-        if (plan.Epoch <= HeldEpoch)
+        if (plan.Epoch.Number <= HeldEpoch.Number)
         {
             return Refuse(plan, PlanRefusalReason.StaleEpoch, $"holds {HeldEpoch}, got {plan.Epoch}");
         }
@@ -54,12 +55,18 @@ public sealed class NodePlanGuard(NodeLimits limits)
 
         if (memory > limits.MemoryAvailableBytes)
         {
-            return Refuse(plan, PlanRefusalReason.InsufficientMemory, $"needs {memory} B, has {limits.MemoryAvailableBytes} B");
+            return Refuse(plan, PlanRefusalReason.InsufficientMemory, $"needs {memory} B, has {limits.MemoryAvailableBytes} B") with
+            {
+                MemoryAvailableBytes = limits.MemoryAvailableBytes,
+            };
         }
 
         Held = plan;
         return new PlanAck(limits.Node, plan.Epoch, Accepted: true, HeldEpoch);
     }
+
+    /// <summary>The node could not load its part of the held plan: the refusal to send (the number stays held, so no other plan of it is taken).</summary>
+    public PlanAck PrepareFailed(AgreedPlan plan, string detail) => Refuse(plan, PlanRefusalReason.PrepareFailed, detail);
 
     private PlanAck Refuse(AgreedPlan plan, PlanRefusalReason reason, string detail) =>
         new(limits.Node, plan.Epoch, Accepted: false, HeldEpoch, reason, detail);

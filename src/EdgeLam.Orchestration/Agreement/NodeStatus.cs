@@ -3,8 +3,9 @@ namespace EdgeLam.Orchestration.Agreement;
 /// <summary>A node as the agreement sees it from its retained status (and last will).</summary>
 /// <param name="Id">Node id.</param>
 /// <param name="Online">The node's retained status is online (its last will sets it offline).</param>
-/// <param name="Eligible">The node may act as orchestrator (configuration: role or flag).</param>
-public sealed record NodeStatus(string Id, bool Online, bool Eligible);
+/// <param name="Eligible">The node may act as orchestrator (configuration: <c>Orchestration:Eligible</c>).</param>
+/// <param name="Gateway">The node takes requests (role gateway).</param>
+public sealed record NodeStatus(string Id, bool Online, bool Eligible, bool Gateway = false);
 
 /// <summary>Deterministic orchestrator election: every node with the same view elects the same orchestrator.</summary>
 public static class OrchestratorElection

@@ -8,8 +8,8 @@ namespace EdgeLam.Transport.Security;
 /// certificate CN, which is the node id). Every topic comes from <see cref="TopicScheme"/>, so the ACL follows the
 /// protocol. Pure: no I/O.
 /// <list type="bullet">
-/// <item>every node reads every node's status and capacity and the plan, and writes only its own status and
-/// capacity (its last will is its own status); it reads its own link probe topic and writes every node's (probe
+/// <item>every node reads every node's status, capacity and plan answers and the plan, and writes only its own status,
+/// capacity and plan answers (its last will is its own status); it reads its own link probe topic and writes every node's (probe
 /// requests and echoes, docs/protocol.md "Probe");</item>
 /// <item>a gateway writes the plan and the activations of the first stage it feeds (new sessions and the
 /// per-peer affinity topics), reads its own replies and reads its own results;</item>
@@ -52,6 +52,8 @@ public static class BrokerAcl
             ("read", topics.AllNodeStatus),
             ("read", topics.AllNodeCapacity),
             ("read", topics.Plan),
+            ("read", topics.AllNodePlanAck),
+            ("write", topics.NodePlanAck(node.Id)),
             ("write", topics.NodeStatus(node.Id)),
             ("write", topics.NodeCapacity(node.Id)),
             ("read", topics.NodeProbe(node.Id)),

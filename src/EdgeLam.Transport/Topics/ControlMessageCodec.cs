@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using EdgeLam.Orchestration.Agreement;
 
 namespace EdgeLam.Transport.Topics;
 
@@ -13,7 +14,11 @@ public static class ControlMessageCodec
 
     public static byte[] Encode(NodeCapacityMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.NodeCapacityMessage);
 
-    public static byte[] Encode(PlanMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.PlanMessage);
+    /// <summary>The retained plan (both phases): the agreement's own message type.</summary>
+    public static byte[] Encode(AgreedPlan message) => JsonSerializer.SerializeToUtf8Bytes(message, AgreementJsonContext.Default.AgreedPlan);
+
+    /// <summary>A node's answer to a plan, on its <c>plan-ack</c> topic.</summary>
+    public static byte[] Encode(PlanAck message) => JsonSerializer.SerializeToUtf8Bytes(message, AgreementJsonContext.Default.PlanAck);
 
     public static byte[] Encode(SessionClaimMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, ControlMessageJsonContext.Default.SessionClaimMessage);
 
@@ -23,7 +28,9 @@ public static class ControlMessageCodec
 
     public static NodeCapacityMessage DecodeCapacity(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.NodeCapacityMessage);
 
-    public static PlanMessage DecodePlan(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.PlanMessage);
+    public static AgreedPlan DecodePlan(ReadOnlySpan<byte> json) => Decode(json, AgreementJsonContext.Default.AgreedPlan);
+
+    public static PlanAck DecodePlanAck(ReadOnlySpan<byte> json) => Decode(json, AgreementJsonContext.Default.PlanAck);
 
     public static SessionClaimMessage DecodeClaim(ReadOnlySpan<byte> json) => Decode(json, ControlMessageJsonContext.Default.SessionClaimMessage);
 
@@ -50,8 +57,14 @@ public static class ControlMessageCodec
         NodeCapacityMessage m when m.Models.Contains(null!) => "models[]",
         NodeCapacityMessage { Links: { } links } when links.Contains(null!) => "links[]",
         NodeCapacityMessage m when m.Models.Any(model => model.Layers?.Contains(null!) == true) => "models[].layers[]",
-        PlanMessage m when m.Stages.Contains(null!) => "stages[]",
-        PlanMessage m when m.Stages.Any(stage => stage.Nodes.Contains(null!)) => "stages[].nodes[]",
+        AgreedPlan m when m.Epoch.Orchestrator is null => "epoch.orchestrator",
+        AgreedPlan m when m.Model is null => "model",
+        AgreedPlan m when m.Assignments is null || m.Assignments.Any(a => a?.Node is null) => "assignments[]",
+        AgreedPlan m when m.Capacities is null || m.Capacities.Any(c => c?.Id is null) => "capacities[]",
+        AgreedPlan { Lost: { } lost } when lost.Contains(null!) => "lost[]",
+        PlanAck m when m.Node is null => "node",
+        PlanAck m when m.Epoch.Orchestrator is null => "epoch.orchestrator",
+        PlanAck m when m.Held.Orchestrator is null => "held.orchestrator",
         _ => null,
     };
 }

@@ -18,6 +18,12 @@ public sealed record NodeStatusMessage
     /// <summary>The plan epoch the node has loaded, if any.</summary>
     public long? PlanEpoch { get; init; }
 
+    /// <summary>
+    /// The node may act as the site's orchestrator (<c>Orchestration:Eligible</c>; absent when orchestration is off).
+    /// Whether it is a gateway is <see cref="Roles"/> containing <c>gateway</c>.
+    /// </summary>
+    public bool? Eligible { get; init; }
+
     public DateTimeOffset? StartedAt { get; init; }
 
     /// <summary>When this status was published (absent in the pre-built last will).</summary>
@@ -57,6 +63,9 @@ public sealed record NodeCapacityMessage
 
     /// <summary>The links this node measured to every other online node of the site (its probes, docs/protocol.md "Probe").</summary>
     public IReadOnlyList<LinkCapacity>? Links { get; init; }
+
+    /// <summary>Gateways: median end-to-end decode step (sent to token back) over recent steps, milliseconds (absent before any).</summary>
+    public double? DecodeStepMs { get; init; }
 }
 
 /// <summary>A link as its sending node measured it with probes over the broker; figures absent before any echo.</summary>
@@ -165,39 +174,6 @@ public enum ComputeSource
     Benchmark,
 }
 
-/// <summary>The split plan, retained on <c>plan</c>; a higher <see cref="Epoch"/> replaces a lower one.</summary>
-public sealed record PlanMessage
-{
-    /// <summary>Monotonic plan version; frames carry it and nodes drop frames of another epoch.</summary>
-    public required long Epoch { get; init; }
-
-    public required string ModelId { get; init; }
-
-    /// <summary>Total layers of the model.</summary>
-    public required int Layers { get; init; }
-
-    /// <summary>Stages in order; stage i ends at boundary <c>Stages[i].EndLayer</c>.</summary>
-    public required IReadOnlyList<PlanStage> Stages { get; init; }
-
-    /// <summary>Activation codec name agreed for this plan (see "Activation frame").</summary>
-    public string? Codec { get; init; }
-
-    public DateTimeOffset? CreatedAt { get; init; }
-}
-
-/// <summary>One stage of a plan: a layer range and the nodes that may run it.</summary>
-public sealed record PlanStage
-{
-    public required int Index { get; init; }
-
-    public required int FirstLayer { get; init; }
-
-    public required int EndLayer { get; init; }
-
-    /// <summary>Nodes that host this range (peers of one stage share its shared subscription).</summary>
-    public required IReadOnlyList<string> Nodes { get; init; }
-}
-
 /// <summary>A peer announcing that it took a session: later steps go to its <c>PeerActivation</c> topic.</summary>
 public sealed record SessionClaimMessage
 {
@@ -221,7 +197,6 @@ public sealed record SessionClaimMessage
     RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(NodeStatusMessage))]
 [JsonSerializable(typeof(NodeCapacityMessage))]
-[JsonSerializable(typeof(PlanMessage))]
 [JsonSerializable(typeof(SessionClaimMessage))]
 [JsonSerializable(typeof(ProbeMessage))]
 public sealed partial class ControlMessageJsonContext : JsonSerializerContext;

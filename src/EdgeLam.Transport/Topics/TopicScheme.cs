@@ -51,7 +51,13 @@ public sealed class TopicScheme
     /// <summary>Filter for every node's probe topic: <c>…/nodes/+/probe</c> (a node writes requests and echoes to any).</summary>
     public string AllNodeProbe => prefix + "nodes/+/probe";
 
-    /// <summary><c>…/plan</c>: retained JSON <see cref="PlanMessage"/> with its epoch.</summary>
+    /// <summary><c>…/nodes/{node}/plan-ack</c>: JSON <see cref="EdgeLam.Orchestration.Agreement.PlanAck"/>s, the node's answers to plans.</summary>
+    public string NodePlanAck(string node) => prefix + "nodes/" + Name(node, nameof(node)) + "/plan-ack";
+
+    /// <summary>Filter for every node's plan answers: <c>…/nodes/+/plan-ack</c> (the orchestrator reads them).</summary>
+    public string AllNodePlanAck => prefix + "nodes/+/plan-ack";
+
+    /// <summary><c>…/plan</c>: retained JSON <see cref="EdgeLam.Orchestration.Agreement.AgreedPlan"/> (epoch, phase, assignments, capacities).</summary>
     public string Plan => prefix + "plan";
 
     /// <summary><c>…/act/{model}/{boundary}</c>: activation frames of new conversations entering the stage after the cut.</summary>
@@ -147,6 +153,7 @@ public sealed class TopicScheme
                     "capacity" => TopicKind.NodeCapacity,
                     "claims" => TopicKind.NodeClaims,
                     "replies" => TopicKind.NodeReplies,
+                    "plan-ack" => TopicKind.NodePlanAck,
                     _ => (TopicKind?)null,
                 };
                 if (kind is null)
@@ -198,6 +205,7 @@ public enum TopicKind
     NodeCapacity,
     NodeClaims,
     NodeReplies,
+    NodePlanAck,
     Plan,
     Activation,
     PeerActivation,

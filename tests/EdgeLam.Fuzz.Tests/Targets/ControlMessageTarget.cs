@@ -1,4 +1,6 @@
 using EdgeLam.Fuzz.Tests.Fuzzing;
+using EdgeLam.Orchestration.Agreement;
+using EdgeLam.Orchestration.Planning;
 using EdgeLam.Transport.Topics;
 
 namespace EdgeLam.Fuzz.Tests.Targets;
@@ -31,14 +33,15 @@ public sealed class ControlMessageTarget : FuzzTarget
             Roles = ["peer"],
             Links = [new LinkCapacity { To = "gw", RoundTripMs = 1.5, BytesPerSecond = 1e6, Answered = 2 }],
         }),
-        ControlMessageCodec.Encode(new PlanMessage
-        {
-            Epoch = 3,
-            ModelId = "m",
-            Layers = 4,
-            Codec = "fp16",
-            Stages = [new PlanStage { Index = 0, FirstLayer = 0, EndLayer = 2, Nodes = ["gw"] }, new PlanStage { Index = 1, FirstLayer = 2, EndLayer = 4, Nodes = ["peer-a", "peer-b"] }],
-        }),
+        ControlMessageCodec.Encode(new AgreedPlan(
+            new PlanEpoch(3, "gw", 9),
+            "m",
+            [new PlanAssignment("gw", 0, 2, true, false, "fp16", 100), new PlanAssignment("peer-a", 2, 4, false, true, null, 100)],
+            [new PlanningNode("gw", true, false, 0.5, 0.1, 1000)],
+            0,
+            PlanPhase.Commit,
+            ["peer-b"])),
+        ControlMessageCodec.Encode(new PlanAck("peer-a", new PlanEpoch(3, "gw", 9), false, new PlanEpoch(2, "gw", 9), PlanRefusalReason.InsufficientMemory, "needs 2 B", 1)),
         ControlMessageCodec.Encode(new SessionClaimMessage { Session = "s1", ModelId = "m", Boundary = 2, Node = "peer-a", Epoch = 3 }),
         ControlMessageCodec.Encode(new ProbeMessage { From = "gw", Kind = ProbeKind.Request, Sequence = 7, SentUs = 99, Padding = "0000" }),
     ];
@@ -49,6 +52,7 @@ public sealed class ControlMessageTarget : FuzzTarget
         accepted += Decode(() => Check(ControlMessageCodec.DecodeStatus(input)));
         accepted += Decode(() => Check(ControlMessageCodec.DecodeCapacity(input)));
         accepted += Decode(() => Check(ControlMessageCodec.DecodePlan(input)));
+        accepted += Decode(() => Check(ControlMessageCodec.DecodePlanAck(input)));
         accepted += Decode(() => Check(ControlMessageCodec.DecodeClaim(input)));
         accepted += Decode(() => Check(ControlMessageCodec.DecodeProbe(input)));
         return accepted > 0 ? FuzzOutcome.Accepted : FuzzOutcome.Rejected;
@@ -74,7 +78,9 @@ public sealed class ControlMessageTarget : FuzzTarget
 
     private static void Check(ProbeMessage m) => Require(m.From is not null, "probe");
 
-    private static void Check(PlanMessage m) => Require(m.ModelId is not null && m.Stages is not null && m.Stages.All(s => s?.Nodes is not null && s.Nodes.All(n => n is not null)), "plan");
+    private static void Check(AgreedPlan m) => Require(m.Model is not null && m.Epoch.Orchestrator is not null && m.Assignments is not null && m.Assignments.All(a => a?.Node is not null) && m.Capacities is not null && m.Capacities.All(c => c?.Id is not null) && (m.Lost is null || m.Lost.All(n => n is not null)), "plan");
+
+    private static void Check(PlanAck m) => Require(m.Node is not null && m.Epoch.Orchestrator is not null && m.Held.Orchestrator is not null, "plan-ack");
 
     private static void Check(SessionClaimMessage m) => Require(m.Session is not null && m.ModelId is not null && m.Node is not null, "claim");
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Testing;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Topics;
@@ -25,7 +26,7 @@ public sealed class PlanShowCommandTests
         // Gateway 1 MFLOP/s, peer 1 TFLOP/s, 1 ms and 1 GB/s between them: the gateway keeps only the floor.
         Assert.True(result.ExitCode == 0, result.ToString());
         var output = result.StandardOutput;
-        Assert.Contains("current plan: epoch 3: gw[0,2) -> peer[2,3)", output, StringComparison.Ordinal);
+        Assert.Contains("current plan: epoch 3 by gw (committed): gw[0,2) -raw-> peer[2,3)+head", output, StringComparison.Ordinal);
         Assert.Contains("  gw (gateway, online): memory ", output, StringComparison.Ordinal);
         Assert.Contains("decode 1E-9 ms/unit (measured, 40 steps)", output, StringComparison.Ordinal);
         Assert.Contains("  gw -> peer: round trip 1 ms, 1000 MB/s", output, StringComparison.Ordinal);
@@ -105,17 +106,13 @@ public sealed class PlanShowCommandTests
         await Publish(topics.NodeCapacity("old"), ControlMessageCodec.Encode(Capacity("old", "peer", 2, 3, msPerUnit: 1e-9, 1_000_000_000, "gw")));
         if (plan)
         {
-            await Publish(topics.Plan, ControlMessageCodec.Encode(new PlanMessage
-            {
-                Epoch = 3,
-                ModelId = Phi3Id,
-                Layers = 3,
-                Stages =
-                [
-                    new PlanStage { Index = 0, FirstLayer = 0, EndLayer = 2, Nodes = ["gw"] },
-                    new PlanStage { Index = 1, FirstLayer = 2, EndLayer = 3, Nodes = ["peer"] },
-                ],
-            }));
+            await Publish(topics.Plan, ControlMessageCodec.Encode(new AgreedPlan(
+                new PlanEpoch(3, "gw", 1),
+                Phi3Id,
+                [new PlanAssignment("gw", 0, 2, true, false, "raw", 1), new PlanAssignment("peer", 2, 3, false, true, null, 1)],
+                [],
+                0,
+                PlanPhase.Commit)));
         }
 
         await client.FlushAsync().WaitAsync(TimeSpan.FromSeconds(15));

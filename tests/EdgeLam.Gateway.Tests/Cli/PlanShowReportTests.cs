@@ -1,9 +1,9 @@
 using EdgeLam.Gateway.Cli;
+using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
 using EdgeLam.Orchestration.Planning;
 using EdgeLam.Transport.Topics;
 using PipelineStage = EdgeLam.Orchestration.Planning.PlanStage;
-using PlanStage = EdgeLam.Transport.Topics.PlanStage;
 
 namespace EdgeLam.Gateway.Tests.Cli;
 
@@ -115,23 +115,18 @@ public sealed class PlanShowReportTests
     {
         var site = Site with
         {
-            Plan = new PlanMessage
-            {
-                Epoch = 7,
-                ModelId = Model,
-                Layers = 2,
-                Codec = "fp16",
-                Stages =
-                [
-                    new PlanStage { Index = 0, FirstLayer = 0, EndLayer = 1, Nodes = ["gw"] },
-                    new PlanStage { Index = 1, FirstLayer = 1, EndLayer = 2, Nodes = ["peer", "peer2"] },
-                ],
-            },
+            Plan = new AgreedPlan(
+                new PlanEpoch(7, "gw", 1),
+                Model,
+                [new PlanAssignment("gw", 0, 1, true, false, "fp16", 10), new PlanAssignment("peer", 1, 2, false, true, null, 10)],
+                [],
+                0,
+                PlanPhase.Commit),
         };
 
         var text = PlanShowReport.Format(site, Model, [], [new("nodes", "no node is a gateway")], null);
 
-        Assert.Contains("current plan: epoch 7: gw[0,1) -> peer|peer2[1,2) codec fp16" + Environment.NewLine, text, StringComparison.Ordinal);
+        Assert.Contains("current plan: epoch 7 by gw (committed): gw[0,1) -fp16-> peer[1,2)+head" + Environment.NewLine, text, StringComparison.Ordinal);
         Assert.EndsWith("cannot plan: nodes: no node is a gateway" + Environment.NewLine, text, StringComparison.Ordinal);
     }
 }

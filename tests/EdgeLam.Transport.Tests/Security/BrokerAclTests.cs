@@ -24,6 +24,8 @@ public sealed class BrokerAclTests
             topic read edgelam/v1/site-1/nodes/+/status
             topic read edgelam/v1/site-1/nodes/+/capacity
             topic read edgelam/v1/site-1/plan
+            topic read edgelam/v1/site-1/nodes/+/plan-ack
+            topic write edgelam/v1/site-1/nodes/gw1/plan-ack
             topic write edgelam/v1/site-1/nodes/gw1/status
             topic write edgelam/v1/site-1/nodes/gw1/capacity
             topic read edgelam/v1/site-1/nodes/gw1/probe
@@ -38,6 +40,8 @@ public sealed class BrokerAclTests
             topic read edgelam/v1/site-1/nodes/+/status
             topic read edgelam/v1/site-1/nodes/+/capacity
             topic read edgelam/v1/site-1/plan
+            topic read edgelam/v1/site-1/nodes/+/plan-ack
+            topic write edgelam/v1/site-1/nodes/p1/plan-ack
             topic write edgelam/v1/site-1/nodes/p1/status
             topic write edgelam/v1/site-1/nodes/p1/capacity
             topic read edgelam/v1/site-1/nodes/p1/probe
@@ -51,6 +55,8 @@ public sealed class BrokerAclTests
             topic read edgelam/v1/site-1/nodes/+/status
             topic read edgelam/v1/site-1/nodes/+/capacity
             topic read edgelam/v1/site-1/plan
+            topic read edgelam/v1/site-1/nodes/+/plan-ack
+            topic write edgelam/v1/site-1/nodes/p2/plan-ack
             topic write edgelam/v1/site-1/nodes/p2/status
             topic write edgelam/v1/site-1/nodes/p2/capacity
             topic read edgelam/v1/site-1/nodes/p2/probe

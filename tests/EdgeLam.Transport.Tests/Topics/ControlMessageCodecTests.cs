@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using EdgeLam.Orchestration.Agreement;
+using EdgeLam.Orchestration.Planning;
 using EdgeLam.Transport.Topics;
 
 namespace EdgeLam.Transport.Tests.Topics;
@@ -33,25 +35,42 @@ public sealed class ControlMessageCodecTests
     }
 
     [Fact]
-    public void Plan_RoundTrip_PreservesStages()
+    public void Plan_RoundTrip_PreservesEpochPhaseAssignmentsAndLost()
     {
-        var plan = new PlanMessage
-        {
-            Epoch = 7,
-            ModelId = "tiny-llama-fp16",
-            Layers = 22,
-            Codec = "fp16",
-            Stages =
-            [
-                new PlanStage { Index = 0, FirstLayer = 0, EndLayer = 11, Nodes = ["gw1"] },
-                new PlanStage { Index = 1, FirstLayer = 11, EndLayer = 22, Nodes = ["p1", "p2"] },
-            ],
-        };
+        var plan = new AgreedPlan(
+            new PlanEpoch(7, "gw1", 0xFEEDUL),
+            "tiny-llama-fp16",
+            [new PlanAssignment("gw1", 0, 11, true, false, "fp16", 100), new PlanAssignment("p1", 11, 22, false, true, null, 200)],
+            [new PlanningNode("gw1", true, false, 0.5, 0.1, 1000)],
+            42,
+            PlanPhase.Commit,
+            ["p2"]);
+
         var back = ControlMessageCodec.DecodePlan(ControlMessageCodec.Encode(plan));
-        Assert.Equal(7, back.Epoch);
-        Assert.Equal(2, back.Stages.Count);
-        Assert.Equal(["p1", "p2"], back.Stages[1].Nodes);
-        Assert.Equal(11, back.Stages[1].FirstLayer);
+
+        Assert.Equal(plan.Epoch, back.Epoch);
+        Assert.Equal(PlanPhase.Commit, back.Phase);
+        Assert.Equal(plan.Assignments, back.Assignments);
+        Assert.Equal(plan.Capacities, back.Capacities);
+        Assert.Equal(["p2"], back.Lost);
+    }
+
+    [Fact]
+    public void PlanAck_RoundTrip_KeepsRefusalAndLimit()
+    {
+        var ack = new PlanAck("p1", new PlanEpoch(3, "gw1", 1), false, new PlanEpoch(2, "gw1", 1), PlanRefusalReason.InsufficientMemory, "needs 9 B", 5);
+
+        Assert.Equal(ack, ControlMessageCodec.DecodePlanAck(ControlMessageCodec.Encode(ack)));
+    }
+
+    [Theory]
+    [InlineData("""{"epoch":{"number":1,"orchestrator":"g","incarnation":1},"model":"m","assignments":[null],"capacities":[],"issuedAtMs":0}""")]
+    [InlineData("""{"epoch":{"number":1,"orchestrator":"g","incarnation":1},"model":"m","assignments":[],"capacities":[null],"issuedAtMs":0}""")]
+    [InlineData("""{"epoch":{"number":1,"orchestrator":null,"incarnation":1},"model":"m","assignments":[],"capacities":[],"issuedAtMs":0}""")]
+    [InlineData("""{"epoch":{"number":1,"orchestrator":"g","incarnation":1},"model":"m","assignments":[],"capacities":[],"issuedAtMs":0,"phase":"later"}""")]
+    public void DecodePlan_NullEntryOrUnknownPhase_ThrowsControlMessageException(string json)
+    {
+        Assert.Throws<ControlMessageException>(() => ControlMessageCodec.DecodePlan(System.Text.Encoding.UTF8.GetBytes(json)));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public sealed class TopicSchemeTests
         Assert.Equal("edgelam/v1/plant-1/nodes/gw1/status", scheme.NodeStatus("gw1"));
         Assert.Equal("edgelam/v1/plant-1/nodes/gw1/capacity", scheme.NodeCapacity("gw1"));
         Assert.Equal("edgelam/v1/plant-1/nodes/gw1/claims", scheme.NodeClaims("gw1"));
+        Assert.Equal("edgelam/v1/plant-1/nodes/gw1/plan-ack", scheme.NodePlanAck("gw1"));
+        Assert.Equal("edgelam/v1/plant-1/nodes/+/plan-ack", scheme.AllNodePlanAck);
         Assert.Equal("edgelam/v1/plant-1/plan", scheme.Plan);
         Assert.Equal("edgelam/v1/plant-1/act/tiny-llama/11", scheme.Activation("tiny-llama", 11));
         Assert.Equal("edgelam/v1/plant-1/act/tiny-llama/11/peer-a", scheme.PeerActivation("tiny-llama", 11, "peer-a"));
@@ -26,12 +28,12 @@ public sealed class TopicSchemeTests
     public void Build_Topics_AreValidForLibmosquitto()
     {
         // libmosquitto's own checks (mosquitto_pub_topic_check2 / mosquitto_sub_topic_check2) as an independent oracle.
-        foreach (var t in new[] { scheme.NodeStatus("n"), scheme.NodeCapacity("n"), scheme.Plan, scheme.Activation("m", 0), scheme.PeerActivation("m", 3, "n"), scheme.Results("g"), scheme.NodeClaims("n") })
+        foreach (var t in new[] { scheme.NodeStatus("n"), scheme.NodeCapacity("n"), scheme.Plan, scheme.Activation("m", 0), scheme.PeerActivation("m", 3, "n"), scheme.Results("g"), scheme.NodeClaims("n"), scheme.NodePlanAck("n") })
         {
             Assert.True(MosquittoClient.IsValidPublishTopic(t), t);
         }
 
-        foreach (var f in new[] { scheme.AllNodeStatus, scheme.AllNodeCapacity, scheme.AllResults, scheme.ActivationSharedSubscription("m", 4) })
+        foreach (var f in new[] { scheme.AllNodeStatus, scheme.AllNodeCapacity, scheme.AllResults, scheme.AllNodePlanAck, scheme.ActivationSharedSubscription("m", 4) })
         {
             Assert.True(MosquittoClient.IsValidSubscribeFilter(f), f);
         }
@@ -83,6 +85,8 @@ public sealed class TopicSchemeTests
         Assert.Equal(TopicKind.NodeCapacity, c.Kind);
         Assert.True(TopicScheme.TryParse(scheme.NodeClaims("n1"), out var cl));
         Assert.Equal(TopicKind.NodeClaims, cl.Kind);
+        Assert.True(TopicScheme.TryParse(scheme.NodePlanAck("n1"), out var ack));
+        Assert.Equal(new ParsedTopic(TopicKind.NodePlanAck, "plant-1") { Node = "n1" }, ack);
         Assert.True(TopicScheme.TryParse(scheme.Plan, out var p));
         Assert.Equal(new ParsedTopic(TopicKind.Plan, "plant-1"), p);
         Assert.True(TopicScheme.TryParse(scheme.Activation("m", 12), out var a));
