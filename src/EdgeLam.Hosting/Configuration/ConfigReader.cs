@@ -51,6 +51,23 @@ public sealed class ConfigReader
         return value;
     }
 
+    public double Double(string key, double defaultValue, double min, double max)
+    {
+        var raw = String(key);
+        if (raw is null)
+        {
+            return defaultValue;
+        }
+
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value >= min && value <= max))
+        {
+            Problem(key, raw, string.Create(CultureInfo.InvariantCulture, $"must be a number from {min} to {max}"));
+            return defaultValue;
+        }
+
+        return value;
+    }
+
     public bool Bool(string key, bool defaultValue)
     {
         var raw = String(key);

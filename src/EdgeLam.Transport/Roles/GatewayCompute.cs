@@ -18,6 +18,7 @@ internal readonly record struct LocalStep(Guid Conversation, byte[] Frame, Stage
 internal sealed class GatewayCompute : IDisposable
 {
     private readonly SegmentChain _chain;
+    private readonly NodeRoleOptions _options;
     private readonly BoundaryFrameCodec _outgoing;
     private readonly string _node;
     private readonly uint _planEpoch;
@@ -27,6 +28,7 @@ internal sealed class GatewayCompute : IDisposable
     public GatewayCompute(SegmentChain chain, NodeRoleOptions options, ModelId modelId)
     {
         _chain = chain;
+        _options = options;
         _node = options.Node;
         _planEpoch = options.PlanEpoch;
         _modelId = modelId;
@@ -43,6 +45,7 @@ internal sealed class GatewayCompute : IDisposable
         try
         {
             var waited = Stopwatch.GetTimestamp();
+            _chain.Throttle = _options.Tuning.Throttle;
             if (prefill is not null && _chain.Length(conversation) > 0)
             {
                 _chain.Drop(conversation);

@@ -150,6 +150,7 @@ public sealed class PeerRole : IDisposable
         var decodeUs = RoleClock.MicrosSince(start);
         try
         {
+            _chain.Throttle = _options.Tuning.Throttle;
             _chain.RunIncoming(conversation, values, _envelope.Positions);
         }
         catch (Exception ex) when (ex is InferenceException or OrtException or ArgumentException)
