@@ -141,6 +141,7 @@ public sealed class GatewayRole : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNewTokens);
         var envelope = new ActivationEnvelope { Gateway = _options.Node, ResponseTopic = _replies, MaxNewTokens = maxNewTokens };
         envelope.SetWindow(input.Window);
+        envelope.RequestId = input.Id;
         envelope.StopTokens.Set(stopTokens ?? []);
         _compute.CheckEmbeddings(input);
         var request = (ulong)Interlocked.Increment(ref _requests);
