@@ -149,11 +149,26 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
         var handler = new NodeReloadHandler(node, store, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await handler.StartAsync(CancellationToken.None);
 
-        store.Replace(Bind(("Node:Role", "peer"), ("Model:Path", model.TwoWay), ("Node:StepTimeout", "2s"), ("Node:MaxAttempts", "3"), ("Node:Wire", "fp16")));
+        store.Replace(Bind(("Node:Role", "peer"), ("Model:Path", model.TwoWay), ("Node:StepTimeout", "2s"), ("Node:MaxAttempts", "3"), ("Node:Throttle", "2.5"), ("Node:Wire", "fp16")));
         await handler.StopAsync(CancellationToken.None);
 
-        Assert.Equal(new StageTuning(TimeSpan.FromSeconds(2), 3, 5), node.Stage.Tuning);
+        Assert.Equal(new StageTuning(TimeSpan.FromSeconds(2), 3, 5, Throttle: 2.5), node.Stage.Tuning);
         Assert.Equal(new StageTuning(TimeSpan.FromSeconds(5), 12, 5), running);
         Assert.Equal(WireCodec.Raw, node.Stage.Codec); // needs a restart: the running stage keeps its codec
+    }
+
+    [Theory]
+    [InlineData("0.5")]
+    [InlineData("1001")]
+    [InlineData("slow")]
+    public void NodeBind_ThrottleOutsideOneToThousand_ReportsTheKey(string value)
+    {
+        var r = Reader(("Node:Role", "peer"), ("Model:Path", model.TwoWay), ("Node:Throttle", value));
+
+        var settings = BindNode(r);
+
+        var problem = Assert.Single(r.Problems);
+        Assert.Equal(("Node:Throttle", value), (problem.Key, problem.Value));
+        Assert.Equal(1, settings.Stage!.Tuning.Throttle);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model.Costs;
 
 namespace EdgeLam.Gateway.Hosting;
@@ -30,7 +31,8 @@ internal static class ComputeBenchmark
         private const double FlopsPerWeightByte = 0.5;
     }
 
-    public static Rate Run()
+    /// <summary>Measures the rate; with <paramref name="throttle"/> above 1 each run is slowed as the node's steps are (<see cref="StepThrottle"/>).</summary>
+    public static Rate Run(double throttle = StepThrottle.None)
     {
         var matrix = new float[Rows * Columns];
         for (var i = 0; i < matrix.Length; i++)
@@ -46,12 +48,12 @@ internal static class ComputeBenchmark
 
         var y = new float[Positions * Rows];
         const double flops = 2.0 * Rows * Columns;
-        var decode = Median(() => Multiply(matrix, x, y, 1));
-        var prefill = Median(() => Multiply(matrix, x, y, Positions));
+        var decode = Median(() => Multiply(matrix, x, y, 1), throttle);
+        var prefill = Median(() => Multiply(matrix, x, y, Positions), throttle);
         return new Rate(decode / flops, prefill / Positions / flops);
     }
 
-    private static double Median(Action run)
+    private static double Median(Action run, double throttle)
     {
         run(); // warm caches (and the JIT where there is one)
         var ms = new double[Runs];
@@ -59,6 +61,7 @@ internal static class ComputeBenchmark
         {
             var start = Stopwatch.GetTimestamp();
             run();
+            _ = StepThrottle.Wait(throttle, Stopwatch.GetTimestamp() - start);
             ms[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 

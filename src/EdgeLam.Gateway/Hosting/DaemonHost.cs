@@ -80,6 +80,11 @@ internal static class DaemonHost
             builder.Services.AddHostedService(AgreementHosting.Create);
         }
 
+        // The gateway's request source over MQTT: requests/{gateway} → requests through NodeHandle (nothing on a peer).
+        builder.Services.AddSingleton<RequestService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestService>());
+        builder.Services.AddSingleton<IDrainable>(sp => sp.GetRequiredService<RequestService>());
+
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLam.Gateway");
         foreach (var section in EdgeLamSettings.UnknownSections(builder.Configuration))

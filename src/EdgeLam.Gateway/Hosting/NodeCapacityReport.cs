@@ -20,12 +20,15 @@ internal sealed class NodeCapacityReport
     /// <summary>The compute times of this node's steps.</summary>
     public StepCostMeter Steps { get; } = new();
 
-    /// <summary>The range this node hosts and the model's cost table (null: no per-unit figures); runs the benchmark once.</summary>
-    public void Host(HostedRange hosted, ModelCostTable? costs)
+    /// <summary>
+    /// The range this node hosts and the model's cost table (null: no per-unit figures); runs the benchmark once, its
+    /// runs slowed as the node's steps are (<paramref name="throttle"/>, <c>Node:Throttle</c>).
+    /// </summary>
+    public void Host(HostedRange hosted, ModelCostTable? costs, double throttle = StepThrottle.None)
     {
         _hosted = hosted;
         _costs = costs is null ? null : (CostTables.FromModel(costs), costs.ComputeUnit);
-        _benchmark ??= costs is null ? null : ComputeBenchmark.Run();
+        _benchmark ??= costs is null ? null : ComputeBenchmark.Run(throttle);
     }
 
     public NodeCapacityMessage Create(

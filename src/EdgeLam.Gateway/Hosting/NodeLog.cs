@@ -23,8 +23,8 @@ internal static partial class NodeLog
     [LoggerMessage(2104, LogLevel.Information, "Node drained: {Requests} requests and {Steps} steps served")]
     public static partial void Drained(ILogger logger, long requests, long steps);
 
-    [LoggerMessage(2105, LogLevel.Information, "Reloaded: Node:StepTimeout {StepTimeout}, Node:MaxAttempts {MaxAttempts}, Node:ResultTopK {TopK} apply now")]
-    public static partial void Reloaded(ILogger logger, TimeSpan stepTimeout, int maxAttempts, int topK);
+    [LoggerMessage(2105, LogLevel.Information, "Reloaded: Node:StepTimeout {StepTimeout}, Node:MaxAttempts {MaxAttempts}, Node:ResultTopK {TopK}, Node:Throttle {Throttle} apply now")]
+    public static partial void Reloaded(ILogger logger, TimeSpan stepTimeout, int maxAttempts, int topK, double throttle);
 
     [LoggerMessage(2107, LogLevel.Warning, "ONNX Runtime: {Warning}")]
     public static partial void OnnxWarning(ILogger logger, string warning);

@@ -6,7 +6,7 @@ namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
 /// SIGHUP for the running stage, after <c>ReloadService</c> accepted and bound the new configuration: the stage's
-/// <see cref="EdgeLam.Transport.Roles.StageTuning"/> (Node:StepTimeout, MaxAttempts, ResultTopK) is swapped whole for
+/// <see cref="EdgeLam.Transport.Roles.StageTuning"/> (Node:StepTimeout, MaxAttempts, ResultTopK, Throttle) is swapped whole for
 /// the new one; the stages read it once per step. Keys that need a restart are logged by <c>ReloadService</c>
 /// (<see cref="RestartKeys"/>).
 /// </summary>
@@ -32,7 +32,7 @@ internal sealed class NodeReloadHandler(NodeSettings node, SettingsStore setting
         {
             var tuning = wanted.Tuning;
             live.Tuning = tuning;
-            NodeLog.Reloaded(_logger, tuning.StepTimeout, tuning.MaxAttempts, tuning.ResultTopK);
+            NodeLog.Reloaded(_logger, tuning.StepTimeout, tuning.MaxAttempts, tuning.ResultTopK, tuning.Throttle);
         }
     }
 }

@@ -20,7 +20,7 @@ internal sealed record NodeSettings(string Role, NodeRoleOptions? Stage, string 
 
 /// <summary>
 /// Binds the stage keys of section <c>Node</c> (Segments, Wire, ContextLimit, StepTimeout, MaxAttempts, ResultTopK,
-/// PlanEpoch) together with the already bound <c>Node:Name/Role/Site</c> and <c>Model:Path</c> into
+/// Throttle, PlanEpoch) together with the already bound <c>Node:Name/Role/Site</c> and <c>Model:Path</c> into
 /// <see cref="NodeRoleOptions"/>, and checks them against the split model's manifest (segment range, role). Name,
 /// Role, Site and the existence of Model:Path are reported by the daemon's own options, so not twice here.
 /// </summary>
@@ -51,7 +51,8 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
             Tuning = new StageTuning(
                 r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
                 r.Int("Node:MaxAttempts", StageTuning.Default.MaxAttempts, 1, 1000),
-                r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, NodeRoleOptions.MaxResultTopK)),
+                r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, NodeRoleOptions.MaxResultTopK),
+                r.Double("Node:Throttle", StageTuning.Default.Throttle, StepThrottle.None, StepThrottle.Max)),
             PlanEpoch = (uint)r.Int("Node:PlanEpoch", 1, 1, int.MaxValue),
         };
 

@@ -98,7 +98,8 @@ internal sealed class NodeStatusPublisher(
                 segments[options.LastSegment].EndBlock,
                 Embedding: options.FirstSegment == 0,
                 Head: options.LastSegment == segments.Count - 1),
-            manifest.Costs);
+            manifest.Costs,
+            options.Tuning.Throttle);
         _lastConnections = stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
     }

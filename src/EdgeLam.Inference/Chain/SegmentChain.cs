@@ -32,6 +32,7 @@ public sealed unsafe partial class SegmentChain : IDisposable
     private bool _disposed;
     private long _prefillTicks;
     private long _prefillPositions;
+    private double _throttle = StepThrottle.None;
 
     /// <summary>Hosts <paramref name="segments"/> (the chain disposes them) as <paramref name="range"/> of their model.</summary>
     /// <param name="segments">The hosted segments in order, all opened with the same <see cref="ChainOptions"/>.</param>
@@ -117,8 +118,21 @@ public sealed unsafe partial class SegmentChain : IDisposable
     /// <summary>Conversations whose KV caches fit every hosted segment's memory budget at the full context limit.</summary>
     public int MaxConversations { get; }
 
-    /// <summary>Stopwatch ticks spent in ORT by the last step, all hosted segments together.</summary>
+    /// <summary>
+    /// Stopwatch ticks spent in ORT by the last step, all hosted segments together, with the <see cref="Throttle"/>
+    /// wait (the step really took that long).
+    /// </summary>
     public long LastComputeTicks { get; private set; }
+
+    /// <summary>
+    /// Each step takes this many times its compute time (<see cref="StepThrottle"/>; 1, the default, adds nothing):
+    /// emulates a slower board. Read once per step; the stage sets it from its tuning.
+    /// </summary>
+    public double Throttle
+    {
+        get => Volatile.Read(ref _throttle);
+        set => Volatile.Write(ref _throttle, value is >= StepThrottle.None and <= StepThrottle.Max ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The throttle must be between 1 and " + StepThrottle.Max + "."));
+    }
 
     /// <summary>Stopwatch ticks spent in ORT by every prefill (a step of more than one position) so far.</summary>
     public long PrefillTicks => Volatile.Read(ref _prefillTicks);
@@ -278,6 +292,7 @@ public sealed unsafe partial class SegmentChain : IDisposable
             _inputs.Release(_control);
         }
 
+        ticks += StepThrottle.Wait(Throttle, ticks);
         LastComputeTicks = ticks;
         if (count > 1)
         {

@@ -56,6 +56,9 @@ public sealed class ActivationEnvelope
     /// <summary>The request's sensor window metadata, if any.</summary>
     public RequestWindow? Window { get; private set; }
 
+    /// <summary>The id the request's sender gave it (1–64 of <c>[A-Za-z0-9._-]</c>), if any; echoed in the results.</summary>
+    public string? RequestId { get; set; }
+
     /// <summary>The stages' timings so far, the gateway first (read from the message on first use).</summary>
     public List<StageTiming> Timings
     {
@@ -100,6 +103,7 @@ public sealed class ActivationEnvelope
         Positions = 0;
         StepStartUs = SentAtUs = WireUs = 0;
         MaxNewTokens = 0;
+        RequestId = null;
         _timingsText = null;
         _timings.Clear();
         _received = properties.UserProperties;
@@ -122,6 +126,7 @@ public sealed class ActivationEnvelope
                 case EnvelopeProperty.MaxNewTokens: MaxNewTokens = (int)Math.Clamp(ParseLong(p.Value), 0, int.MaxValue); break;
                 case EnvelopeProperty.StopTokens: stops = p.Value; break;
                 case EnvelopeProperty.Window: window = p.Value; break;
+                case EnvelopeProperty.RequestId: RequestId = p.Value; break;
             }
         }
 
@@ -129,6 +134,7 @@ public sealed class ActivationEnvelope
         StopTokens.Read(stops);
         problem = !TopicScheme.IsValidName(Gateway) || string.IsNullOrEmpty(ResponseTopic) ? "activation without a gateway or response topic"
             : Positions <= 0 || Positions > maxPositions ? "activation without a valid position count (" + EnvelopeProperty.Positions + ")"
+            : RequestId is not null && !TopicScheme.IsValidName(RequestId) ? "bad " + EnvelopeProperty.RequestId + ": must be 1-64 of [A-Za-z0-9._-]"
             : ReadWindow(window);
         return problem is null;
     }
@@ -158,6 +164,11 @@ public sealed class ActivationEnvelope
         if (_windowText is not null)
         {
             list.Add(new(EnvelopeProperty.Window, _windowText));
+        }
+
+        if (RequestId is not null)
+        {
+            list.Add(new(EnvelopeProperty.RequestId, RequestId));
         }
 
         return new MqttMessageProperties

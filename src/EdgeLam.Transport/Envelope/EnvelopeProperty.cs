@@ -33,7 +33,10 @@ public static class EnvelopeProperty
     /// <summary>The request's sensor window metadata (<c>RequestWindow</c> as compact JSON), when it came from sensors.</summary>
     public const string Window = "edgelam-window";
 
+    /// <summary>The id the request's sender gave it (<c>requests/{gateway}</c>), echoed as the results' <c>id</c>.</summary>
+    public const string RequestId = "edgelam-request-id";
+
     /// <summary>True for a name the envelope owns (others are passed on unchanged).</summary>
     public static bool IsOwned(string name) =>
-        name is Gateway or Positions or Route or Timings or StepStart or SentAt or Wire or MaxNewTokens or StopTokens or Window;
+        name is Gateway or Positions or Route or Timings or StepStart or SentAt or Wire or MaxNewTokens or StopTokens or Window or RequestId;
 }

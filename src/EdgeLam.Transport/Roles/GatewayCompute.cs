@@ -40,6 +40,9 @@ internal sealed class GatewayCompute : IDisposable
         _outgoing = new BoundaryFrameCodec(chain.Range.OutgoingBoundary, chain.OutgoingNames, codec);
     }
 
+    /// <summary>How many times its compute time a step takes (<c>Node:Throttle</c>; the role sets it from the tuning each step).</summary>
+    public double Throttle { get; set; } = 1;
+
     /// <summary>
     /// Runs step <paramref name="step"/> of <paramref name="conversation"/>: with <paramref name="prefill"/> its input
     /// and the tokens <paramref name="generated"/> so far as one prefill, else the last generated token.
@@ -50,6 +53,7 @@ internal sealed class GatewayCompute : IDisposable
         try
         {
             var waited = Stopwatch.GetTimestamp();
+            _chain.Throttle = Throttle;
             if (prefill is not null && _chain.Length(conversation) > 0)
             {
                 _chain.Drop(conversation);

@@ -22,6 +22,9 @@ public sealed class GatewayRequest
     /// <summary>The sensor windows the request was made from (carried to the results), if any.</summary>
     public RequestWindow? Window { get; init; }
 
+    /// <summary>The id the request's sender gave it (1–64 of <c>[A-Za-z0-9._-]</c>), echoed in every result; null for none.</summary>
+    public string? Id { get; init; }
+
     /// <summary>A request from token ids.</summary>
     public static GatewayRequest FromTokens(IReadOnlyList<long> ids, RequestWindow? window = null) =>
         new GatewayRequest { Window = window }.AddTokens(ids);

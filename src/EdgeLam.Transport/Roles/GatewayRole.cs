@@ -180,6 +180,7 @@ public sealed class GatewayRole : IDisposable
         {
             var envelope = new ActivationEnvelope { Gateway = _options.Node, ResponseTopic = _replies, MaxNewTokens = maxNewTokens };
             envelope.SetWindow(input.Window);
+            envelope.RequestId = input.Id;
             envelope.StopTokens.Set(stopTokens ?? []);
             layout.Compute.CheckEmbeddings(input);
             layout.Prefill(envelope.Route);
@@ -215,6 +216,7 @@ public sealed class GatewayRole : IDisposable
                     LayoutLog.Moved(_logger, request, from, layout.Epoch, step, reason);
                 }
 
+                layout.Compute.Throttle = tuning.Throttle;
                 var local = await layout.Compute.RunAsync(conversation, step, request, prefill, tokens, cancellationToken).ConfigureAwait(false);
                 var reply = await _dispatcher.SendAsync(request, step, local, envelope, tuning, rehome, cancellationToken).ConfigureAwait(false);
                 envelope.Route.Merge(reply.Route);

@@ -12,7 +12,8 @@ namespace EdgeLam.Transport.Roles;
 /// <param name="StepTimeout">How long the gateway waits for a step's reply before sending the step again.</param>
 /// <param name="MaxAttempts">How many times a step is sent before the request fails.</param>
 /// <param name="ResultTopK">Top-k entries in results.</param>
-public sealed record StageTuning(TimeSpan StepTimeout, int MaxAttempts, int ResultTopK)
+/// <param name="Throttle">Each step of this node's segments takes this many times its compute time (1: as fast as it runs; see <see cref="StepThrottle"/>).</param>
+public sealed record StageTuning(TimeSpan StepTimeout, int MaxAttempts, int ResultTopK, double Throttle = StepThrottle.None)
 {
     /// <summary>5 s, 12 attempts, top 5.</summary>
     public static StageTuning Default { get; } = new(TimeSpan.FromSeconds(5), 12, 5);
@@ -155,6 +156,11 @@ public sealed class NodeRoleOptions
         if (tuning.ResultTopK is < 1 or > MaxResultTopK)
         {
             problems.Add(new("Node:ResultTopK", Text(tuning.ResultTopK), "must be between 1 and " + Text(MaxResultTopK)));
+        }
+
+        if (tuning.Throttle is not (>= StepThrottle.None and <= StepThrottle.Max))
+        {
+            problems.Add(new("Node:Throttle", tuning.Throttle.ToString(CultureInfo.InvariantCulture), "must be between 1 and " + StepThrottle.Max.ToString(CultureInfo.InvariantCulture)));
         }
 
         return problems;

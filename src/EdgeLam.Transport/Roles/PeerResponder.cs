@@ -95,6 +95,7 @@ internal sealed class PeerResponder : IDisposable
             WireUs = envelope.WireUs,
             StepUs = Math.Max(0, RoleClock.NowUs() - envelope.StepStartUs),
             Window = envelope.Window,
+            Id = envelope.RequestId,
         };
         entry.Sent.Add(new MqttApplicationMessage(envelope.ResponseTopic!, JsonSerializer.SerializeToUtf8Bytes(reply, RoleJsonContext.Default.StepReply))
         {

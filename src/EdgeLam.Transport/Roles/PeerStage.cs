@@ -20,6 +20,7 @@ namespace EdgeLam.Transport.Roles;
 /// </summary>
 internal sealed class PeerStage : IDisposable
 {
+    private readonly NodeRoleOptions _options;
     private readonly BoundaryFrameCodec _incoming;
     private readonly ReplayCache _replay;
     private readonly ActivationEnvelope _envelope = new();
@@ -38,6 +39,7 @@ internal sealed class PeerStage : IDisposable
         _incoming = new BoundaryFrameCodec(boundary, chain.IncomingNames, codec);
         _responder = new PeerResponder(options, codec, chain, topics, model, sampling);
         _replay = new ReplayCache(options.ReplayCacheSessions);
+        _options = options;
         _admission = new PeerAdmission(SharedTopic, OwnTopic, modelId, epoch, options.ContextLimit, _incoming, chain, _replay, _envelope);
         LastFrame = Stopwatch.GetTimestamp();
     }
@@ -93,6 +95,7 @@ internal sealed class PeerStage : IDisposable
         var decodeUs = RoleClock.MicrosSince(start);
         try
         {
+            Chain.Throttle = _options.Tuning.Throttle;
             Chain.RunIncoming(conversation, values, _envelope.Positions);
         }
         catch (Exception ex) when (ex is InferenceException or OrtException or ArgumentException)

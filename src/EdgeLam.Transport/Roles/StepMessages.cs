@@ -101,6 +101,12 @@ public sealed record InferenceResult
 
     /// <summary>The sensor windows the request was made from (time range, streams); absent for a request from a prompt.</summary>
     public RequestWindow? Window { get; init; }
+
+    /// <summary>The id the request's sender gave it on <c>requests/{gateway}</c>; absent for other requests.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Why the request failed (set only on the gateway's error result, which is final and has no tokens).</summary>
+    public string? Error { get; init; }
 }
 
 /// <summary>Source-generated JSON for the role messages (NativeAOT-safe).</summary>

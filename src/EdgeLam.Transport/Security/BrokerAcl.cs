@@ -12,7 +12,8 @@ namespace EdgeLam.Transport.Security;
 /// capacity and plan answers (its last will is its own status); it reads its own link probe topic and writes every node's (probe
 /// requests and echoes, docs/protocol.md "Probe");</item>
 /// <item>a gateway writes the plan and the activations of the first stage it feeds (new sessions and the
-/// per-peer affinity topics), reads its own replies and reads its own results;</item>
+/// per-peer affinity topics), reads its own replies, its own results and the requests sent to it, and writes its own
+/// results (the error result of a request it cannot run);</item>
 /// <item>a peer reads the activations of the stages it runs (the shared subscription is checked without its
 /// <c>$share/{group}/</c> prefix) and its own affinity topic, writes the next stage's activations (new sessions and
 /// affinity topics) and, on a last stage, writes its gateway's replies and results.</item>
@@ -65,6 +66,8 @@ public static class BrokerAcl
             rules.Add(("write", topics.Plan));
             rules.Add(("read", topics.NodeReplies(node.Id)));
             rules.Add(("read", topics.Results(node.Id)));
+            rules.Add(("read", topics.Requests(node.Id)));
+            rules.Add(("write", topics.Results(node.Id))); // error results of requests it could not run
             foreach (var stage in node.Stages)
             {
                 AddFeed(rules, topics, stage.Model, stage.Boundary);

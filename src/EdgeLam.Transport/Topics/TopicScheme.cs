@@ -83,6 +83,12 @@ public sealed class TopicScheme
     /// <summary><c>…/results/{gateway}</c>: JSON results for requests that gateway made.</summary>
     public string Results(string gateway) => prefix + "results/" + Name(gateway, nameof(gateway));
 
+    /// <summary>
+    /// <c>…/requests/{gateway}</c>: JSON <see cref="PromptRequestMessage"/>s for that gateway to run; their results
+    /// carry the request's <c>id</c> on <see cref="Results"/>.
+    /// </summary>
+    public string Requests(string gateway) => prefix + "requests/" + Name(gateway, nameof(gateway));
+
     /// <summary>Filter for every node's status: <c>…/nodes/+/status</c>.</summary>
     public string AllNodeStatus => prefix + "nodes/+/status";
 
@@ -154,6 +160,7 @@ public sealed class TopicScheme
                     "claims" => TopicKind.NodeClaims,
                     "replies" => TopicKind.NodeReplies,
                     "plan-ack" => TopicKind.NodePlanAck,
+                    "probe" => TopicKind.NodeProbe,
                     _ => (TopicKind?)null,
                 };
                 if (kind is null)
@@ -165,6 +172,9 @@ public sealed class TopicScheme
                 return true;
             case "results" when p.Length == 5 && IsValidName(p[4]):
                 parsed = new ParsedTopic(TopicKind.Results, site) { Gateway = p[4] };
+                return true;
+            case "requests" when p.Length == 5 && IsValidName(p[4]):
+                parsed = new ParsedTopic(TopicKind.Requests, site) { Gateway = p[4] };
                 return true;
             case "act" when (p.Length == 6 || (p.Length == 7 && IsValidName(p[6]))) && IsValidName(p[4]) && TryBoundary(p[5], out var boundary):
                 parsed = new ParsedTopic(p.Length == 6 ? TopicKind.Activation : TopicKind.PeerActivation, site)
@@ -210,6 +220,8 @@ public enum TopicKind
     Activation,
     PeerActivation,
     Results,
+    NodeProbe,
+    Requests,
 }
 
 /// <summary>A parsed EdgeLam topic; fields not used by <see cref="Kind"/> are null.</summary>

@@ -33,6 +33,8 @@ public sealed class BrokerAclTests
             topic write edgelam/v1/site-1/plan
             topic read edgelam/v1/site-1/nodes/gw1/replies
             topic read edgelam/v1/site-1/results/gw1
+            topic read edgelam/v1/site-1/requests/gw1
+            topic write edgelam/v1/site-1/results/gw1
             topic write edgelam/v1/site-1/act/m/2
             topic write edgelam/v1/site-1/act/m/2/+
 

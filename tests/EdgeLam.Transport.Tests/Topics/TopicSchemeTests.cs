@@ -95,6 +95,11 @@ public sealed class TopicSchemeTests
         Assert.Equal(new ParsedTopic(TopicKind.PeerActivation, "plant-1") { Model = "m", Boundary = 12, Node = "p2" }, pa);
         Assert.True(TopicScheme.TryParse(scheme.Results("gw"), out var r));
         Assert.Equal(new ParsedTopic(TopicKind.Results, "plant-1") { Gateway = "gw" }, r);
+        Assert.True(TopicScheme.TryParse(scheme.NodeProbe("n1"), out var probe));
+        Assert.Equal(new ParsedTopic(TopicKind.NodeProbe, "plant-1") { Node = "n1" }, probe);
+        Assert.Equal("edgelam/v1/plant-1/requests/gw", scheme.Requests("gw"));
+        Assert.True(TopicScheme.TryParse(scheme.Requests("gw"), out var q));
+        Assert.Equal(new ParsedTopic(TopicKind.Requests, "plant-1") { Gateway = "gw" }, q);
     }
 
     [Theory]
@@ -106,6 +111,8 @@ public sealed class TopicSchemeTests
     [InlineData("edgelam/v1/plant-1/act/m/07")]
     [InlineData("edgelam/v1/plant-1/act/m/x")]
     [InlineData("edgelam/v1/plant-1/results")]
+    [InlineData("edgelam/v1/plant-1/requests")]
+    [InlineData("edgelam/v1/plant-1/requests/gw/x")]
     [InlineData("edgelam/v1//plan")]
     [InlineData("")]
     public void TryParse_ForeignOrMalformed_ReturnsFalse(string topic)
