@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeLam.Inference.Ranges;
 using EdgeLam.Inference.Segments;
 
@@ -13,12 +14,32 @@ public sealed partial class SegmentChain
     public bool Drop(Guid conversation)
     {
         var held = _lengths.Remove(conversation);
+        _used.Remove(conversation);
         foreach (var s in _segments)
         {
             held |= s.Drop(conversation);
         }
 
         return held;
+    }
+
+    /// <summary>
+    /// Drops every conversation that ran no step for <paramref name="idle"/> or longer (a peer cannot know when a
+    /// gateway's conversation ended by a stop token, nor when its gateway went away). Allocates nothing.
+    /// </summary>
+    /// <returns>How many were dropped.</returns>
+    public int DropIdle(TimeSpan idle)
+    {
+        var dropped = 0;
+        foreach (var (conversation, used) in _used)
+        {
+            if (Stopwatch.GetElapsedTime(used) >= idle && Drop(conversation))
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
     }
 
     /// <summary>Forgets every position from <paramref name="length"/> on; the caches keep their capacity. Allocates nothing.</summary>
@@ -152,5 +173,6 @@ public sealed partial class SegmentChain
         }
 
         _lengths[conversation] = snapshot.Length;
+        _used[conversation] = Stopwatch.GetTimestamp();
     }
 }

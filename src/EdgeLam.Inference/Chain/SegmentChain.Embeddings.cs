@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeLam.Inference.Segments;
 using EdgeLam.Onnx.Interop;
 
@@ -105,6 +106,7 @@ public sealed unsafe partial class SegmentChain
         _segmentTicks.AsSpan().Clear();
         LastComputeTicks = 0;
         _lengths[conversation] = past + positions;
+        _used[conversation] = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Pad ids for segments that read input_ids only for its shape, or null when no hosted segment takes them; one position reuses a native tensor.</summary>

@@ -23,6 +23,7 @@ public sealed unsafe partial class SegmentChain : IDisposable
     private readonly int[] _outgoingOutput;
     private readonly long[] _segmentTicks;
     private readonly Dictionary<Guid, int> _lengths = [];
+    private readonly Dictionary<Guid, long> _used = [];
     private readonly StepControl _control = new();
     private readonly StepInputs _inputs;
     private readonly float[] _logits;
@@ -301,6 +302,7 @@ public sealed unsafe partial class SegmentChain : IDisposable
         }
 
         _lengths[conversation] = past + count;
+        _used[conversation] = Stopwatch.GetTimestamp();
         if (Range.IsLast)
         {
             var last = _segments[^1];

@@ -83,7 +83,10 @@ public sealed class ActivationEnvelope
     }
 
     /// <summary>True when the request ends with <paramref name="token"/> made at <paramref name="step"/> (limit or stop token).</summary>
-    public bool IsFinal(uint step, long token) => (MaxNewTokens > 0 && step + 1 >= (uint)MaxNewTokens) || StopTokens.Contains(token);
+    public bool IsFinal(uint step, long token) => IsLastStep(step) || StopTokens.Contains(token);
+
+    /// <summary>True when <paramref name="step"/> makes the request's last allowed token (<see cref="MaxNewTokens"/>): no step follows it.</summary>
+    public bool IsLastStep(uint step) => MaxNewTokens > 0 && step + 1 >= (uint)MaxNewTokens;
 
     /// <summary>Sets the window the request was made from (the gateway, once per request).</summary>
     /// <exception cref="ArgumentException">The window is invalid or too large to travel.</exception>

@@ -26,6 +26,7 @@ internal sealed class PeerStage : IDisposable
     private readonly ActivationEnvelope _envelope = new();
     private readonly PeerAdmission _admission;
     private readonly PeerResponder _responder;
+    private long _lastIdleSweep = Stopwatch.GetTimestamp();
 
     /// <summary>Takes ownership of <paramref name="chain"/>.</summary>
     public PeerStage(uint epoch, SegmentChain chain, WireCodec codec, NodeRoleOptions options, TopicScheme topics, ModelId modelId, SamplingOptions? sampling)
@@ -117,10 +118,14 @@ internal sealed class PeerStage : IDisposable
         entry.Step = header.Step;
         _envelope.WireUs += Math.Max(0, receivedUs - _envelope.SentAtUs);
         var timing = _responder.Respond(header, _envelope, entry, decodeUs, out var final);
-        if (final)
+        if (final || _envelope.IsLastStep(header.Step))
         {
+            // The request ends here (the last stage knows its token; every stage knows the token limit). A resent
+            // last step is answered from the replay cache.
             Chain.Drop(conversation);
         }
+
+        DropIdle(start);
 
         if (!Chain.Range.IsLast)
         {
@@ -129,6 +134,23 @@ internal sealed class PeerStage : IDisposable
 
         peer.OnServed(timing, prefill);
         return entry.Sent;
+    }
+
+    /// <summary>
+    /// At most every quarter of the horizon, drops conversations that ran no step for as long as a gateway retries one
+    /// step (<c>StepTimeout x MaxAttempts</c>): ended by a stop token this stage never saw, or their gateway is gone.
+    /// </summary>
+    private void DropIdle(long now)
+    {
+        var tuning = _options.Tuning;
+        var horizon = tuning.StepTimeout * tuning.MaxAttempts;
+        if (Stopwatch.GetElapsedTime(_lastIdleSweep, now) < horizon / 4)
+        {
+            return;
+        }
+
+        _lastIdleSweep = now;
+        Chain.DropIdle(horizon);
     }
 
     public void Dispose()

@@ -35,6 +35,23 @@ public sealed class SegmentChainTests(ModelsFixture models)
     }
 
     [Fact]
+    public void DropIdle_ConversationsIdleLongerThanTheHorizon_DroppedOthersKept()
+    {
+        using var chain = SegmentChain.Open(models.Runtime, models.Preset("tiny"), Limits);
+        Guid old = Guid.NewGuid(), recent = Guid.NewGuid();
+        chain.RunTokens(old, PipelineFactory.Prompt(5, 512));
+        Thread.Sleep(1500);
+        chain.RunTokens(recent, PipelineFactory.Prompt(4, 512));
+
+        Assert.Equal(0, chain.DropIdle(TimeSpan.FromHours(1)));
+        Assert.Equal(1, chain.DropIdle(TimeSpan.FromMilliseconds(1000)));
+
+        Assert.Equal(0, chain.Length(old));
+        Assert.Equal(4, chain.Length(recent));
+        Assert.Equal(1, chain.Conversations);
+    }
+
+    [Fact]
     public void PrefillTotals_PrefillsAndDecodes_OnlyThePrefillsCount()
     {
         using var chain = SegmentChain.Open(models.Runtime, models.Preset("tiny"), Limits);
