@@ -138,7 +138,8 @@ internal sealed class PeerStage : IDisposable
 
     /// <summary>
     /// At most every quarter of the horizon, drops conversations that ran no step for as long as a gateway retries one
-    /// step (<c>StepTimeout x MaxAttempts</c>): ended by a stop token this stage never saw, or their gateway is gone.
+    /// step (<c>StepTimeout x MaxAttempts</c>): ended by a stop token this stage never saw, or their gateway is gone;
+    /// and the replay cache's entries as old (after that no gateway resends their step).
     /// </summary>
     private void DropIdle(long now)
     {
@@ -151,6 +152,7 @@ internal sealed class PeerStage : IDisposable
 
         _lastIdleSweep = now;
         Chain.DropIdle(horizon);
+        _replay.DropIdle(horizon, now);
     }
 
     public void Dispose()

@@ -1,9 +1,13 @@
+using System.Diagnostics;
+
 namespace EdgeLam.Transport.Roles;
 
 /// <summary>
 /// Per conversation: the last step a stage ran and the messages it sent for it, so a step that arrives again (the
 /// broker redelivered it, or the gateway resent it after a timeout) is answered with the same messages instead of
-/// being run twice on a KV cache that already holds it. Bounded: the least recently used conversation goes first.
+/// being run twice on a KV cache that already holds it. Bounded: the least recently used conversation goes first, and
+/// <see cref="DropIdle"/> drops conversations no step touched for as long as a gateway retries one step (nothing
+/// resends them after that), so ended conversations do not sit in memory until the capacity pushes them out.
 /// </summary>
 internal sealed class ReplayCache(int capacity)
 {
@@ -19,6 +23,7 @@ internal sealed class ReplayCache(int capacity)
             _order.Remove(node);
             _order.AddFirst(node);
             entry = node.Value;
+            entry.Touched = Stopwatch.GetTimestamp();
             return true;
         }
 
@@ -33,7 +38,7 @@ internal sealed class ReplayCache(int capacity)
             return entry;
         }
 
-        entry = new Entry(conversation);
+        entry = new Entry(conversation) { Touched = Stopwatch.GetTimestamp() };
         _entries[conversation] = _order.AddFirst(entry);
         while (_entries.Count > capacity && _order.Last is { } oldest)
         {
@@ -52,11 +57,28 @@ internal sealed class ReplayCache(int capacity)
         }
     }
 
+    /// <summary>Drops the conversations last touched longer than <paramref name="idle"/> before <paramref name="now"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public int DropIdle(TimeSpan idle, long now)
+    {
+        var dropped = 0;
+        while (_order.Last is { } oldest && Stopwatch.GetElapsedTime(oldest.Value.Touched, now) > idle)
+        {
+            _order.RemoveLast();
+            _entries.Remove(oldest.Value.Conversation);
+            dropped++;
+        }
+
+        return dropped;
+    }
+
     internal sealed class Entry(Guid conversation)
     {
         public Guid Conversation { get; } = conversation;
 
         public long Step { get; set; } = -1;
+
+        /// <summary>When a step last used the entry (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+        public long Touched { get; set; }
 
         public List<long> Tokens { get; } = [];
 
