@@ -80,6 +80,11 @@ internal static class PlanCommands
     /// <summary>The model's cost table: from a split folder's manifest, or computed from an .onnx.</summary>
     internal static ModelCostTable ReadCosts(string path)
     {
+        if (Directory.Exists(path) && !File.Exists(Path.Combine(path, SplitManifest.FileName)) && File.Exists(Path.Combine(path, "model.onnx")))
+        {
+            path = Path.Combine(path, "model.onnx"); // a whole export's folder
+        }
+
         if (Directory.Exists(path))
         {
             return ModelSplitter.ReadManifest(path).Costs

@@ -37,6 +37,11 @@ internal static class DaemonHost
             settings = EdgeLamSettings.Bind(builder.Configuration, DaemonSections.Binders, out problems);
         }
 
+        if (problems.Count == 0 && settings?.Section<NodeSettings>().Export is { } export && PerBlockModel.Prepare(export) is { } splitProblem)
+        {
+            problems = [splitProblem]; // an orchestrated node's export, split per block once (kept for the next start)
+        }
+
         if (problems.Count > 0 || settings is null)
         {
             ReportConfigProblems(problems, journal);
@@ -61,6 +66,7 @@ internal static class DaemonHost
 
         // The node (gateway or peer stage). Request sources take NodeHandle: await Started, then GenerateAsync.
         builder.Services.AddSingleton<NodeHandle>();
+        builder.Services.AddSingleton<CommittedLayout>(); // an orchestrated node's layout, from the agreement's commits
         builder.Services.AddSingleton<NodeStatusPublisher>();
         builder.Services.AddSingleton<StageLauncher>();
         builder.Services.AddHostedService<NodeReloadHandler>();

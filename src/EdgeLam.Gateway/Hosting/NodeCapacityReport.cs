@@ -31,11 +31,12 @@ internal sealed class NodeCapacityReport
         _benchmark ??= costs is null ? null : ComputeBenchmark.Run(throttle);
     }
 
+    /// <summary>The capacity message; <paramref name="chain"/> is the range new requests run on (null: none yet).</summary>
     public NodeCapacityMessage Create(
         string node,
         string role,
         string modelId,
-        SegmentChain chain,
+        SegmentChain? chain,
         int? inFlightRequests,
         int? queuedMessages,
         IReadOnlyList<LinkEstimate> links,
@@ -60,8 +61,8 @@ internal sealed class NodeCapacityReport
                     EndLayer = _hosted.EndBlock,
                     Embedding = _hosted.Embedding,
                     Head = _hosted.Head,
-                    MaxSessions = chain.MaxConversations,
-                    ActiveSessions = chain.Conversations,
+                    MaxSessions = chain?.MaxConversations ?? 0,
+                    ActiveSessions = chain?.Conversations ?? 0,
                     InFlightRequests = inFlightRequests,
                     QueuedMessages = queuedMessages,
                     DecodeMsPerLayer = _hosted.MsPerBlock(decodeMs),

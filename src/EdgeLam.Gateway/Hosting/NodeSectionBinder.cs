@@ -4,6 +4,7 @@ using EdgeLam.Hosting.Options;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
+using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Topics;
@@ -16,7 +17,18 @@ namespace EdgeLam.Gateway.Hosting;
 /// <param name="Stage">The stage's options; null while no model is configured.</param>
 /// <param name="Segments">The hosted segments as written in status (<c>1-1</c>).</param>
 /// <param name="Probe">Link probing (<c>Node:ProbeInterval</c>, <c>Node:ProbeBytes</c>); null for the defaults.</param>
-internal sealed record NodeSettings(string Role, NodeRoleOptions? Stage, string Segments, LinkProbeSettings? Probe = null);
+/// <param name="Export">
+/// An orchestrated node given a whole export (<c>Model:Path</c> without a manifest): the export and the folder its
+/// per-block split goes to (<see cref="PerBlockModel"/>); null otherwise.
+/// </param>
+internal sealed record NodeSettings(string Role, NodeRoleOptions? Stage, string Segments, LinkProbeSettings? Probe = null, PerBlockExport? Export = null)
+{
+    /// <summary>What <see cref="Segments"/> says of an orchestrated node: its segments come from the agreement, epoch by epoch.</summary>
+    public const string NoSegments = "none";
+
+    /// <summary>The node's layout comes from the agreement (<c>Orchestration:Enabled</c>), not from <c>Node:Segments</c>.</summary>
+    public bool IsOrchestrated => Stage?.Orchestrated is not null;
+}
 
 /// <summary>
 /// Binds the stage keys of section <c>Node</c> (Segments, Wire, ContextLimit, StepTimeout, MaxAttempts, ResultTopK,
@@ -35,26 +47,13 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
     {
         var model = modelOptions.Path;
         var modelExists = model is not null && r.Problems.All(p => p.Key != "Model:Path");
-
-        var codec = WireCodec.Raw;
-        if (r.String("Node:Wire") is { } wire && !WireCodecNames.TryParse(wire, out codec))
+        if (bool.TryParse(r.String(OrchestrationOptions.SectionName + ":Enabled"), out var orchestrated) && orchestrated)
         {
-            r.Problem("Node:Wire", wire, "must be one of " + string.Join(", ", WireCodecNames.All));
+            return OrchestratedNodeBinder.Bind(r, node, modelExists ? model : null, Stage(r, node));
         }
 
-        var stage = new NodeRoleOptions
-        {
-            Site = node.Site ?? "default",
-            Node = node.Name,
-            Codec = codec,
-            ContextLimit = r.Int("Node:ContextLimit", ChainOptions.DefaultContextLimit, NodeRoleOptions.MinContextLimit, NodeRoleOptions.MaxContextLimit),
-            Tuning = new StageTuning(
-                r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
-                r.Int("Node:MaxAttempts", StageTuning.Default.MaxAttempts, 1, 1000),
-                r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, NodeRoleOptions.MaxResultTopK),
-                r.Double("Node:Throttle", StageTuning.Default.Throttle, StepThrottle.None, StepThrottle.Max)),
-            PlanEpoch = (uint)r.Int("Node:PlanEpoch", 1, 1, int.MaxValue),
-        };
+        var stage = Stage(r, node);
+        stage.PlanEpoch = (uint)r.Int("Node:PlanEpoch", 1, 1, int.MaxValue);
 
         var segmentCount = modelExists ? SegmentCount(r, model!) : null;
         var raw = r.String("Node:Segments");
@@ -100,8 +99,41 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
         stage.FirstSegment = first;
         stage.LastSegment = last;
         stage.ModelDirectory = modelExists ? Path.GetFullPath(model!) : string.Empty;
-        var probe = new LinkProbeSettings { Interval = r.Duration("Node:ProbeInterval", new LinkProbeSettings().Interval, TimeSpan.Zero, TimeSpan.FromHours(1)), LargeBytes = r.Int("Node:ProbeBytes", new LinkProbeSettings().LargeBytes, 0, ProbeMessage.MaxPaddingBytes) };
-        return new NodeSettings(role, modelExists ? stage : null, segments, probe);
+        return new NodeSettings(role, modelExists ? stage : null, segments, Probe(r));
+    }
+
+    /// <summary>The keys every stage has, static or orchestrated (Wire, ContextLimit and the reloadable tuning).</summary>
+    private static NodeRoleOptions Stage(ConfigReader r, NodeOptions node)
+    {
+        var codec = WireCodec.Raw;
+        if (r.String("Node:Wire") is { } wire && !WireCodecNames.TryParse(wire, out codec))
+        {
+            r.Problem("Node:Wire", wire, "must be one of " + string.Join(", ", WireCodecNames.All));
+        }
+
+        return new NodeRoleOptions
+        {
+            Site = node.Site ?? "default",
+            Node = node.Name,
+            Codec = codec,
+            ContextLimit = r.Int("Node:ContextLimit", ChainOptions.DefaultContextLimit, NodeRoleOptions.MinContextLimit, NodeRoleOptions.MaxContextLimit),
+            Tuning = new StageTuning(
+                r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+                r.Int("Node:MaxAttempts", StageTuning.Default.MaxAttempts, 1, 1000),
+                r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, NodeRoleOptions.MaxResultTopK),
+                r.Double("Node:Throttle", StageTuning.Default.Throttle, StepThrottle.None, StepThrottle.Max)),
+        };
+    }
+
+    /// <summary>Link probing: <c>Node:ProbeInterval</c>, <c>Node:ProbeBytes</c>.</summary>
+    internal static LinkProbeSettings Probe(ConfigReader r)
+    {
+        var d = new LinkProbeSettings();
+        return d with
+        {
+            Interval = r.Duration("Node:ProbeInterval", d.Interval, TimeSpan.Zero, TimeSpan.FromHours(1)),
+            LargeBytes = r.Int("Node:ProbeBytes", d.LargeBytes, 0, ProbeMessage.MaxPaddingBytes),
+        };
     }
 
     /// <summary>Parses <c>A-B</c> (or a single <c>A</c>) with 0 &lt;= A &lt;= B.</summary>

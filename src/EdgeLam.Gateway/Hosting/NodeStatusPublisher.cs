@@ -4,10 +4,14 @@ using System.Reflection;
 using System.Text.Json;
 using EdgeLam.Hosting.Configuration;
 using EdgeLam.Hosting.Metrics;
+using EdgeLam.Gateway.Orchestration;
 using EdgeLam.Hosting.Status;
+using EdgeLam.Inference.Chain;
+using EdgeLam.Onnx.Model.Costs;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
+using EdgeLam.Transport.Layouts;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Topics;
@@ -35,7 +39,8 @@ internal sealed class NodeStatusPublisher(
     StatusSnapshotProducer snapshots,
     TimeProvider time,
     ILogger<LinkProber> probeLogger,
-    OrchestrationOptions orchestration)
+    OrchestrationOptions orchestration,
+    CommittedLayout committed)
 {
     public const string BrokerComponent = "broker";
 
@@ -48,6 +53,8 @@ internal sealed class NodeStatusPublisher(
 
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private readonly NodeCapacityReport _capacity = new();
+    private ModelCostTable? _costs;
+    private int _blocks;
     private readonly MedianWindow _decodeSteps = new(StepCostMeter.Window);
     private readonly CapacityRepublishRule _republish = new(orchestration.CapacityChange, orchestration.CapacityMinInterval);
     private readonly long _created = time.GetTimestamp();
@@ -88,18 +95,30 @@ internal sealed class NodeStatusPublisher(
             gateway.Traffic += OnTraffic;
         }
 
-        metrics.SetEpoch(options.PlanEpoch);
         var manifest = ModelSplitter.ReadManifest(options.ModelDirectory);
         var segments = manifest.Segments;
-        metrics.SetSplit(SplitLayer(options, segments));
-        _capacity.Host(
-            new HostedRange(
-                segments[options.FirstSegment].FirstBlock,
-                segments[options.LastSegment].EndBlock,
-                Embedding: options.FirstSegment == 0,
-                Head: options.LastSegment == segments.Count - 1),
-            manifest.Costs,
-            options.Tuning.Throttle);
+        (_costs, _blocks) = (manifest.Costs, manifest.BlockCount);
+        if (node.IsOrchestrated)
+        {
+            // No layout until the agreement commits one; then the hosted range follows each commit.
+            metrics.SetEpoch(committed.Epoch);
+            _capacity.Host(new HostedRange(0, 0, false, false), manifest.Costs, options.Tuning.Throttle);
+            committed.Changed += OnCommitted;
+        }
+        else
+        {
+            metrics.SetEpoch(options.PlanEpoch);
+            metrics.SetSplit(SplitLayer(options, segments));
+            _capacity.Host(
+                new HostedRange(
+                    segments[options.FirstSegment].FirstBlock,
+                    segments[options.LastSegment].EndBlock,
+                    Embedding: options.FirstSegment == 0,
+                    Head: options.LastSegment == segments.Count - 1),
+                manifest.Costs,
+                options.Tuning.Throttle);
+        }
+
         _lastConnections = stage.Client.GetStatistics().Connections;
         status.Set(BrokerComponent, null);
     }
@@ -108,6 +127,7 @@ internal sealed class NodeStatusPublisher(
     public void Detach()
     {
         handle.Completed -= OnCompleted;
+        committed.Changed -= OnCommitted;
         if (_stage is not { } stage)
         {
             return;
@@ -151,8 +171,11 @@ internal sealed class NodeStatusPublisher(
         using var timer = new PeriodicTimer(ChangePoll, time);
         do
         {
-            var chain = stage.Gateway?.Chain ?? stage.Peer!.Chain;
-            _capacity.Steps.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
+            if (ActiveChain(stage) is { } chain)
+            {
+                _capacity.Steps.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
+            }
+
             var connected = stage.Client.IsConnected;
             status.Set(BrokerComponent, connected ? null : BrokerWait("connection lost, reconnecting"));
             var connections = stage.Client.GetStatistics().Connections;
@@ -191,6 +214,27 @@ internal sealed class NodeStatusPublisher(
         }
     }
 
+    /// <summary>The plan epoch new requests run on: the static <c>Node:PlanEpoch</c>, or the last committed (0 before the first).</summary>
+    private uint Epoch => node.IsOrchestrated ? committed.Epoch : node.Stage!.PlanEpoch;
+
+    /// <summary>The hosted segments: the static <c>Node:Segments</c>, or the committed layout's (<c>none</c> before the first commit).</summary>
+    private string Segments => node.IsOrchestrated ? CommittedLayout.Segments(committed.Layout, _blocks) : node.Segments;
+
+    /// <summary>The chain new requests run on; null on an orchestrated node without a committed layout.</summary>
+    private SegmentChain? ActiveChain(RoleHost stage) =>
+        node.IsOrchestrated && committed.Layout is null ? null : stage.Gateway?.Chain ?? stage.Peer!.Chain;
+
+    /// <summary>A commit moved this node's range: its costs and its measured steps start over for the new range.</summary>
+    private void OnCommitted(uint epoch, NodeLayout? layout)
+    {
+        var hosted = layout is null
+            ? new HostedRange(0, 0, false, false)
+            : new HostedRange(layout.FirstBlock, layout.EndBlock, Embedding: layout.FirstBlock == 0, Head: layout.EndBlock == _blocks);
+        _capacity.Host(hosted, _costs, node.Stage!.Tuning.Throttle);
+        _capacity.Steps.Reset();
+        metrics.SetSplit(layout is null ? -1 : layout.FirstBlock == 0 ? layout.EndBlock : layout.FirstBlock);
+    }
+
     private (long Steps, long Rejected, long Resent, long Rehomed, long Replayed) Counters(RoleHost stage) =>
         stage.Gateway is { } g
             ? (Interlocked.Read(ref _steps), g.Rejected, g.Resent, g.Rehomed, 0)
@@ -204,7 +248,7 @@ internal sealed class NodeStatusPublisher(
         var requests = stage.Gateway is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{handle.Requests} requests, ");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{node.Role} {s.Node}: segments {node.Segments} of model {ModelId[..Math.Min(12, ModelId.Length)]} epoch {s.PlanEpoch}; {requests}{c.Steps} steps, {c.Rejected} rejected, {c.Resent} resent, {Math.Max(0, _lastConnections - 1)} reconnects");
+            $"{node.Role} {s.Node}: segments {Segments} of model {ModelId[..Math.Min(12, ModelId.Length)]} epoch {Epoch}; {requests}{c.Steps} steps, {c.Rejected} rejected, {c.Resent} resent, {Math.Max(0, _lastConnections - 1)} reconnects");
     }
 
     /// <summary>The retained status document (also the payload of the final "offline" status).</summary>
@@ -220,7 +264,7 @@ internal sealed class NodeStatusPublisher(
             State = state,
             Version = Version,
             Roles = [node.Role],
-            PlanEpoch = s.PlanEpoch,
+            PlanEpoch = Epoch,
             Eligible = orchestration.Enabled ? orchestration.Eligible : null,
             StartedAt = _startedAt,
             Timestamp = time.GetUtcNow(),
@@ -228,7 +272,7 @@ internal sealed class NodeStatusPublisher(
             Status = state == NodeState.Offline ? "stopped" : status.Line,
             Healthy = snapshot.Healthy,
             HealthProblems = snapshot.HealthProblems,
-            Segments = node.Segments,
+            Segments = Segments,
             ModelId = ModelId,
             Wire = WireCodecNames.Name(s.Codec),
             Connected = stage.Client.IsConnected,
@@ -253,7 +297,7 @@ internal sealed class NodeStatusPublisher(
             node.Stage!.Node,
             node.Role,
             ModelId,
-            stage.Gateway?.Chain ?? stage.Peer!.Chain,
+            ActiveChain(stage),
             inFlightRequests: stage.Gateway is null ? null : handle.InFlight,
             queuedMessages: messages.CanCount ? messages.Count : null,
             _prober?.Estimates() ?? [],
@@ -341,9 +385,9 @@ internal sealed class NodeStatusPublisher(
     /// <summary>Peer: the stage's own compute and its step (decode + compute + encode) per step served.</summary>
     private void OnPeerStep(StageTiming timing, bool prefill)
     {
-        if (!prefill)
+        if (!prefill && (!node.IsOrchestrated || committed.Layout is { } layout && timing.FirstSegment == layout.FirstBlock + 1))
         {
-            _capacity.Steps.Record(TimeSpan.FromMicroseconds(timing.ComputeUs));
+            _capacity.Steps.Record(TimeSpan.FromMicroseconds(timing.ComputeUs)); // an orchestrated peer: the active range's steps only
         }
 
         metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));

@@ -43,6 +43,7 @@ internal sealed class OrchestrationSectionBinder : IConfigSectionBinder
     {
         var d = new OrchestrationOptions();
         var target = r.String(S + "StepTargetMs");
+        var codecs = r.Configuration.GetSection(S + "Codecs").GetChildren().Select(c => c.Value?.Trim() ?? string.Empty).ToList();
         var options = new OrchestrationOptions
         {
             Enabled = r.Bool(S + "Enabled", d.Enabled),
@@ -54,6 +55,7 @@ internal sealed class OrchestrationSectionBinder : IConfigSectionBinder
             StepTargetMs = target is null ? null : r.Double(S + "StepTargetMs", 0, 0, 3_600_000),
             PrepareTimeout = r.Duration(S + "PrepareTimeout", d.PrepareTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30)),
             CapacityChange = r.Double(S + "CapacityChange", d.CapacityChange, 0, 10),
+            Codecs = codecs.Count > 0 ? codecs : null,
             CapacityMinInterval = r.Duration(S + "CapacityMinInterval", d.CapacityMinInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
         };
         foreach (var problem in options.Validate())

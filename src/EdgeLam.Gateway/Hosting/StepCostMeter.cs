@@ -16,8 +16,8 @@ internal sealed class StepCostMeter
     public const int PrefillWindow = 16;
 
     private readonly Lock _gate = new();
-    private readonly MedianWindow _decodeMs = new(Window);
-    private readonly MedianWindow _prefillMsPerPosition = new(PrefillWindow);
+    private MedianWindow _decodeMs = new(Window);
+    private MedianWindow _prefillMsPerPosition = new(PrefillWindow);
     private long _prefillTicks;
     private long _prefillPositions;
 
@@ -50,6 +50,17 @@ internal sealed class StepCostMeter
             }
 
             (_prefillTicks, _prefillPositions) = (ticks, positions);
+        }
+    }
+
+    /// <summary>Forgets every step and prefill (the node now hosts another range).</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _decodeMs = new MedianWindow(Window);
+            _prefillMsPerPosition = new MedianWindow(PrefillWindow);
+            (_prefillTicks, _prefillPositions) = (0, 0);
         }
     }
 

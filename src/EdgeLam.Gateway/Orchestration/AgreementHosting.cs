@@ -24,7 +24,7 @@ internal static class AgreementHosting
             setup,
             options,
             link,
-            ct => LayoutsAsync(handle, ct),
+            ct => LayoutsAsync(handle, services.GetRequiredService<CommittedLayout>(), ct),
             services.GetRequiredService<EdgeLamMetrics>(),
             services.GetRequiredService<TimeProvider>(),
             loggers.CreateLogger<AgreementService>());
@@ -51,13 +51,12 @@ internal static class AgreementHosting
     }
 
     /// <summary>
-    /// The started node's layout host. The roles do not implement <see cref="ILayoutHost"/> yet (issue 13, the layout
-    /// work): until they do this is null, and the node refuses every plan with <c>PrepareFailed</c> naming that, so the
-    /// orchestrator plans without it and the node keeps its static segments.
+    /// The started node's layout host (<see cref="EdgeLam.Transport.Roles.RoleHost.Layouts"/>: an orchestrated node
+    /// always has one), recording each commit for the node's status and capacity.
     /// </summary>
-    private static async Task<ILayoutHost?> LayoutsAsync(NodeHandle handle, CancellationToken stopping)
+    private static async Task<ILayoutHost?> LayoutsAsync(NodeHandle handle, CommittedLayout committed, CancellationToken stopping)
     {
-        await handle.Started.WaitAsync(stopping).ConfigureAwait(false);
-        return null;
+        var node = await handle.Started.WaitAsync(stopping).ConfigureAwait(false);
+        return node.Layouts is { } layouts ? new RecordedLayoutHost(layouts, committed) : null;
     }
 }

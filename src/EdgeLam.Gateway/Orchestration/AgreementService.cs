@@ -214,7 +214,7 @@ internal sealed class AgreementService(
             await link.PublishAsync(ack, stopping).ConfigureAwait(false);
         }
 
-        if (step.Commit is { } commit && _layouts is { } layoutHost)
+        if (step.Commit is { } commit && _layouts is { } layoutHost && (commit.StagesOf(setup.Node).Any() || !setup.Limits.IsGateway))
         {
             var lost = commit.Lost ?? [];
             if (await LayoutCallAsync(commit, "commit", () => layoutHost.CommitAsync((uint)commit.Epoch.Number, lost, stopping)).ConfigureAwait(false))

@@ -48,7 +48,8 @@ internal sealed record AgreementSetup(string Site, string Node, string Model, Co
 
     /// <summary>
     /// This node's part of <paramref name="plan"/> as its role runs it: its stage, the codec of its cut, and the chain of
-    /// the epoch (every peer stage's first block and node). Null when the node has no stage or the epoch number does
+    /// the epoch (every peer stage's first block and node), and on a gateway the planner's prediction for it (so a
+    /// conversation on an older layout moves when that is cheaper). Null when the node has no stage or the epoch number does
     /// not fit a frame's 32 bits.
     /// </summary>
     public static NodeLayout? LayoutOf(AgreedPlan plan, string node)
@@ -61,6 +62,9 @@ internal sealed record AgreementSetup(string Site, string Node, string Model, Co
 
         var codec = stage.CodecToNext is { } name && WireCodecNames.TryParse(name, out var parsed) ? parsed : WireCodec.Raw;
         var chain = plan.Assignments.Where(a => !a.Embedding).Select(a => new LayoutHop(a.FirstBlock, a.Node)).ToList();
-        return new NodeLayout((uint)plan.Epoch.Number, stage.FirstBlock, stage.EndBlock, codec, chain);
+        var predicted = plan.Predicted?.FirstOrDefault(p => p.Gateway == node) is { } p
+            ? new LayoutCost(p.DecodeStepMs, p.PrefillMsPerPosition, p.PrefillFixedMs)
+            : (LayoutCost?)null;
+        return new NodeLayout((uint)plan.Epoch.Number, stage.FirstBlock, stage.EndBlock, codec, chain) { Predicted = predicted };
     }
 }

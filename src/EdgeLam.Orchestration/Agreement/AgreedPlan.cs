@@ -34,6 +34,8 @@ public enum PlanPhase
 /// <param name="IssuedAtMs">Orchestrator's clock when it proposed (informational only; never used for ordering).</param>
 /// <param name="Phase">Prepare (load and acknowledge) or commit (switch new requests to it).</param>
 /// <param name="Lost">Nodes of the plan in force that went offline: their conversations move at once on commit.</param>
+/// <param name="Links">The measured links the planner used (with <paramref name="Capacities"/>, the whole snapshot).</param>
+/// <param name="Predicted">The planner's prediction per gateway; a gateway compares it with the older epoch's to move or finish its conversations.</param>
 public sealed record AgreedPlan(
     PlanEpoch Epoch,
     string Model,
@@ -41,7 +43,9 @@ public sealed record AgreedPlan(
     IReadOnlyList<PlanningNode> Capacities,
     long IssuedAtMs,
     PlanPhase Phase = PlanPhase.Prepare,
-    IReadOnlyList<string>? Lost = null)
+    IReadOnlyList<string>? Lost = null,
+    IReadOnlyList<NodeLink>? Links = null,
+    IReadOnlyList<GatewayPrediction>? Predicted = null)
 {
     /// <summary>The orchestrator that proposed the plan.</summary>
     public string Orchestrator => Epoch.Orchestrator;
@@ -59,3 +63,10 @@ public sealed record AgreedPlan(
     private static (string, int, int, bool, bool, string?) Split(PlanAssignment a) =>
         (a.Node, a.FirstBlock, a.EndBlock, a.Embedding, a.Head, a.CodecToNext);
 }
+
+/// <summary>What the planner predicts one gateway's conversations pay on a plan, end to end.</summary>
+/// <param name="Gateway">The gateway.</param>
+/// <param name="DecodeStepMs">One decode step.</param>
+/// <param name="PrefillMsPerPosition">Prefill time per prompt position.</param>
+/// <param name="PrefillFixedMs">Prefill time that does not grow with the positions (overheads, hops, the return).</param>
+public sealed record GatewayPrediction(string Gateway, double DecodeStepMs, double PrefillMsPerPosition, double PrefillFixedMs);

@@ -32,6 +32,12 @@ public sealed record OrchestrationOptions
     /// <summary>Hysteresis: a capacity gain or a QoS breach must last this long before the split moves (either way).</summary>
     public TimeSpan HoldFor { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Wire codecs the planner may choose for a cut (names: raw, fp16, bf16, int8); null: all four. A lossy codec
+    /// (anything but raw) changes the activations, so a site that must reproduce the unsplit model's tokens allows raw only.
+    /// </summary>
+    public IReadOnlyList<string>? Codecs { get; init; }
+
     /// <summary>Optional QoS target: a measured decode step over it for <see cref="HoldFor"/> triggers a re-split.</summary>
     public double? StepTargetMs { get; init; }
 
@@ -67,6 +73,11 @@ public sealed record OrchestrationOptions
         if (HoldFor < TimeSpan.Zero || HoldFor > TimeSpan.FromHours(1))
         {
             problems.Add(new(S + "HoldFor", HoldFor.ToString(), "must be from 0 to 1h"));
+        }
+
+        if (Codecs is { } codecs && (codecs.Count == 0 || codecs.Any(c => !EdgeLam.Wire.Codecs.WireCodecNames.TryParse(c, out _))))
+        {
+            problems.Add(new(S + "Codecs", string.Join(",", codecs), "must list one or more of " + string.Join(", ", EdgeLam.Wire.Codecs.WireCodecNames.All)));
         }
 
         if (StepTargetMs is { } target && !(target is > 0 and < 3_600_000))

@@ -4,7 +4,10 @@ namespace EdgeLam.Orchestration.Agreement;
 /// <param name="Abandon">A prepared plan that was never committed and is superseded: drop its layout.</param>
 /// <param name="Prepare">Load this node's part of the plan beside the running layout, then report <see cref="PlanFollower.Prepared"/> or <see cref="PlanFollower.PrepareFailed"/>.</param>
 /// <param name="Ack">The answer to publish on the node's ack topic.</param>
-/// <param name="Commit">Switch new requests to this plan's epoch (after <paramref name="Prepare"/> when both are set).</param>
+/// <param name="Commit">
+/// Switch new requests to this plan's epoch (after <paramref name="Prepare"/> when both are set); also set for a plan
+/// that gives this node no stage, so the node's older layouts finish and are released.
+/// </param>
 public sealed record FollowerStep(AgreedPlan? Abandon = null, AgreedPlan? Prepare = null, PlanAck? Ack = null, AgreedPlan? Commit = null)
 {
     /// <summary>Nothing to do.</summary>
@@ -58,8 +61,9 @@ public sealed class PlanFollower(NodeLimits limits)
         if (!plan.StagesOf(limits.Node).Any())
         {
             _prepared = plan.Epoch; // nothing to load: held by number only
-            Committed = plan.Phase == PlanPhase.Commit ? plan : Committed;
-            return new FollowerStep(abandon, Ack: ack);
+            var committed = plan.Phase == PlanPhase.Commit;
+            Committed = committed ? plan : Committed;
+            return new FollowerStep(abandon, Ack: ack, Commit: committed ? plan : null); // a commit releases its older layouts
         }
 
         return new FollowerStep(abandon, Prepare: plan);
@@ -112,7 +116,7 @@ public sealed class PlanFollower(NodeLimits limits)
         }
 
         Committed = held;
-        return held.StagesOf(limits.Node).Any() ? new FollowerStep(Commit: held) : FollowerStep.None;
+        return new FollowerStep(Commit: held); // also without a stage here: the node's older layouts finish and are released
     }
 
     private FollowerStep Repeat(AgreedPlan held) =>

@@ -11,14 +11,43 @@ namespace EdgeLam.Orchestration.Agreement;
 /// </summary>
 public static class PlanPricing
 {
-    /// <summary>The problem of the usable nodes of <paramref name="nodes"/>, or null with why (<see cref="CapacityProblemBuilder"/>).</summary>
+    /// <summary>
+    /// The problem of the usable nodes of <paramref name="nodes"/>, or null with why (<see cref="CapacityProblemBuilder"/>):
+    /// the privacy floor and codecs of <paramref name="options"/>, and a peer required (the roles host the head on a peer).
+    /// </summary>
     public static PlanningProblem? Problem(
-        IEnumerable<NodeCapacity> nodes, CostTable costs, int privacyFloor, out string? problem, out IReadOnlyList<LeftOutNode> leftOut)
+        IEnumerable<NodeCapacity> nodes, CostTable costs, OrchestrationOptions options, out string? problem, out IReadOnlyList<LeftOutNode> leftOut)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var built = CapacityProblemBuilder.Build(
-            nodes, costs, new ScenarioConstraints { PrivacyFloor = privacyFloor }, null, out var problems, out leftOut);
+            nodes, costs, new ScenarioConstraints { PrivacyFloor = options.PrivacyFloor, Codecs = options.Codecs }, null, out var problems, out leftOut);
         problem = built is null ? string.Join("; ", problems) : null;
-        return built;
+        return built is null ? null : built with { Constraints = built.Constraints with { PeerRequired = true } };
+    }
+
+    /// <summary>
+    /// Each gateway's predicted decode step and prefill (per position and fixed) on <paramref name="plan"/>: the
+    /// prefill is linear in the prompt length, so pricing it at one and two positions gives both terms.
+    /// </summary>
+    public static IReadOnlyList<GatewayPrediction> Predictions(PlanningProblem problem, PipelinePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(plan);
+        var one = PlanEvaluator.Evaluate(problem with { Objective = problem.Objective with { PromptLength = 1 } }, plan).Best;
+        var two = PlanEvaluator.Evaluate(problem with { Objective = problem.Objective with { PromptLength = 2 } }, plan).Best;
+        if (one is null || two is null)
+        {
+            return [];
+        }
+
+        return
+        [
+            .. one.Latencies.Select(l =>
+            {
+                var perPosition = two.Latencies.First(t => t.Gateway == l.Gateway).PrefillMs - l.PrefillMs;
+                return new GatewayPrediction(l.Gateway, l.DecodeStepMs, perPosition, l.PrefillMs - perPosition);
+            }),
+        ];
     }
 
     /// <summary>The assignments of <paramref name="plan"/>, each stage sized as the planner sized it (weights and KV cache).</summary>

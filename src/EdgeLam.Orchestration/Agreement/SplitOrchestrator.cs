@@ -175,7 +175,7 @@ public sealed class SplitOrchestrator(string self, ulong incarnation, string mod
 
     private void Evaluate(TimeSpan now, ResplitReason? forced, List<OrchestratorDecision> decisions)
     {
-        var problem = PlanPricing.Problem(Usable(), costs, options.PrivacyFloor, out var why, out var leftOut);
+        var problem = PlanPricing.Problem(Usable(), costs, options, out var why, out var leftOut);
         var result = problem is null ? null : SplitPlanner.Plan(problem);
         if (problem is null || result?.Best is null)
         {
@@ -194,7 +194,7 @@ public sealed class SplitOrchestrator(string self, ulong incarnation, string mod
         var assignments = PlanPricing.Assignments(problem, best);
         if (Committed is not { } committed)
         {
-            Propose(problem, assignments, forced ?? ResplitReason.NodeJoined, null, best.DecodeStepMs, [], now, decisions);
+            Propose(problem, best, assignments, forced ?? ResplitReason.NodeJoined, null, [], now, decisions);
             return;
         }
 
@@ -221,23 +221,26 @@ public sealed class SplitOrchestrator(string self, ulong incarnation, string mod
             : null;
         if (reason is { } r)
         {
-            Propose(problem, assignments, r, oldMs, best.DecodeStepMs, lost, now, decisions);
+            Propose(problem, best, assignments, r, oldMs, lost, now, decisions);
         }
     }
 
     private void Propose(
         PlanningProblem problem,
+        PipelinePlan best,
         IReadOnlyList<PlanAssignment> assignments,
         ResplitReason reason,
         double? oldMs,
-        double newMs,
         IReadOnlyList<string> lost,
         TimeSpan now,
         List<OrchestratorDecision> decisions)
     {
+        var newMs = best.DecodeStepMs;
         var plan = _proposer.Propose(model, assignments, problem.Nodes, (long)now.TotalMilliseconds) with
         {
             Lost = lost.Count > 0 ? lost : null,
+            Links = problem.Links,
+            Predicted = PlanPricing.Predictions(problem, best),
         };
         var decision = new ProposePlan(plan, reason, oldMs, newMs);
         _proposal = new Proposal(plan, reason, now, decision.PredictedGain);

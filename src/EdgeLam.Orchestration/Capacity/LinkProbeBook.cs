@@ -86,8 +86,8 @@ public sealed class LinkProbeBook
                 continue;
             }
 
-            link.NextRound = now + _settings.Interval;
             link.Round++;
+            link.NextRound = now + (link.Round < _settings.FastRounds && _settings.FastInterval < _settings.Interval ? _settings.FastInterval : _settings.Interval);
             link.RoundSmallMs = link.RoundLargeMs = null;
             due.Add(Send(peer, link.Round, 0, now));
             if (_settings.LargeBytes > 0)

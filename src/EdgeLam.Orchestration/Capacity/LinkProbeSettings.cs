@@ -12,6 +12,15 @@ public sealed record LinkProbeSettings
     /// <summary>One probe round (a small and a large probe) per peer this often; <see cref="TimeSpan.Zero"/> turns probing off.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A peer's first <see cref="FastRounds"/> rounds come this often (when shorter than <see cref="Interval"/>), so a
+    /// node that just joined has link figures for the first plan within seconds.
+    /// </summary>
+    public TimeSpan FastInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Rounds per newly seen peer at <see cref="FastInterval"/> (default: one <see cref="Window"/>).</summary>
+    public int FastRounds { get; init; } = 8;
+
     /// <summary>Padding of the large probe, bytes (zeros; never model or sensor data).</summary>
     public int LargeBytes { get; init; } = 16 * 1024;
 

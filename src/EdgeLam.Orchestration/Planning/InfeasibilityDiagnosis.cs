@@ -27,6 +27,13 @@ internal static class InfeasibilityDiagnosis
         }
 
         var reachable = Reachable(model);
+        if (reachable.Count == 0 && model.Problem.Constraints.PeerRequired)
+        {
+            return new Infeasibility(
+                InfeasibilityKind.NoPeerReachable,
+                "no eligible peer is linked to every gateway and back, and the gateways may not run the whole model alone (PeerRequired)");
+        }
+
         if (reachable.Count == 0)
         {
             var g = model.Gateways.First(g => !model.Fits(g, 0, length, embedding: true, head: true));

@@ -16,6 +16,11 @@ internal static class PlanChecks
 
         var handover = plan.GatewayEnd;
         var peers = plan.PeerStages;
+        if (peers.Count == 0 && model.Problem.Constraints.PeerRequired)
+        {
+            return Broken(InfeasibilityKind.NoPeerReachable, "the gateways run the whole model alone, but the problem requires a peer (PeerRequired)");
+        }
+
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stage in plan.GatewayStages)
         {

@@ -54,6 +54,12 @@ public sealed record PlanningConstraints
     public IReadOnlyDictionary<int, IReadOnlyList<WireCodec>> CutCodecs { get; init; } =
         new Dictionary<int, IReadOnlyList<WireCodec>>();
 
+    /// <summary>
+    /// Every gateway hands over to a peer chain: no plan has the gateways run the whole model alone (a site whose
+    /// roles host the head only on peers, as <c>edgelam run</c>'s do). Default false.
+    /// </summary>
+    public bool PeerRequired { get; init; }
+
     /// <summary>QoS class target: the worst gateway's predicted decode step must not exceed it.</summary>
     public double? DecodeStepTargetMs { get; init; }
 }

@@ -68,7 +68,7 @@ public static class SplitPlanner
         }
 
         // Gateways alone: each runs the whole model.
-        if (model.Gateways.All(g => model.Fits(g, 0, length, embedding: true, head: true)))
+        if (!model.Problem.Constraints.PeerRequired && model.Gateways.All(g => model.Fits(g, 0, length, embedding: true, head: true)))
         {
             var alone = model.Gateways.Sum(g => model.Share(g) * model.Objective(model.Stage(g, 0, length, embedding: true, head: true)));
             finals[0] = new Final(alone, length, gatewayVertex, -1);

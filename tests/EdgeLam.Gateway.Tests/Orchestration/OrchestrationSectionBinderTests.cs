@@ -24,6 +24,7 @@ public sealed class OrchestrationSectionBinderTests
     {
         var o = DaemonSettings.Valid(
             ("Orchestration:Enabled", "true"),
+            ("Node:Role", "peer"),
             ("Orchestration:Eligible", "false"),
             ("Orchestration:PrivacyFloor", "4"),
             ("Orchestration:HoldFor", "500ms"),

@@ -146,4 +146,25 @@ public class PlanFollowerTests
         Assert.Null(step.Prepare);
         Assert.True(step.Ack!.Accepted);
     }
+
+    [Fact]
+    public void Receive_CommitOfAPlanWithoutThisNode_CommitsSoItsOlderLayoutsAreReleased()
+    {
+        var follower = Peer();
+        var first = Plan(1);
+        follower.Receive(first);
+        follower.Prepared(first.Epoch);
+        follower.Receive(first with { Phase = PlanPhase.Commit });
+        var without = Plan(2, node: "q");
+
+        var prepare = follower.Receive(without);
+        var commit = follower.Receive(without with { Phase = PlanPhase.Commit });
+        var late = Peer().Receive(Plan(3, node: "q", phase: PlanPhase.Commit)); // a node starting late, with no part
+
+        Assert.Null(prepare.Prepare);
+        Assert.True(prepare.Ack!.Accepted);
+        Assert.Null(prepare.Commit);
+        Assert.Equal(without.Epoch, commit.Commit!.Epoch);
+        Assert.Equal(new PlanEpoch(3, "o", 1), late.Commit!.Epoch);
+    }
 }

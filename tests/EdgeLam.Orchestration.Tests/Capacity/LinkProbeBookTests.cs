@@ -4,7 +4,7 @@ namespace EdgeLam.Orchestration.Tests.Capacity;
 
 public class LinkProbeBookTests
 {
-    private static readonly LinkProbeSettings Settings = new() { Interval = TimeSpan.FromSeconds(10), LargeBytes = 10_000, Window = 4 };
+    private static readonly LinkProbeSettings Settings = new() { Interval = TimeSpan.FromSeconds(10), LargeBytes = 10_000, Window = 4, FastRounds = 0 };
 
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
 
@@ -30,6 +30,18 @@ public class LinkProbeBookTests
 
         Assert.Empty(book.Due(Ms(9_999)));
         Assert.Equal(2, book.Due(Ms(10_000)).Count);
+    }
+
+    [Fact]
+    public void Due_NewPeer_FirstRoundsEveryFastIntervalThenEveryInterval()
+    {
+        var book = new LinkProbeBook(Settings with { FastRounds = 3, FastInterval = TimeSpan.FromSeconds(1) });
+        book.SetPeers(["a"], Ms(0));
+
+        var rounds = new[] { 0, 999, 1_000, 2_000, 2_999, 11_999, 12_000 }.Select(ms => book.Due(Ms(ms)).Count).ToList();
+
+        // Rounds 1-3 at 0, 1 and 2 s; the fourth one interval (10 s) after the third.
+        Assert.Equal([2, 0, 2, 2, 0, 0, 2], rounds);
     }
 
     [Fact]

@@ -42,7 +42,11 @@ internal static class BruteForcePlanner
     {
         var length = problem.Costs.BlockCount;
         var peers = problem.Nodes.Where(n => !n.IsGateway && n.EligibleAsPeer).Select(n => n.Id).ToList();
-        yield return new Chain(length, [], []);
+        if (!problem.Constraints.PeerRequired)
+        {
+            yield return new Chain(length, [], []); // the gateways alone
+        }
+
         for (var c = problem.Constraints.PrivacyFloor; c <= length; c++)
         {
             foreach (var order in Orders(peers, []))

@@ -88,7 +88,7 @@ internal static class RandomProblems
             }
         }
 
-        return new PlanningProblem
+        var problem = new PlanningProblem
         {
             Costs = costs,
             Nodes = nodes,
@@ -109,5 +109,8 @@ internal static class RandomProblems
             },
             CodecMsPerByte = codecCosts,
         };
+
+        // One in five requires a peer, decided from a value already drawn so the instances stay those of before.
+        return problem.Objective.PromptLength % 5 == 0 ? problem with { Constraints = problem.Constraints with { PeerRequired = true } } : problem;
     }
 }
