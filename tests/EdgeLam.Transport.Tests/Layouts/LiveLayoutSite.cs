@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeLam.Transport.Tests.Layouts;
 
 /// <summary>Orchestrated nodes of one site (<see cref="RoleHost"/>s) on an in-memory broker; plans are given by the test.</summary>
-internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTimeout, int maxAttempts = 6) : IAsyncDisposable
+internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTimeout, int maxAttempts = 6, Action<NodeRoleOptions>? configure = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, RoleHost> _nodes = new(StringComparer.Ordinal);
 
@@ -31,6 +31,7 @@ internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTim
             StepTimeout = stepTimeout,
             MaxAttempts = maxAttempts,
         };
+        configure?.Invoke(options);
         var client = TestClients.InMemory(Broker, node);
         var host = await RoleHost.StartAsync(options, client, fixture.Runtime, NullLoggerFactory.Instance, cancellationToken);
         _nodes[node] = host;
