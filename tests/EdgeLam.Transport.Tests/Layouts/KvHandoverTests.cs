@@ -41,6 +41,23 @@ public sealed class KvHandoverTests(LiveLayoutFixture fixture)
     }
 
     [Fact]
+    public async Task Commit_MidGenerationOnMosquitto_HandedOverWithoutPrefillAndTokensEqualUnsplit()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var broker = new MosquittoBroker();
+        await using var site = new LiveLayoutSite(fixture, TimeSpan.FromSeconds(5), configure: o => o.KvHandover = KvHandoverMode.Always, mosquitto: broker);
+        var (generations, prefills, expected) = await RunResplitAsync(site, cts.Token);
+
+        Assert.Equal(expected, generations.Select(g => g.Tokens));
+        Assert.Equal(2, site.Gateway.HandedOver);
+        Assert.Equal(0, site.Gateway.HandoversFailed);
+        Assert.Equal(0, site.Gateway.Resent);
+        Assert.Equal(2, prefills["peer-a"]);
+        Assert.Equal(2, prefills["peer-b"]);
+        Assert.All(generations, g => Assert.Equal(["gw", "peer-b", "peer-a"], g.Steps[^1].Stages.Select(t => t.Node)));
+    }
+
+    [Fact]
     public async Task Handover_BlocksLost_TimesOutAndReplaysWithUnsplitTokens()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));

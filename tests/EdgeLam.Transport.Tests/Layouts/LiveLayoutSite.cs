@@ -8,8 +8,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeLam.Transport.Tests.Layouts;
 
-/// <summary>Orchestrated nodes of one site (<see cref="RoleHost"/>s) on an in-memory broker; plans are given by the test.</summary>
-internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTimeout, int maxAttempts = 6, Action<NodeRoleOptions>? configure = null) : IAsyncDisposable
+/// <summary>
+/// Orchestrated nodes of one site (<see cref="RoleHost"/>s) on an in-memory broker, or on a real mosquitto when one is
+/// given; plans are given by the test.
+/// </summary>
+internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTimeout, int maxAttempts = 6, Action<NodeRoleOptions>? configure = null, MosquittoBroker? mosquitto = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, RoleHost> _nodes = new(StringComparer.Ordinal);
 
@@ -32,8 +35,9 @@ internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTim
             MaxAttempts = maxAttempts,
         };
         configure?.Invoke(options);
-        var client = TestClients.InMemory(Broker, node);
-        var host = await RoleHost.StartAsync(options, client, fixture.Runtime, NullLoggerFactory.Instance, cancellationToken);
+        var host = mosquitto is null
+            ? await RoleHost.StartAsync(options, TestClients.InMemory(Broker, node), fixture.Runtime, NullLoggerFactory.Instance, cancellationToken)
+            : await RoleHost.StartAsync(options, TestClients.Options(node, mosquitto.Port), fixture.Runtime, NullLoggerFactory.Instance, cancellationToken);
         _nodes[node] = host;
         return host;
     }
