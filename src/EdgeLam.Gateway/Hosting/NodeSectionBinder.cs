@@ -5,6 +5,7 @@ using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Orchestration.Capacity;
+using EdgeLam.Transport.Handover;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Topics;
 using EdgeLam.Wire.Codecs;
@@ -42,6 +43,12 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
             r.Problem("Node:Wire", wire, "must be one of " + string.Join(", ", WireCodecNames.All));
         }
 
+        var handover = KvHandoverMode.Measured;
+        if (r.String("Node:KvHandover") is { } mode && (!Enum.TryParse(mode, ignoreCase: true, out handover) || !Enum.IsDefined(handover) || char.IsDigit(mode[0])))
+        {
+            r.Problem("Node:KvHandover", mode, "must be measured, always or off");
+        }
+
         var stage = new NodeRoleOptions
         {
             Site = node.Site ?? "default",
@@ -54,6 +61,8 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
                 r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, NodeRoleOptions.MaxResultTopK),
                 r.Double("Node:Throttle", StageTuning.Default.Throttle, StepThrottle.None, StepThrottle.Max)),
             PlanEpoch = (uint)r.Int("Node:PlanEpoch", 1, 1, int.MaxValue),
+            KvHandover = handover,
+            KvHandoverTimeout = r.Duration("Node:KvHandoverTimeout", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
         };
 
         var segmentCount = modelExists ? SegmentCount(r, model!) : null;
