@@ -171,4 +171,30 @@ public sealed class DaemonSectionBindingTests(MultiNodeFixture model) : IClassFi
         Assert.Equal(("Node:Throttle", value), (problem.Key, problem.Value));
         Assert.Equal(1, settings.Stage!.Tuning.Throttle);
     }
+
+    [Fact]
+    public void NodeBind_KvHandover_ModeAndTimeoutBound()
+    {
+        var r = Reader(("Node:Role", "peer"), ("Model:Path", model.TwoWay), ("Node:KvHandover", "always"), ("Node:KvHandoverTimeout", "750ms"));
+
+        var settings = BindNode(r);
+
+        Assert.Empty(r.Problems);
+        Assert.Equal(EdgeLam.Transport.Handover.KvHandoverMode.Always, settings.Stage!.KvHandover);
+        Assert.Equal(TimeSpan.FromMilliseconds(750), settings.Stage.KvHandoverTimeout);
+        Assert.Equal(EdgeLam.Transport.Handover.KvHandoverMode.Measured, BindNode(Reader(("Node:Role", "peer"), ("Model:Path", model.TwoWay))).Stage!.KvHandover);
+    }
+
+    [Theory]
+    [InlineData("sometimes")]
+    [InlineData("1")]
+    public void NodeBind_KvHandoverUnknownMode_ReportsTheKey(string value)
+    {
+        var r = Reader(("Node:Role", "peer"), ("Model:Path", model.TwoWay), ("Node:KvHandover", value));
+
+        BindNode(r);
+
+        var problem = Assert.Single(r.Problems);
+        Assert.Equal(("Node:KvHandover", value), (problem.Key, problem.Value));
+    }
 }

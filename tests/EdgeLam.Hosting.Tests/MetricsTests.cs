@@ -74,6 +74,21 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public void Prometheus_KvHandovers_CountedByOutcomeAndZeroAddsNothing()
+    {
+        _metrics.HandedOver(2);
+        _metrics.HandedOver(1);
+        _metrics.HandoversFailed(1);
+        _metrics.HandoverRejected(0);
+
+        var lines = PrometheusTextWriter.Write(_collector.Collect()).Split('\n');
+
+        Assert.Contains("edgelam_kv_handovers_total{outcome=\"handed-over\"} 3", lines);
+        Assert.Contains("edgelam_kv_handovers_total{outcome=\"failed\"} 1", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("outcome=\"rejected\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Collector_IgnoresOtherMeterInstances()
     {
         using var other = new EdgeLamMetrics();

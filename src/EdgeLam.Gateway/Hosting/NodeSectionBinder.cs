@@ -6,6 +6,7 @@ using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
+using EdgeLam.Transport.Handover;
 using EdgeLam.Transport.Roles;
 using EdgeLam.Transport.Topics;
 using EdgeLam.Wire.Codecs;
@@ -111,11 +112,19 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
             r.Problem("Node:Wire", wire, "must be one of " + string.Join(", ", WireCodecNames.All));
         }
 
+        var handover = KvHandoverMode.Measured;
+        if (r.String("Node:KvHandover") is { } mode && (!Enum.TryParse(mode, ignoreCase: true, out handover) || !Enum.IsDefined(handover) || char.IsDigit(mode[0])))
+        {
+            r.Problem("Node:KvHandover", mode, "must be measured, always or off");
+        }
+
         return new NodeRoleOptions
         {
             Site = node.Site ?? "default",
             Node = node.Name,
             Codec = codec,
+            KvHandover = handover,
+            KvHandoverTimeout = r.Duration("Node:KvHandoverTimeout", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
             ContextLimit = r.Int("Node:ContextLimit", ChainOptions.DefaultContextLimit, NodeRoleOptions.MinContextLimit, NodeRoleOptions.MaxContextLimit),
             Tuning = new StageTuning(
                 r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),

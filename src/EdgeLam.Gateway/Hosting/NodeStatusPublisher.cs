@@ -60,6 +60,7 @@ internal sealed class NodeStatusPublisher(
     private readonly long _created = time.GetTimestamp();
     private RoleHost? _stage;
     private long _lastConnections;
+    private (long HandedOver, long Failed, long Rejected) _lastHandovers;
     private long _steps;
     private LinkProber? _prober;
     private string? _modelId;
@@ -184,6 +185,8 @@ internal sealed class NodeStatusPublisher(
                 metrics.Reconnected();
             }
 
+            CountHandovers(stage);
+
             var signature = string.Join('|', State, connected, stage.Serving.IsCompleted, status.Line);
             var due = time.GetElapsedTime(lastPublish == long.MinValue ? 0 : lastPublish) >= settings.Current.Metrics.StatusInterval;
             if (connected && (signature != published || due || lastPublish == long.MinValue))
@@ -233,6 +236,18 @@ internal sealed class NodeStatusPublisher(
         _capacity.Host(hosted, _costs, node.Stage!.Tuning.Throttle);
         _capacity.Steps.Reset();
         metrics.SetSplit(layout is null ? -1 : layout.FirstBlock == 0 ? layout.EndBlock : layout.FirstBlock);
+    }
+
+    /// <summary>Adds the KV handovers since the last call to the metrics (a gateway drives them; a peer imports and refuses parts).</summary>
+    private void CountHandovers(RoleHost stage)
+    {
+        var now = stage.Gateway is { } g ? (g.HandedOver, g.HandoversFailed, g.HandoverRejected)
+            : stage.Peer is { } p ? (p.HandedOver, 0L, p.HandoverRejected)
+            : default;
+        metrics.HandedOver(now.Item1 - _lastHandovers.HandedOver);
+        metrics.HandoversFailed(now.Item2 - _lastHandovers.Failed);
+        metrics.HandoverRejected(now.Item3 - _lastHandovers.Rejected);
+        _lastHandovers = now;
     }
 
     private (long Steps, long Rejected, long Resent, long Rehomed, long Replayed) Counters(RoleHost stage) =>

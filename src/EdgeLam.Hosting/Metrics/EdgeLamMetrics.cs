@@ -19,6 +19,7 @@ public sealed class EdgeLamMetrics : IDisposable
     private readonly Counter<long> _sensorErrors;
     private readonly Counter<long> _readings;
     private readonly Counter<long> _resplits;
+    private readonly Counter<long> _handovers;
     private int _split = -1;
     private double _predictedStep = double.NaN;
     private double _measuredStep = double.NaN;
@@ -39,12 +40,22 @@ public sealed class EdgeLamMetrics : IDisposable
         Meter.CreateObservableGauge("edgelam.gc.heap", static () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last garbage collection.");
         Meter.CreateObservableGauge("edgelam.gc.allocated", static () => GC.GetTotalAllocatedBytes(), "By", "Managed bytes allocated since the process started (a steady slope is the allocation rate).");
         _resplits = Meter.CreateCounter<long>("edgelam.plan.resplits", "{plan}", "Plans the orchestrator proposed (tag reason: NodeJoined, NodeLeft, CapacityGain, MemoryPressure, QosBreach).");
+        _handovers = Meter.CreateCounter<long>("edgelam.kv.handovers", "{handover}", "KV handovers of running conversations to a newer layout (tag outcome: handed-over, failed, rejected).");
         Meter.CreateObservableGauge("edgelam.plan.predicted_step", () => Volatile.Read(ref _predictedStep) / 1000, "s", "Decode step the orchestrator predicted for its last plan; NaN before one.");
         Meter.CreateObservableGauge("edgelam.plan.measured_step", () => Volatile.Read(ref _measuredStep) / 1000, "s", "Decode step measured by the slowest gateway (median of recent steps); NaN before one.");
     }
 
     /// <summary>The orchestrator proposed a plan for <paramref name="reason"/>.</summary>
     public void Resplit(string reason) => _resplits.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Adds <paramref name="count"/> conversations moved to a newer layout by KV handover (no replay); 0 records nothing.</summary>
+    public void HandedOver(long count) => Handovers("handed-over", count);
+
+    /// <summary>Adds <paramref name="count"/> KV handovers that failed (refused, damaged, timed out) and fell back to replay.</summary>
+    public void HandoversFailed(long count) => Handovers("failed", count);
+
+    /// <summary>Adds <paramref name="count"/> KV handover messages this node refused (damaged, foreign, not fitting its layouts).</summary>
+    public void HandoverRejected(long count) => Handovers("rejected", count);
 
     /// <summary>The decode step predicted for the latest proposed plan, milliseconds.</summary>
     public void SetPredictedStep(double ms) => Volatile.Write(ref _predictedStep, ms);
@@ -85,6 +96,14 @@ public sealed class EdgeLamMetrics : IDisposable
     public void SetSplit(int layer) => Volatile.Write(ref _split, layer);
 
     public void SetEpoch(long epoch) => Volatile.Write(ref _epoch, epoch);
+
+    private void Handovers(string outcome, long count)
+    {
+        if (count > 0)
+        {
+            _handovers.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
 
     private void Frame(string direction, int bytes)
     {

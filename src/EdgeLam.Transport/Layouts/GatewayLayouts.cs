@@ -180,6 +180,24 @@ internal sealed class GatewayLayouts(BlockLibrary library, NodeRoleOptions optio
         }
     }
 
+    /// <summary>
+    /// Counts one more conversation on <paramref name="layout"/> while it is still loaded (a conversation about to be
+    /// handed over to it; it then <see cref="Leave"/>s its old layout, or this one when the handover fails).
+    /// </summary>
+    public bool TryHold(GatewayLayout layout)
+    {
+        lock (_sync)
+        {
+            if (!_loaded.TryGetValue(layout.Epoch, out var held) || !ReferenceEquals(held, layout))
+            {
+                return false;
+            }
+
+            layout.Conversations++;
+            return true;
+        }
+    }
+
     /// <summary>Moves one conversation from <paramref name="from"/> to the active layout (the same when none is newer).</summary>
     public GatewayLayout Move(GatewayLayout from)
     {

@@ -17,6 +17,6 @@ internal static partial class LayoutLog
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Could not unsubscribe from {Topic}: {Reason}")]
     public static partial void UnsubscribeFailed(ILogger logger, string topic, string reason);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Conversation of request {Request} moves from epoch {From} to epoch {To} by replay at step {Step} ({Reason})")]
-    public static partial void Moved(ILogger logger, ulong request, uint from, uint to, uint step, string reason);
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Conversation of request {Request} moves from epoch {From} to epoch {To} by {Method} at step {Step} ({Reason})")]
+    public static partial void Moved(ILogger logger, ulong request, uint from, uint to, uint step, string method, string reason);
 }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using EdgeLam.Inference;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Links;
+using EdgeLam.Inference.Ranges;
 using EdgeLam.Wire.Codecs;
 using EdgeLam.Wire.Frames;
 
@@ -97,6 +98,36 @@ internal sealed class GatewayCompute : IDisposable
         try
         {
             _chain.Drop(conversation);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Copies the KV cache of <paramref name="tensors"/> of the conversation out of the chain (a KV handover; the chain keeps it).</summary>
+    /// <exception cref="ConversationNotFoundException">The conversation is not held.</exception>
+    public async Task<KvSnapshot> ExportKvAsync(Guid conversation, IReadOnlyCollection<string> tensors)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            return _chain.ExportKv(conversation, tensors);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Takes a conversation over from a KV handover (see <see cref="SegmentChain.ImportKv"/>).</summary>
+    /// <exception cref="InferenceException">The KV does not fit the chain.</exception>
+    public async Task ImportKvAsync(KvSnapshot kv)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            _chain.ImportKv(kv);
         }
         finally
         {

@@ -4,6 +4,7 @@ using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Ranges;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Transport.Envelope;
+using EdgeLam.Transport.Handover;
 using EdgeLam.Transport.Layouts;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Topics;
@@ -25,6 +26,7 @@ public sealed class GatewayRole : IDisposable
     private readonly ILogger _logger;
     private readonly GatewayLayout? _static;
     private readonly GatewayLayouts? _layouts;
+    private readonly GatewayHandover? _handover;
     private readonly StepDispatcher _dispatcher;
     private readonly string _model;
     private readonly string _replies;
@@ -63,7 +65,9 @@ public sealed class GatewayRole : IDisposable
         _dispatcher = new StepDispatcher(client, topics, _model, _logger);
         if (options.Orchestrated is not null)
         {
-            _layouts = new GatewayLayouts(BlockLibrary.PerBlock(runtime, options.ModelDirectory), options, modelId, _logger);
+            var library = BlockLibrary.PerBlock(runtime, options.ModelDirectory);
+            _layouts = new GatewayLayouts(library, options, modelId, _logger);
+            _handover = new GatewayHandover(client, library.Map, topics, options, modelId, _logger);
             return;
         }
 
@@ -107,6 +111,15 @@ public sealed class GatewayRole : IDisposable
     /// <summary>Conversations moved by replay to a newer layout at a step boundary (<see cref="LayoutMove"/>).</summary>
     public long Moved => Interlocked.Read(ref _moved);
 
+    /// <summary>Conversations moved to a newer layout by KV handover (no replay).</summary>
+    public long HandedOver => _handover?.HandedOver ?? 0;
+
+    /// <summary>KV handovers that failed (refused, damaged, timed out); their conversations moved by replay.</summary>
+    public long HandoversFailed => _handover?.Failed ?? 0;
+
+    /// <summary>Messages on the gateway's KV topic it refused (damaged, foreign, for no handover in progress).</summary>
+    public long HandoverRejected => _handover?.Rejected ?? 0;
+
     /// <summary>Replies that matched no pending step (duplicates, late answers) or could not be read.</summary>
     public long Rejected => _dispatcher.Rejected;
 
@@ -129,13 +142,25 @@ public sealed class GatewayRole : IDisposable
         }
 
         await _client.SubscribeAsync(_replies, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
+        if (_handover is not null)
+        {
+            await _client.SubscribeAsync(_handover.Topic, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Takes replies until cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
         _client.RunMessageHandlerAsync((m, _) =>
         {
-            _dispatcher.OnReply(m);
+            if (_handover is not null && string.Equals(m.Topic, _handover.Topic, StringComparison.Ordinal))
+            {
+                _handover.OnMessage(m);
+            }
+            else
+            {
+                _dispatcher.OnReply(m);
+            }
+
             return ValueTask.CompletedTask;
         }, cancellationToken);
 
@@ -206,14 +231,24 @@ public sealed class GatewayRole : IDisposable
                 var prefill = step == 0 ? input : null;
                 if (step > 0 && MovesNow(layout, input.Positions + tokens.Count, maxNewTokens - tokens.Count) is { } reason)
                 {
-                    var from = layout.Epoch;
-                    await layout.Compute.DropAsync(conversation).ConfigureAwait(false);
-                    layout = _layouts!.Move(layout);
-                    layout.Prefill(envelope.Route);
-                    conversation = Guid.NewGuid();
-                    prefill = input;
+                    var from = layout;
+                    if (await HandOverAsync(conversation, from, step, input.Positions + tokens.Count - 1, cancellationToken).ConfigureAwait(false) is { } to)
+                    {
+                        layout = to;
+                        layout.Prefill(envelope.Route);
+                        LayoutLog.Moved(_logger, request, from.Epoch, layout.Epoch, step, "KV handover", reason);
+                    }
+                    else
+                    {
+                        await layout.Compute.DropAsync(conversation).ConfigureAwait(false);
+                        layout = _layouts!.Move(layout);
+                        layout.Prefill(envelope.Route);
+                        conversation = Guid.NewGuid();
+                        prefill = input;
+                        LayoutLog.Moved(_logger, request, from.Epoch, layout.Epoch, step, "replay", reason);
+                    }
+
                     Interlocked.Increment(ref _moved);
-                    LayoutLog.Moved(_logger, request, from, layout.Epoch, step, reason);
                 }
 
                 layout.Compute.Throttle = tuning.Throttle;
@@ -222,7 +257,13 @@ public sealed class GatewayRole : IDisposable
                 envelope.Route.Merge(reply.Route);
                 tokens.Add(reply.Token);
                 // The reply's stages start with the gateway's own timing (carried in the frame's timings property).
-                steps.Add(new GatewayStep(step, reply.Token, Stopwatch.GetElapsedTime(stepStart), reply.Stages));
+                var elapsed = Stopwatch.GetElapsedTime(stepStart);
+                if (prefill is not null)
+                {
+                    _handover?.Meter.RecordPrefill(local.Positions, elapsed.TotalMilliseconds);
+                }
+
+                steps.Add(new GatewayStep(step, reply.Token, elapsed, reply.Stages));
                 if (tokens.Count >= maxNewTokens || envelope.StopTokens.Contains(reply.Token))
                 {
                     return new GatewayGeneration(conversation, request, tokens, steps, input.Window);
@@ -241,6 +282,29 @@ public sealed class GatewayRole : IDisposable
     {
         _static?.Dispose();
         _layouts?.Dispose();
+    }
+
+    /// <summary>
+    /// Hands the conversation's KV (<paramref name="positions"/> positions, after step <paramref name="step"/> − 1) over
+    /// to the active layout when <see cref="GatewayHandover.Choose"/> picks it: the layout it now runs on, or null to
+    /// replay (chosen, or the handover failed).
+    /// </summary>
+    private async Task<GatewayLayout?> HandOverAsync(Guid conversation, GatewayLayout from, uint step, int positions, CancellationToken cancellationToken)
+    {
+        if (_layouts!.Active is not { } to || _handover!.Choose(from, to, positions) != MoveMethod.Handover || !_layouts.TryHold(to))
+        {
+            return null;
+        }
+
+        if (!await _handover.MoveAsync(conversation, from, to, step - 1, positions, cancellationToken).ConfigureAwait(false))
+        {
+            _layouts.Leave(to);
+            return null;
+        }
+
+        await from.Compute.DropAsync(conversation).ConfigureAwait(false);
+        _layouts.Leave(from);
+        return to;
     }
 
     /// <summary>Why a conversation on <paramref name="layout"/> moves to the newer active layout now, or null when it stays.</summary>

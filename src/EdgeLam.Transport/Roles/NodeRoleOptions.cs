@@ -97,6 +97,15 @@ public sealed class NodeRoleOptions
     /// <summary>Conversations whose last answer a stage keeps to answer a resent step without running it twice.</summary>
     public int ReplayCacheSessions { get; set; } = 4096;
 
+    /// <summary>
+    /// How an orchestrated gateway moves a running conversation to a newer layout: by KV handover or replay chosen by
+    /// measured cost (default), always by handover (replay only when it fails), or only by replay.
+    /// </summary>
+    public Handover.KvHandoverMode KvHandover { get; set; } = Handover.KvHandoverMode.Measured;
+
+    /// <summary>How long a KV handover may take before the gateway gives it up and replays the conversation.</summary>
+    public TimeSpan KvHandoverTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Throws with every problem of <see cref="Validate"/>, one per line.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public void ThrowIfInvalid()
@@ -161,6 +170,16 @@ public sealed class NodeRoleOptions
         if (tuning.Throttle is not (>= StepThrottle.None and <= StepThrottle.Max))
         {
             problems.Add(new("Node:Throttle", tuning.Throttle.ToString(CultureInfo.InvariantCulture), "must be between 1 and " + StepThrottle.Max.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (!Enum.IsDefined(KvHandover))
+        {
+            problems.Add(new("Node:KvHandover", KvHandover.ToString(), "must be measured, always or off"));
+        }
+
+        if (KvHandoverTimeout <= TimeSpan.Zero)
+        {
+            problems.Add(new("Node:KvHandoverTimeout", KvHandoverTimeout.ToString("c", CultureInfo.InvariantCulture), "must be positive"));
         }
 
         return problems;

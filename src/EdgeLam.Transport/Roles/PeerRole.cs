@@ -3,6 +3,7 @@ using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Ranges;
 using EdgeLam.Inference.Sampling;
 using EdgeLam.Onnx.Interop;
+using EdgeLam.Transport.Handover;
 using EdgeLam.Transport.Layouts;
 using EdgeLam.Transport.Mqtt;
 using EdgeLam.Transport.Topics;
@@ -31,6 +32,8 @@ public sealed class PeerRole : IDisposable
     private readonly SamplingOptions? _sampling;
     private readonly Lock _sync = new();
     private readonly PeerLayouts? _layouts;
+    private readonly PeerHandover? _handover;
+    private readonly string _kvTopic;
     private PeerStage[] _stages;
     private PeerStage? _current;
     private long _served;
@@ -62,6 +65,7 @@ public sealed class PeerRole : IDisposable
         _modelId = SplitModelIdentity.Read(options.ModelDirectory);
         _model = _modelId.ToString();
         _sampling = sampling;
+        _kvTopic = _topics.NodeKv(options.Node);
         if (options.Orchestrated is null)
         {
             var chain = SegmentChain.Open(runtime, options.ModelDirectory, options.FirstSegment, options.LastSegment, new ChainOptions { ContextLimit = options.ContextLimit });
@@ -70,7 +74,9 @@ public sealed class PeerRole : IDisposable
         }
         else
         {
-            _layouts = new PeerLayouts(this, BlockLibrary.PerBlock(runtime, options.ModelDirectory), client, options, _logger);
+            var library = BlockLibrary.PerBlock(runtime, options.ModelDirectory);
+            _layouts = new PeerLayouts(this, library, client, options, _logger);
+            _handover = new PeerHandover(library.Map, _topics, options, _modelId, _logger);
             _stages = [];
         }
     }
@@ -83,6 +89,12 @@ public sealed class PeerRole : IDisposable
 
     /// <summary>Steps answered again from the replay cache.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
+
+    /// <summary>Conversations an orchestrated peer took over by KV handover (each stage's part imported).</summary>
+    public long HandedOver => _handover?.Imported ?? 0;
+
+    /// <summary>KV handover messages or parts this peer refused (damaged, foreign, or not fitting its stages).</summary>
+    public long HandoverRejected => _handover?.Rejected ?? 0;
 
     /// <summary>Raised after each step this stage ran, with its own timing and whether it was a prefill (on the message loop: keep it quick).</summary>
     public event Action<StageTiming, bool>? StepServed;
@@ -109,6 +121,7 @@ public sealed class PeerRole : IDisposable
         if (_layouts is not null)
         {
             RoleLog.Orchestrated(_logger, "peer", _options.Node, _model);
+            await _client.SubscribeAsync(_kvTopic, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -158,7 +171,7 @@ public sealed class PeerRole : IDisposable
         var chain = library.Open(library.Range(layout.FirstBlock, layout.EndBlock), new ChainOptions { ContextLimit = _options.ContextLimit });
         try
         {
-            return new PeerStage(layout.Epoch, chain, layout.OutgoingCodec, _options, _topics, _modelId, _sampling);
+            return new PeerStage(layout.Epoch, chain, layout.OutgoingCodec, _options, _topics, _modelId, _sampling) { Layers = library.Range(layout.FirstBlock, layout.EndBlock) };
         }
         catch
         {
@@ -232,6 +245,11 @@ public sealed class PeerRole : IDisposable
     {
         lock (_sync)
         {
+            if (_handover is not null && string.Equals(message.Topic, _kvTopic, StringComparison.Ordinal))
+            {
+                return _handover.Handle(message, _stages);
+            }
+
             return Route(message) is { } stage ? stage.Step(message, this) : null;
         }
     }

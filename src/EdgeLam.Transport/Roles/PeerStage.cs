@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeLam.Inference;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Links;
+using EdgeLam.Inference.Ranges;
 using EdgeLam.Inference.Sampling;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Transport.Envelope;
@@ -59,6 +60,9 @@ internal sealed class PeerStage : IDisposable
 
     /// <summary>This node's own topic for the stage's boundary.</summary>
     public string OwnTopic { get; }
+
+    /// <summary>The blocks the stage hosts (an orchestrated peer's layout), or null for a static stage.</summary>
+    public LayerRange? Layers { get; init; }
 
     /// <summary>When the stage last took a frame (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public long LastFrame { get; private set; }
@@ -134,6 +138,26 @@ internal sealed class PeerStage : IDisposable
 
         peer.OnServed(timing, prefill);
         return entry.Sent;
+    }
+
+    /// <summary>
+    /// Takes a conversation over from a KV handover: its cache as <paramref name="kv"/> holds it after step
+    /// <paramref name="step"/>, so the next frame (step + 1, not a prefill) continues it here.
+    /// </summary>
+    /// <exception cref="InferenceException">The KV does not fit the stage's range (a missing tensor, another layout, the memory budget).</exception>
+    public void Import(KvSnapshot kv, uint step)
+    {
+        _replay.Remove(kv.Conversation);
+        Chain.ImportKv(kv);
+        _replay.GetOrAdd(kv.Conversation).Step = step;
+        LastFrame = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Drops a conversation that moved away (its cache and its replay entry).</summary>
+    public void Forget(Guid conversation)
+    {
+        Chain.Drop(conversation);
+        _replay.Remove(conversation);
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace EdgeLam.Transport.Security;
 /// <list type="bullet">
 /// <item>every node reads every node's status, capacity and plan answers and the plan, and writes only its own status,
 /// capacity and plan answers (its last will is its own status); it reads its own link probe topic and writes every node's (probe
-/// requests and echoes, docs/protocol.md "Probe");</item>
+/// requests and echoes, docs/protocol.md "Probe"); it reads its own KV handover topic and writes every node's
+/// (send orders, blocks and acknowledgements of a live re-split, docs/protocol.md "KV handover");</item>
 /// <item>a gateway writes the plan and the activations of the first stage it feeds (new sessions and the
 /// per-peer affinity topics), reads its own replies, its own results and the requests sent to it, and writes its own
 /// results (the error result of a request it cannot run);</item>
@@ -59,6 +60,8 @@ public static class BrokerAcl
             ("write", topics.NodeCapacity(node.Id)),
             ("read", topics.NodeProbe(node.Id)),
             ("write", topics.AllNodeProbe),
+            ("read", topics.NodeKv(node.Id)),
+            ("write", topics.AllNodeKv),
         };
 
         if (node.Role == SiteNodeRole.Gateway)

@@ -57,6 +57,15 @@ public sealed class TopicScheme
     /// <summary>Filter for every node's plan answers: <c>…/nodes/+/plan-ack</c> (the orchestrator reads them).</summary>
     public string AllNodePlanAck => prefix + "nodes/+/plan-ack";
 
+    /// <summary>
+    /// <c>…/nodes/{node}/kv</c>: binary KV handover messages (<see cref="Handover.KvMessageCodec"/>) addressed to
+    /// {node} — a gateway's send orders, the KV of blocks it takes over, and acknowledgements. Not retained.
+    /// </summary>
+    public string NodeKv(string node) => prefix + "nodes/" + Name(node, nameof(node)) + "/kv";
+
+    /// <summary>Filter for every node's KV handover topic: <c>…/nodes/+/kv</c> (a node writes to any).</summary>
+    public string AllNodeKv => prefix + "nodes/+/kv";
+
     /// <summary><c>…/plan</c>: retained JSON <see cref="EdgeLam.Orchestration.Agreement.AgreedPlan"/> (epoch, phase, assignments, capacities).</summary>
     public string Plan => prefix + "plan";
 
@@ -161,6 +170,7 @@ public sealed class TopicScheme
                     "replies" => TopicKind.NodeReplies,
                     "plan-ack" => TopicKind.NodePlanAck,
                     "probe" => TopicKind.NodeProbe,
+                    "kv" => TopicKind.NodeKv,
                     _ => (TopicKind?)null,
                 };
                 if (kind is null)
@@ -222,6 +232,7 @@ public enum TopicKind
     Results,
     NodeProbe,
     Requests,
+    NodeKv,
 }
 
 /// <summary>A parsed EdgeLam topic; fields not used by <see cref="Kind"/> are null.</summary>

@@ -8,8 +8,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeLam.Transport.Tests.Layouts;
 
-/// <summary>Orchestrated nodes of one site (<see cref="RoleHost"/>s) on an in-memory broker; plans are given by the test.</summary>
-internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTimeout, int maxAttempts = 6) : IAsyncDisposable
+/// <summary>
+/// Orchestrated nodes of one site (<see cref="RoleHost"/>s) on an in-memory broker, or on a real mosquitto when one is
+/// given; plans are given by the test.
+/// </summary>
+internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTimeout, int maxAttempts = 6, Action<NodeRoleOptions>? configure = null, MosquittoBroker? mosquitto = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, RoleHost> _nodes = new(StringComparer.Ordinal);
 
@@ -31,8 +34,10 @@ internal sealed class LiveLayoutSite(LiveLayoutFixture fixture, TimeSpan stepTim
             StepTimeout = stepTimeout,
             MaxAttempts = maxAttempts,
         };
-        var client = TestClients.InMemory(Broker, node);
-        var host = await RoleHost.StartAsync(options, client, fixture.Runtime, NullLoggerFactory.Instance, cancellationToken);
+        configure?.Invoke(options);
+        var host = mosquitto is null
+            ? await RoleHost.StartAsync(options, TestClients.InMemory(Broker, node), fixture.Runtime, NullLoggerFactory.Instance, cancellationToken)
+            : await RoleHost.StartAsync(options, TestClients.Options(node, mosquitto.Port), fixture.Runtime, NullLoggerFactory.Instance, cancellationToken);
         _nodes[node] = host;
         return host;
     }

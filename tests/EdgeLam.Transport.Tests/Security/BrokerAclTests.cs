@@ -30,6 +30,8 @@ public sealed class BrokerAclTests
             topic write edgelam/v1/site-1/nodes/gw1/capacity
             topic read edgelam/v1/site-1/nodes/gw1/probe
             topic write edgelam/v1/site-1/nodes/+/probe
+            topic read edgelam/v1/site-1/nodes/gw1/kv
+            topic write edgelam/v1/site-1/nodes/+/kv
             topic write edgelam/v1/site-1/plan
             topic read edgelam/v1/site-1/nodes/gw1/replies
             topic read edgelam/v1/site-1/results/gw1
@@ -48,6 +50,8 @@ public sealed class BrokerAclTests
             topic write edgelam/v1/site-1/nodes/p1/capacity
             topic read edgelam/v1/site-1/nodes/p1/probe
             topic write edgelam/v1/site-1/nodes/+/probe
+            topic read edgelam/v1/site-1/nodes/p1/kv
+            topic write edgelam/v1/site-1/nodes/+/kv
             topic read edgelam/v1/site-1/act/m/2
             topic read edgelam/v1/site-1/act/m/2/p1
             topic write edgelam/v1/site-1/act/m/4
@@ -63,6 +67,8 @@ public sealed class BrokerAclTests
             topic write edgelam/v1/site-1/nodes/p2/capacity
             topic read edgelam/v1/site-1/nodes/p2/probe
             topic write edgelam/v1/site-1/nodes/+/probe
+            topic read edgelam/v1/site-1/nodes/p2/kv
+            topic write edgelam/v1/site-1/nodes/+/kv
             topic read edgelam/v1/site-1/act/m/4
             topic read edgelam/v1/site-1/act/m/4/p2
             topic write edgelam/v1/site-1/nodes/gw1/replies

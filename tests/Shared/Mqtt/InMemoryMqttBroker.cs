@@ -158,9 +158,26 @@ internal sealed class InMemoryMqttBroker
         }
     }
 
+    /// <summary>
+    /// Sees every published message before it is routed: returns it (possibly rewritten, e.g. damaged) or null to lose
+    /// it (the publisher is still acknowledged). Null: every message is routed as published.
+    /// </summary>
+    public Func<PublishedMessage, PublishedMessage?>? Intercept { get; set; }
+
     internal void Route(InMemoryMqttChannel? from, PublishedMessage message, int messageId)
     {
         Published.Enqueue(message);
+        if (Intercept is { } intercept)
+        {
+            if (intercept(message) is not { } routed)
+            {
+                from?.Enqueue(h => h.OnPublished(messageId, 0));
+                return;
+            }
+
+            message = routed;
+        }
+
         var targets = new List<InMemoryMqttChannel>();
         var ackNow = false;
         lock (sync)
