@@ -176,6 +176,18 @@ public sealed class OfflineQueue : IDisposable
         }
     }
 
+    /// <summary>The window with <paramref name="sequence"/> cannot become a request again: it is dropped (<c>corrupt</c>).</summary>
+    public void Discard(ulong sequence)
+    {
+        lock (_gate)
+        {
+            if (_live.TryGetValue(sequence, out var entry))
+            {
+                RemoveLocked(sequence, entry, OfflineRemoval.Corrupt);
+            }
+        }
+    }
+
     /// <summary>
     /// One send of the window with <paramref name="sequence"/> failed while the broker was up: counted (persisted); at
     /// <see cref="OfflineOptions.MaxAttempts"/> the window is dropped (<c>attempts</c>) and this returns true.

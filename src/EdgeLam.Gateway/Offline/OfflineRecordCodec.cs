@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
 using EdgeLam.Transport.Roles;
+using EdgeLam.Wire.Checksums;
 
 namespace EdgeLam.Gateway.Offline;
 
@@ -21,7 +21,7 @@ public enum OfflineDecodeStatus
 /// <summary>
 /// The offline queue's record format (pure: no I/O, no clock). A record is
 /// <c>length:u32 | crc:u32 | version:u8 | kind:u8 | sequence:u64 | body</c>, little-endian, where
-/// <c>length</c> counts the bytes after the CRC and <c>crc</c> is the CRC-32C (Castagnoli) of those bytes. The body of
+/// <c>length</c> counts the bytes after the CRC and <c>crc</c> is the CRC-32C (<see cref="Crc32C"/>, as in activation frames) of those bytes. The body of
 /// a <see cref="OfflineRecordKind.Window"/> is <c>created:i64 (Unix ms) | id:u8 len + ASCII | window:u16 len + UTF-8
 /// JSON (0: none) | parts:u16</c>, then per part <c>type:u8 (1 ids, 2 embeddings) | positions:i32</c> followed by
 /// <c>positions</c> i64 ids, or <c>values:i32</c> and that many f32 (a multiple of positions). A
@@ -80,7 +80,7 @@ public static class OfflineRecordCodec
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, (uint)length);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), Crc32C(bytes.AsSpan(PrefixBytes)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), Crc32C.Compute(bytes.AsSpan(PrefixBytes)));
         return bytes;
     }
 
@@ -112,7 +112,7 @@ public static class OfflineRecordCodec
         }
 
         var payload = data.Slice(PrefixBytes, (int)length);
-        if (Crc32C(payload) != BinaryPrimitives.ReadUInt32LittleEndian(data[4..]))
+        if (Crc32C.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(data[4..]))
         {
             problem = "checksum mismatch";
             return OfflineDecodeStatus.Corrupt;
@@ -157,24 +157,6 @@ public static class OfflineRecordCodec
         problem = null;
         consumed = PrefixBytes + (int)length;
         return OfflineDecodeStatus.Ok;
-    }
-
-    /// <summary>CRC-32C (Castagnoli, reflected, initial and final value 0xFFFFFFFF) of <paramref name="data"/>.</summary>
-    public static uint Crc32C(ReadOnlySpan<byte> data)
-    {
-        var crc = uint.MaxValue;
-        while (data.Length >= 8)
-        {
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
-            data = data[8..];
-        }
-
-        foreach (var b in data)
-        {
-            crc = BitOperations.Crc32C(crc, b);
-        }
-
-        return ~crc;
     }
 
     /// <summary>True for a request id the queue stores: 1–64 of <c>[A-Za-z0-9._-]</c>.</summary>
@@ -371,7 +353,17 @@ public static class OfflineRecordCodec
 
         public string Ascii(int n) => Take(n) ? Encoding.ASCII.GetString(_data.Slice(_at - n, n)) : string.Empty;
 
-        public string Utf8(int n) => Take(n) ? Encoding.UTF8.GetString(_data.Slice(_at - n, n)) : string.Empty;
+        /// <summary>Valid UTF-8 only (a malformed sequence fails the read, so a decoded record encodes back to its bytes).</summary>
+        public string Utf8(int n)
+        {
+            if (!Take(n) || !System.Text.Unicode.Utf8.IsValid(_data.Slice(_at - n, n)))
+            {
+                Ok = false;
+                return string.Empty;
+            }
+
+            return Encoding.UTF8.GetString(_data.Slice(_at - n, n));
+        }
 
         private bool Take(int n)
         {
