@@ -25,7 +25,7 @@ public sealed class OfflineRecordTarget : FuzzTarget
             1_765_000_000_000,
             """{"startUtc":"2026-12-06T02:00:00+00:00","endUtc":"2026-12-06T02:00:01+00:00","startNs":1,"endNs":2,"streams":[{"name":"env","tokenizer":"chronos","positions":3}]}""",
             [new GatewayInputPart([11, 2, 300, 301], null, 4), new GatewayInputPart(null, [0.5f, -1, 2, 3, 4, 5], 2)]))),
-        OfflineRecordCodec.Encode(new OfflineRecord(OfflineRecordKind.Window, 9, new OfflineWindow("s1", 0, null, [new GatewayInputPart([1], null, 1)])))),
+        OfflineRecordCodec.Encode(new OfflineRecord(OfflineRecordKind.Window, 9, new OfflineWindow("s1", 0, null, [new GatewayInputPart([1], null, 1)]))),
         OfflineRecordCodec.Encode(new OfflineRecord(OfflineRecordKind.Removed, 7, Reason: OfflineRemoval.CapBytes)),
         OfflineRecordCodec.Encode(new OfflineRecord(OfflineRecordKind.Attempted, 3)),
     ];
