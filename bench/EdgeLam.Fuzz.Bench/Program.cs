@@ -19,6 +19,7 @@ FuzzTarget[] targets =
     new SiteScenarioTarget(),
     new MqttReadingTarget(),
     new EnvelopeTarget(),
+    new OfflineRecordTarget(),
     configuration,
 ];
 

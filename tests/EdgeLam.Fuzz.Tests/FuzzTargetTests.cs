@@ -40,6 +40,9 @@ public sealed class FuzzTargetTests
     public void Envelope_20000Mutants_ReadOrReasonAndStableAcrossAHop() => AssertClean(new EnvelopeTarget());
 
     [Fact]
+    public void OfflineRecord_20000Mutants_OkIncompleteOrCorruptNeverThrows() => AssertClean(new OfflineRecordTarget());
+
+    [Fact]
     public void Mutator_SameSeed_SameInputs()
     {
         var seeds = new ControlMessageTarget().Seeds;

@@ -61,6 +61,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Section<SensorsOptions>()));
         builder.Services.AddSingleton(settings.Section<SensorRequestOptions>());
         builder.Services.AddSingleton(settings.Section<OrchestrationOptions>());
+        builder.Services.AddSingleton(settings.Section<Offline.OfflineOptions>());
         var exit = new DaemonExit();
         builder.Services.AddSingleton(exit);
 

@@ -12,6 +12,7 @@ namespace EdgeLam.Gateway.Hosting;
 internal sealed class NodeHandle
 {
     private readonly TaskCompletionSource<RoleHost> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<RoleHost> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abandon = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource? _idle;
@@ -25,6 +26,12 @@ internal sealed class NodeHandle
     /// while no model is configured (the daemon waits for one).
     /// </summary>
     public Task<RoleHost> Started => _started.Task;
+
+    /// <summary>
+    /// Completes with the node once its stage is open, before the broker connection (a gateway's sensor requests start
+    /// here and are queued while the node does not serve); cancelled if the daemon stops first.
+    /// </summary>
+    public Task<RoleHost> Loaded => _loaded.Task;
 
     /// <summary>The node, once started.</summary>
     public RoleHost? Node => _started.Task.IsCompletedSuccessfully ? _started.Task.Result : null;
@@ -120,14 +127,21 @@ internal sealed class NodeHandle
 
     internal void SetStarted(RoleHost node, EdgeLam.Onnx.Interop.OnnxRuntime? runtime = null)
     {
-        Runtime = runtime;
+        SetLoaded(node, runtime);
         _started.TrySetResult(node);
+    }
+
+    internal void SetLoaded(RoleHost node, EdgeLam.Onnx.Interop.OnnxRuntime? runtime = null)
+    {
+        Runtime ??= runtime;
+        _loaded.TrySetResult(node);
     }
 
     internal void SetStopping()
     {
         IsStopping = true;
         _started.TrySetCanceled();
+        _loaded.TrySetCanceled();
     }
 
     /// <summary>Refuses new requests and waits for those in flight; at <paramref name="deadline"/> cancels what is left.</summary>

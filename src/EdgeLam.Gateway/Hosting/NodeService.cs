@@ -49,7 +49,7 @@ internal sealed class NodeService(
 
     private async Task RunAsync(NodeRoleOptions stage, CancellationToken stopping)
     {
-        _launched = await launcher.LaunchAsync(stage, stopping).ConfigureAwait(false);
+        _launched = await launcher.LaunchAsync(stage, stopping, handle.SetLoaded).ConfigureAwait(false);
         if (_launched is not { } launched)
         {
             return;

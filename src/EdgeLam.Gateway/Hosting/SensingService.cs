@@ -1,3 +1,4 @@
+using EdgeLam.Gateway.Offline;
 using EdgeLam.Gateway.Sensing;
 using EdgeLam.Hosting.Metrics;
 using EdgeLam.Hosting.Shutdown;
@@ -19,12 +20,16 @@ namespace EdgeLam.Gateway.Hosting;
 /// nothing. When the board has <c>mqtt</c> devices, a client of its own (<see cref="ReadingsClient"/>) subscribes to
 /// the site's reading topics and <see cref="MqttReadingRouter"/> hands each message to its device. A pump that cannot
 /// start (e.g. patch streams on a model without an embedding entry) is logged and shown in STATUS; the node keeps
-/// serving. On drain it stops reading windows; requests in flight finish under the node's drain.
+/// serving. On drain it stops reading windows; requests in flight finish under the node's drain. With
+/// <c>Offline:Enabled</c> it starts as soon as the stage is open (<see cref="NodeHandle.Loaded"/>, before the broker
+/// connection) and an <see cref="OfflineDelivery"/> over the reopened queue takes the requests while the node is not
+/// connected and delivers them (and what an earlier run left queued) when it is (docs/offline.md).
 /// </summary>
 internal sealed partial class SensingService(
     NodeHandle handle,
     IOptions<SensorsOptions> sensors,
     SensorRequestOptions options,
+    OfflineOptions offline,
     NodeSettings node,
     ServiceStatus status,
     EdgeLamMetrics metrics,
@@ -37,6 +42,9 @@ internal sealed partial class SensingService(
 
     /// <summary>The running pump (null until the gateway serves and the sensors started).</summary>
     public SensorRequestPump? Pump { get; private set; }
+
+    /// <summary>The offline queue's delivery (null unless <c>Offline:Enabled</c> and the queue opened).</summary>
+    public OfflineDelivery? Offline { get; private set; }
 
     /// <summary>The MQTT reading router (null unless the board has <c>mqtt</c> devices and the sensors started).</summary>
     public MqttReadingRouter? Router { get; private set; }
@@ -74,7 +82,8 @@ internal sealed partial class SensingService(
         Transport.Roles.RoleHost started;
         try
         {
-            started = await handle.Started.WaitAsync(stoppingToken).ConfigureAwait(false);
+            // Offline: sample from the moment the stage is open, connected or not (the queue takes the requests).
+            started = await (offline.Enabled ? handle.Loaded : handle.Started).WaitAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -95,13 +104,24 @@ internal sealed partial class SensingService(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _windows.Token);
         SensorRuntime? runtime = null;
         MqttClient? readings = null;
+        OfflineQueue? queue = null;
         try
         {
+            queue = OpenQueue();
             runtime = SensorRuntime.Create(sensors.Value, loggers.CreateLogger<SensorRuntime>());
             runtime.Start();
             var pump = new SensorRequestPump(options, handle.Runtime, loggers.CreateLogger<SensorRequestPump>());
             Pump = pump;
             var stops = options.StopTokens.ToArray();
+            var delivering = Task.CompletedTask;
+            if (queue is not null)
+            {
+                // Online: the node serves, is connected and is not stopping (a request the drain cancels is queued).
+                var client = started.Client;
+                Offline = new OfflineDelivery(queue, () => handle.Node is not null && client.IsConnected && !handle.IsStopping, offline.MaxAttempts, logger: loggers.CreateLogger<OfflineDelivery>());
+                pump.Deferral = Offline;
+                delivering = Offline.RunAsync(r => handle.GenerateAsync(r, options.MaxNewTokens, stops, CancellationToken.None), stop.Token);
+            }
 
             // Readings other devices publish: a client of its own (the stage's client has its own message loop).
             using var routing = new CancellationTokenSource();
@@ -126,6 +146,7 @@ internal sealed partial class SensingService(
             }
             finally
             {
+                await delivering.ConfigureAwait(false);
                 await routing.CancelAsync().ConfigureAwait(false);
                 await route.ConfigureAwait(false);
                 await reporting.CancelAsync().ConfigureAwait(false);
@@ -150,6 +171,29 @@ internal sealed partial class SensingService(
             }
 
             runtime?.Dispose();
+            queue?.Dispose();
+        }
+    }
+
+    /// <summary>The offline queue of <c>Offline:Directory</c> (null when disabled; logged and in STATUS when it cannot open).</summary>
+    private OfflineQueue? OpenQueue()
+    {
+        if (!offline.Enabled || offline.Directory is not { } directory)
+        {
+            return null;
+        }
+
+        try
+        {
+            var queue = OfflineQueue.Open(directory, offline, logger: loggers.CreateLogger<OfflineQueue>());
+            queue.Dropped += reason => metrics.Dropped("offline-" + reason);
+            return queue;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            OfflineLog.CannotOpen(_logger, directory, e.Message);
+            status.Set(Component, "offline queue unavailable: " + e.Message);
+            return null;
         }
     }
 
@@ -181,8 +225,8 @@ internal sealed partial class SensingService(
     }
 
     /// <summary>
-    /// Adds the sensors' read failures, the pump's dropped windows and the MQTT readings routed and rejected to the
-    /// metrics every 2 s (and once at the end).
+    /// Adds the sensors' read failures, the pump's dropped windows, the MQTT readings routed and rejected and the
+    /// offline queue's requests and backlog to the metrics every 2 s (and once at the end).
     /// </summary>
     private async Task ReportAsync(SensorRuntime runtime, SensorRequestPump pump, CancellationToken cancellationToken)
     {
@@ -191,6 +235,9 @@ internal sealed partial class SensingService(
         long dropped = 0;
         long routed = 0;
         long rejected = 0;
+        long queued = 0;
+        long delivered = 0;
+        long offlineDropped = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
         var more = true;
         while (more)
@@ -216,6 +263,18 @@ internal sealed partial class SensingService(
             for (var total = pump.Dropped; dropped < total; dropped++)
             {
                 metrics.Dropped("sensor-window-busy");
+            }
+
+            if (Offline is { } delivery)
+            {
+                metrics.OfflineRequests("queued", delivery.Queued - queued);
+                queued = delivery.Queued;
+                metrics.OfflineRequests("delivered", delivery.Delivered - delivered);
+                delivered = delivery.Delivered;
+                var drops = delivery.Queue.Drops.Values.Sum();
+                metrics.OfflineRequests("dropped", drops - offlineDropped);
+                offlineDropped = drops;
+                metrics.SetOfflineBacklog(delivery.Queue.Count);
             }
 
             if (Router is { } router)

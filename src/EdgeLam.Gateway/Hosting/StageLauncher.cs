@@ -28,15 +28,20 @@ internal sealed class StageLauncher(
 
     private readonly ILogger _logger = loggers.CreateLogger("EdgeLam.Gateway.Node");
 
-    /// <summary>The running stage and the runtime it runs on; null when it could not start (the daemon is stopping) or <paramref name="stopping"/> fired.</summary>
-    public async Task<LaunchedStage?> LaunchAsync(NodeRoleOptions stage, CancellationToken stopping)
+    /// <summary>
+    /// The running stage and the runtime it runs on; null when it could not start (the daemon is stopping) or
+    /// <paramref name="stopping"/> fired. <paramref name="loaded"/> gets the stage once it is open, before the broker
+    /// connection is waited for.
+    /// </summary>
+    public async Task<LaunchedStage?> LaunchAsync(NodeRoleOptions stage, CancellationToken stopping, Action<RoleHost, OnnxRuntime>? loaded = null)
     {
         OnnxRuntime? runtime = null;
         try
         {
             runtime = OnnxRuntime.Create(onnx.Value, w => NodeLog.OnnxWarning(_logger, w));
             NodeLog.Connecting(_logger, node.Role, stage.Node, node.Segments, mqtt.Host, mqtt.Port);
-            return new LaunchedStage(await RoleHost.StartAsync(stage, mqtt, runtime, loggers, stopping).ConfigureAwait(false), runtime);
+            var created = runtime;
+            return new LaunchedStage(await RoleHost.StartAsync(stage, mqtt, runtime, loggers, stopping, node => loaded?.Invoke(node, created)).ConfigureAwait(false), runtime);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

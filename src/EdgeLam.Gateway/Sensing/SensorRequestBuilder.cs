@@ -12,7 +12,8 @@ namespace EdgeLam.Gateway.Sensing;
 /// Turns a group of sensor windows (at most one per stream) into a <see cref="GatewayRequest"/>: the prompt ids,
 /// then per stream in configuration order its separator (<c>SEP_k</c>) and either its Chronos token ids
 /// (<see cref="TokenSequence"/>) or its patch encoder's embedding rows (hidden size = the model's), with the
-/// <see cref="RequestWindow"/> metadata. Only ids and embeddings leave this class; sensor values never do.
+/// <see cref="RequestWindow"/> metadata and a request id (<see cref="NewRequestId"/>). Only ids and embeddings leave
+/// this class; sensor values never do.
 /// </summary>
 public sealed class SensorRequestBuilder : IDisposable
 {
@@ -148,7 +149,7 @@ public sealed class SensorRequestBuilder : IDisposable
             parts.Add(new GatewayInputPart([.. ids], null, ids.Count));
         }
 
-        var request = new GatewayRequest { Window = Describe(ordered, streams) };
+        var request = new GatewayRequest { Window = Describe(ordered, streams), Id = NewRequestId() };
         foreach (var part in parts.Where(p => p.Positions > 0))
         {
             if (part.Embeddings is { } rows)
@@ -166,6 +167,12 @@ public sealed class SensorRequestBuilder : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _tokenizer.Dispose();
+
+    /// <summary>
+    /// A sensor request's id: <c>s</c> and a time-ordered UUID (version 7, 32 hex digits), stable from the window to
+    /// every result (also after the request waited in the offline queue), so subscribers can deduplicate.
+    /// </summary>
+    public string NewRequestId() => "s" + Guid.CreateVersion7(_time.GetUtcNow()).ToString("N");
 
     private RequestWindow Describe(List<SensorWindow> windows, List<RequestStream> streams)
     {

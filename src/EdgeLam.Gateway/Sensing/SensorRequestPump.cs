@@ -15,7 +15,10 @@ namespace EdgeLam.Gateway.Sensing;
 /// (<see cref="SensorRequestOptions.Grouping"/>), tokenizes them into a <see cref="GatewayRequest"/> and generates
 /// <see cref="SensorRequestOptions.MaxNewTokens"/> tokens through the <see cref="GatewayRole"/>. At most
 /// <see cref="SensorRequestOptions.MaxInFlight"/> requests run at once; windows completing a group while the gateway
-/// is busy are dropped and counted (never queued). A failing request is logged and counted; the pump goes on.
+/// is busy are dropped and counted. A failing request is logged and counted; the pump goes on. With a
+/// <see cref="Deferral"/> (the offline gateway), a group completed while it says <see cref="ISensorRequestDeferral.ShouldDefer"/>
+/// is tokenized and handed to it instead of sent, and so is a request that fails while it says so (the broker went
+/// away during the request): the window's request keeps its id and is sent later.
 /// </summary>
 public sealed class SensorRequestPump
 {
@@ -32,6 +35,7 @@ public sealed class SensorRequestPump
     private long _started;
     private long _completed;
     private long _failed;
+    private long _deferred;
 
     /// <summary>A pump with validated options; <paramref name="runtime"/> runs the patch encoder.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -49,6 +53,12 @@ public sealed class SensorRequestPump
         _logger = logger ?? NullLogger.Instance;
         _time = time;
     }
+
+    /// <summary>Takes the requests that cannot be sent now (null: none are deferred). Set before <c>RunAsync</c>.</summary>
+    public ISensorRequestDeferral? Deferral { get; set; }
+
+    /// <summary>Requests handed to <see cref="Deferral"/>.</summary>
+    public long Deferred => Interlocked.Read(ref _deferred);
 
     /// <summary>Called with each finished generation (on a pool thread).</summary>
     public Action<SensorRequest, GatewayGeneration>? Completed { get; set; }
@@ -153,6 +163,12 @@ public sealed class SensorRequestPump
                     }
 
                     var names = string.Join(",", group.Select(w => w.Stream));
+                    if (Deferral is { ShouldDefer: true } deferral)
+                    {
+                        Defer(deferral, builder, group, names);
+                        continue;
+                    }
+
                     if (!slots.Wait(0, CancellationToken.None))
                     {
                         var dropped = Interlocked.Add(ref _dropped, group.Count);
@@ -184,13 +200,38 @@ public sealed class SensorRequestPump
         }
     }
 
+    /// <summary>Tokenizes <paramref name="group"/> now and hands its request to <paramref name="deferral"/>.</summary>
+    private void Defer(ISensorRequestDeferral deferral, SensorRequestBuilder builder, List<SensorWindow> group, string names)
+    {
+        try
+        {
+            SensorRequest request;
+            lock (builder)
+            {
+                request = builder.Build(group);
+            }
+
+            if (deferral.Defer(request.Request))
+            {
+                Interlocked.Increment(ref _deferred);
+            }
+        }
+#pragma warning disable CA1031 // one group's failure (bad window, encoder error) must never stop the pump
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var failed = Interlocked.Increment(ref _failed);
+            SensingLog.RequestFailed(_logger, names, ex.GetType().Name + ": " + ex.Message, failed);
+        }
+    }
+
     private async Task RunOneAsync(Func<GatewayRequest, CancellationToken, Task<GatewayGeneration>> generate, SensorRequestBuilder builder, List<SensorWindow> group, string names, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
+        SensorRequest? request = null;
         try
         {
             // Tokenizing here keeps the window reader free; the builder is used by one request at a time per slot,
             // so it is serialized by the lock below (the encoder session is not shared across threads).
-            SensorRequest request;
             lock (builder)
             {
                 request = builder.Build(group);
@@ -200,6 +241,14 @@ public sealed class SensorRequestPump
             Interlocked.Increment(ref _completed);
             SensingLog.RequestCompleted(_logger, generation.Request, names, request.Request.Positions, generation.Tokens.Count);
             Completed?.Invoke(request, generation);
+        }
+        catch (Exception) when (request is not null && Deferral is { ShouldDefer: true } deferral)
+        {
+            // The broker went away while the request ran (or the drain cancelled it then): it waits in the queue.
+            if (deferral.Defer(request.Request))
+            {
+                Interlocked.Increment(ref _deferred);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

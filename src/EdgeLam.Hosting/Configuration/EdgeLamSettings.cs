@@ -19,7 +19,7 @@ public sealed class EdgeLamSettings
     {
         NodeOptions.Section, "Mqtt", ModelOptions.Section, MetricsOptions.Section,
         ShutdownOptions.Section, BoardOptions.Section, DiagnosticsOptions.Section, "Logging",
-        "Onnx", "Sensors", "Sensing", "Memory", "Pipeline", "Transport", "Orchestration",
+        "Onnx", "Sensors", "Sensing", "Memory", "Pipeline", "Transport", "Orchestration", "Offline",
 
         // Host settings HostApplicationBuilder itself places in configuration.
         "applicationName", "contentRoot", "environment",

@@ -14,7 +14,7 @@ public static class RestartKeys
     [
         "Node:Name", "Node:Role", "Node:Site", "Node:Segments", "Node:Wire", "Node:ContextLimit", "Node:PlanEpoch",
         "Node:ProbeInterval", "Node:ProbeBytes",
-        "Mqtt", "Model:Path", "Board:Name", "Onnx", "Sensors", "Sensing", "Memory", "Orchestration",
+        "Mqtt", "Model:Path", "Board:Name", "Onnx", "Sensors", "Sensing", "Memory", "Orchestration", "Offline",
     ];
 
     /// <summary>Every set value of <paramref name="configuration"/>, by key (case-insensitive, as configuration keys are).</summary>

@@ -20,6 +20,8 @@ public sealed class EdgeLamMetrics : IDisposable
     private readonly Counter<long> _readings;
     private readonly Counter<long> _resplits;
     private readonly Counter<long> _handovers;
+    private readonly Counter<long> _offline;
+    private long _offlineBacklog;
     private int _split = -1;
     private double _predictedStep = double.NaN;
     private double _measuredStep = double.NaN;
@@ -42,6 +44,8 @@ public sealed class EdgeLamMetrics : IDisposable
         _resplits = Meter.CreateCounter<long>("edgelam.plan.resplits", "{plan}", "Plans the orchestrator proposed (tag reason: NodeJoined, NodeLeft, CapacityGain, MemoryPressure, QosBreach).");
         _handovers = Meter.CreateCounter<long>("edgelam.kv.handovers", "{handover}", "KV handovers of running conversations to a newer layout (tag outcome: handed-over, failed, rejected).");
         Meter.CreateObservableGauge("edgelam.plan.predicted_step", () => Volatile.Read(ref _predictedStep) / 1000, "s", "Decode step the orchestrator predicted for its last plan; NaN before one.");
+        _offline = Meter.CreateCounter<long>("edgelam.offline.requests", "{request}", "Sensor requests of the offline queue (tag outcome: queued, delivered, dropped).");
+        Meter.CreateObservableGauge("edgelam.offline.backlog", () => Volatile.Read(ref _offlineBacklog), "{window}", "Sensor windows waiting in the offline queue.");
         Meter.CreateObservableGauge("edgelam.plan.measured_step", () => Volatile.Read(ref _measuredStep) / 1000, "s", "Decode step measured by the slowest gateway (median of recent steps); NaN before one.");
     }
 
@@ -92,6 +96,18 @@ public sealed class EdgeLamMetrics : IDisposable
             _readings.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
+
+    /// <summary>Adds <paramref name="count"/> offline-queue requests of <paramref name="outcome"/> (queued, delivered, dropped); 0 records nothing.</summary>
+    public void OfflineRequests(string outcome, long count)
+    {
+        if (count > 0)
+        {
+            _offline.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    /// <summary>Windows waiting in the offline queue now.</summary>
+    public void SetOfflineBacklog(long windows) => Volatile.Write(ref _offlineBacklog, windows);
 
     public void SetSplit(int layer) => Volatile.Write(ref _split, layer);
 

@@ -50,8 +50,12 @@ public sealed class RoleHost : IAsyncDisposable
     /// </summary>
     public Func<NodeState, byte[]>? StatusPayload { get; set; }
 
-    /// <summary>Connects, announces the node and starts serving its stage.</summary>
-    public static async Task<RoleHost> StartAsync(NodeRoleOptions role, MqttClientOptions mqtt, OnnxRuntime runtime, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Opens the node's stage, connects, announces the node and starts serving. <paramref name="created"/> is called
+    /// with the node once its stage is open and before the connection is waited for (e.g. a gateway's sensor requests
+    /// start while the broker is unreachable); the node serves only once this returns.
+    /// </summary>
+    public static async Task<RoleHost> StartAsync(NodeRoleOptions role, MqttClientOptions mqtt, OnnxRuntime runtime, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default, Action<RoleHost>? created = null)
     {
         ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(mqtt);
@@ -70,26 +74,35 @@ public sealed class RoleHost : IAsyncDisposable
             Retain = true,
             ContentType = "application/json",
         };
-        return await StartAsync(role, MqttClient.Create(mqtt, loggers.CreateLogger<MqttClient>()), runtime, loggers, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(role, MqttClient.Create(mqtt, loggers.CreateLogger<MqttClient>()), runtime, loggers, cancellationToken, created).ConfigureAwait(false);
     }
 
     /// <summary>Connects <paramref name="client"/> (owned from now on), announces the node and starts serving its stage.</summary>
-    internal static async Task<RoleHost> StartAsync(NodeRoleOptions role, MqttClient client, OnnxRuntime runtime, ILoggerFactory loggers, CancellationToken cancellationToken)
+    internal static async Task<RoleHost> StartAsync(NodeRoleOptions role, MqttClient client, OnnxRuntime runtime, ILoggerFactory loggers, CancellationToken cancellationToken, Action<RoleHost>? created = null)
     {
         var node = new RoleHost(role, client);
         try
         {
-            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            // The stage opens before the connection is waited for: its model loads while the broker is away.
             if (role.Orchestrated == LayoutRole.Gateway || (role.Orchestrated is null && role.FirstSegment == 0))
             {
                 node.Gateway = new GatewayRole(role, runtime, client, loggers.CreateLogger<GatewayRole>());
-                await node.Gateway.StartAsync(cancellationToken).ConfigureAwait(false);
-                node._serving = node.Gateway.RunAsync(node._stop.Token);
             }
             else
             {
                 node.Peer = new PeerRole(role, runtime, client, loggers.CreateLogger<PeerRole>());
-                await node.Peer.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            created?.Invoke(node);
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (node.Gateway is { } gateway)
+            {
+                await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
+                node._serving = gateway.RunAsync(node._stop.Token);
+            }
+            else
+            {
+                await node.Peer!.StartAsync(cancellationToken).ConfigureAwait(false);
                 node._serving = node.Peer.RunAsync(node._stop.Token);
             }
 
