@@ -10,6 +10,7 @@ using EdgeLam.Testing;
 
 // edgelam re-split bench (issue 13):
 //   split-sweep [edgelam-binary] [requests] [tokens]
+//   kv-handover [repeats]   (in-process nodes; see KvHandoverBench)
 // One 3-node site on one mosquitto: a gateway and two peers, "fast" (Node:Throttle 1) and "slow" (Node:Throttle 2),
 // serving a synthetic 6-block model split at every block. Every static split (the gateway keeps >= 1 block; each
 // peer order; with both peers or one) is run as `edgelam run` daemons and timed (decode-step p50/p99 of the results'
@@ -17,9 +18,14 @@ using EdgeLam.Testing;
 // runs), and its split's measured latency is compared with the best static one.
 var culture = CultureInfo.InvariantCulture;
 var mode = args.Length > 0 ? args[0] : "split-sweep";
+if (mode == "kv-handover")
+{
+    return await KvHandoverBench.RunAsync(args.Length > 1 ? int.Parse(args[1], culture) : 5);
+}
+
 if (mode != "split-sweep")
 {
-    Console.Error.WriteLine("usage: split-sweep [edgelam-binary] [requests] [tokens]");
+    Console.Error.WriteLine("usage: split-sweep [edgelam-binary] [requests] [tokens] | kv-handover [repeats]");
     return 2;
 }
 

@@ -27,7 +27,7 @@ internal sealed class KvInbox(KvHandoverHeader header, int firstBlock, int endBl
             return "block " + message.Block + " is not in this node's range [" + firstBlock + ", " + endBlock + ") of epoch " + h.ToEpoch;
         }
 
-        if (h.Positions != Header.Positions || h.Step != Header.Step || h.FromEpoch != Header.FromEpoch)
+        if (h.Positions != Header.Positions || message.Kv.Length != Header.Positions || h.Step != Header.Step || h.FromEpoch != Header.FromEpoch)
         {
             return "block " + message.Block + " holds " + h.Positions + " positions at step " + h.Step + " from epoch " + h.FromEpoch + "; the handover's other blocks " + Header.Positions + " at step " + Header.Step + " from epoch " + Header.FromEpoch;
         }

@@ -296,7 +296,18 @@ public sealed class GatewayRole : IDisposable
             return null;
         }
 
-        if (!await _handover.MoveAsync(conversation, from, to, step - 1, positions, cancellationToken).ConfigureAwait(false))
+        bool handedOver;
+        try
+        {
+            handedOver = await _handover.MoveAsync(conversation, from, to, step - 1, positions, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _layouts.Leave(to); // cancelled: the request ends on its old layout
+            throw;
+        }
+
+        if (!handedOver)
         {
             _layouts.Leave(to);
             return null;

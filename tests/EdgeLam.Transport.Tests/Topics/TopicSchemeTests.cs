@@ -17,6 +17,8 @@ public sealed class TopicSchemeTests
         Assert.Equal("edgelam/v1/plant-1/nodes/gw1/claims", scheme.NodeClaims("gw1"));
         Assert.Equal("edgelam/v1/plant-1/nodes/gw1/plan-ack", scheme.NodePlanAck("gw1"));
         Assert.Equal("edgelam/v1/plant-1/nodes/+/plan-ack", scheme.AllNodePlanAck);
+        Assert.Equal("edgelam/v1/plant-1/nodes/gw1/kv", scheme.NodeKv("gw1"));
+        Assert.Equal("edgelam/v1/plant-1/nodes/+/kv", scheme.AllNodeKv);
         Assert.Equal("edgelam/v1/plant-1/plan", scheme.Plan);
         Assert.Equal("edgelam/v1/plant-1/act/tiny-llama/11", scheme.Activation("tiny-llama", 11));
         Assert.Equal("edgelam/v1/plant-1/act/tiny-llama/11/peer-a", scheme.PeerActivation("tiny-llama", 11, "peer-a"));
@@ -97,6 +99,8 @@ public sealed class TopicSchemeTests
         Assert.Equal(new ParsedTopic(TopicKind.Results, "plant-1") { Gateway = "gw" }, r);
         Assert.True(TopicScheme.TryParse(scheme.NodeProbe("n1"), out var probe));
         Assert.Equal(new ParsedTopic(TopicKind.NodeProbe, "plant-1") { Node = "n1" }, probe);
+        Assert.True(TopicScheme.TryParse(scheme.NodeKv("n1"), out var kv));
+        Assert.Equal(new ParsedTopic(TopicKind.NodeKv, "plant-1") { Node = "n1" }, kv);
         Assert.Equal("edgelam/v1/plant-1/requests/gw", scheme.Requests("gw"));
         Assert.True(TopicScheme.TryParse(scheme.Requests("gw"), out var q));
         Assert.Equal(new ParsedTopic(TopicKind.Requests, "plant-1") { Gateway = "gw" }, q);
