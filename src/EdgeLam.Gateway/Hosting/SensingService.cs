@@ -114,13 +114,14 @@ internal sealed partial class SensingService(
             Pump = pump;
             var stops = options.StopTokens.ToArray();
             var delivering = Task.CompletedTask;
+            using var delivery = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             if (queue is not null)
             {
                 // Online: the node serves, is connected and is not stopping (a request the drain cancels is queued).
                 var client = started.Client;
                 Offline = new OfflineDelivery(queue, () => handle.Node is not null && client.IsConnected && !handle.IsStopping, offline.MaxAttempts, logger: loggers.CreateLogger<OfflineDelivery>());
                 pump.Deferral = Offline;
-                delivering = Offline.RunAsync(r => handle.GenerateAsync(r, options.MaxNewTokens, stops, CancellationToken.None), stop.Token);
+                delivering = Offline.RunAsync(r => handle.GenerateAsync(r, options.MaxNewTokens, stops, CancellationToken.None), delivery.Token);
             }
 
             // Readings other devices publish: a client of its own (the stage's client has its own message loop).
@@ -146,6 +147,7 @@ internal sealed partial class SensingService(
             }
             finally
             {
+                await delivery.CancelAsync().ConfigureAwait(false); // also when the pump could not run
                 await delivering.ConfigureAwait(false);
                 await routing.CancelAsync().ConfigureAwait(false);
                 await route.ConfigureAwait(false);

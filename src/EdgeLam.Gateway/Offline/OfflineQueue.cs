@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,33 +8,31 @@ public sealed record QueuedWindow(ulong Sequence, int Attempts, OfflineWindow Wi
 
 /// <summary>
 /// The offline gateway's bounded on-disk FIFO of sensor requests (docs/offline.md). Records
-/// (<see cref="OfflineRecordCodec"/>) are appended to numbered segment files (<c>000000000001.seg</c>, …) and each append
-/// is fsynced before it returns. A window leaves the queue by a <see cref="OfflineRecordKind.Removed"/> record
+/// (<see cref="OfflineRecordCodec"/>) are appended to numbered segment files (<see cref="OfflineSegments"/>), each append
+/// fsynced before it returns. A window leaves the queue by a <see cref="OfflineRecordKind.Removed"/> record
 /// (delivered, expired, dropped for a cap, out of attempts); a segment file is deleted once it and every older one
-/// hold no queued window. <see cref="Open"/> replays the segments: a segment that ends in a torn or corrupt record is
-/// cut there (counted as <c>torn</c>). Caps: <see cref="OfflineOptions.MaxWindows"/> windows and
-/// <see cref="OfflineOptions.MaxBytes"/> bytes of queued window records (the files may exceed it by the removal marks
-/// and one segment); the oldest windows are dropped to make room, windows older than <see cref="OfflineOptions.Ttl"/>
-/// are dropped instead of delivered, each drop counted by reason (<see cref="Drops"/>, <see cref="Dropped"/>) and logged.
-/// Thread-safe.
+/// hold no queued window, so a removal mark never outlives the window it removes. <see cref="Open"/> replays the
+/// segments: a segment that ends in a torn or corrupt record is cut there (counted as <c>torn</c>). Caps:
+/// <see cref="OfflineOptions.MaxWindows"/> windows and <see cref="OfflineOptions.MaxBytes"/> bytes of queued window
+/// records (the files may exceed it by the removal marks and one segment); the oldest windows are dropped to make room,
+/// windows older than <see cref="OfflineOptions.Ttl"/> are dropped instead of delivered, each drop counted by reason
+/// (<see cref="Drops"/>, <see cref="Dropped"/>) and logged. Thread-safe.
 /// </summary>
 public sealed class OfflineQueue : IDisposable
 {
     /// <summary>The segment files' extension.</summary>
-    public const string Extension = ".seg";
+    public const string Extension = OfflineSegments.Extension;
 
     private static readonly TimeSpan DropLogInterval = TimeSpan.FromSeconds(30);
 
     private readonly OfflineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly OfflineSegments _files;
     private readonly Lock _gate = new();
     private readonly SortedDictionary<ulong, Entry> _live = [];
     private readonly SortedDictionary<long, int> _segments = []; // segment number → queued windows in it
     private readonly Dictionary<string, long> _drops = new(StringComparer.Ordinal);
-    private readonly long _segmentBytes;
-    private FileStream? _tail;
-    private long _tailNumber;
     private ulong _next = 1;
     private long _bytes;
     private long _dropped;
@@ -48,13 +45,13 @@ public sealed class OfflineQueue : IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _segmentBytes = Math.Clamp(options.MaxBytes / 8, 4096, 1 << 20);
+        _files = new OfflineSegments(directory, Math.Clamp(options.MaxBytes / 8, 4096, 1 << 20), logger);
     }
 
     /// <summary>The queue's folder.</summary>
     public string Directory { get; }
 
-    /// <summary>Raised with the reason of every window dropped (<c>expired</c>, <c>cap-windows</c>, <c>cap-bytes</c>, <c>attempts</c>, <c>corrupt</c>, <c>torn</c>, <c>too-large</c>, <c>disk</c>).</summary>
+    /// <summary>Raised with the reason of every window dropped (<c>expired</c>, <c>cap-windows</c>, <c>cap-bytes</c>, <c>attempts</c>, <c>corrupt</c>, <c>too-large</c>, <c>disk</c>); a torn tail found by <see cref="Open"/> is only in <see cref="Drops"/>.</summary>
     public event Action<string>? Dropped;
 
     /// <summary>Windows queued.</summary>
@@ -108,14 +105,24 @@ public sealed class OfflineQueue : IDisposable
 
     /// <summary>
     /// Appends <paramref name="window"/> (fsynced), first dropping expired windows and, oldest first, what the caps need.
-    /// False when it was not queued: larger than the byte cap, or the disk refused it (counted and logged).
+    /// False when it was not queued: too large to store or larger than the byte cap, or the disk refused it (counted and logged).
     /// </summary>
     public bool Enqueue(OfflineWindow window)
     {
         ArgumentNullException.ThrowIfNull(window);
         lock (_gate)
         {
-            var record = OfflineRecordCodec.Encode(new OfflineRecord(OfflineRecordKind.Window, _next, window));
+            byte[] record;
+            try
+            {
+                record = OfflineRecordCodec.Encode(new OfflineRecord(OfflineRecordKind.Window, _next, window));
+            }
+            catch (ArgumentException)
+            {
+                Drop(window.Id, "too-large");
+                return false;
+            }
+
             if (record.Length > _options.MaxBytes)
             {
                 Drop(window.Id, "too-large");
@@ -129,14 +136,14 @@ public sealed class OfflineQueue : IDisposable
                 RemoveLocked(sequence, oldest, _live.Count >= _options.MaxWindows ? OfflineRemoval.CapWindows : OfflineRemoval.CapBytes);
             }
 
-            if (Append(record) is not { } offset)
+            if (Append(record) is not var (segment, offset))
             {
                 Drop(window.Id, "disk");
                 return false;
             }
 
-            _live[_next] = new Entry(window.Id, _tailNumber, offset, record.Length, window.CreatedUnixMs);
-            _segments[_tailNumber] = _segments.GetValueOrDefault(_tailNumber) + 1;
+            _live[_next] = new Entry(window.Id, segment, offset, record.Length, window.CreatedUnixMs);
+            _segments[segment]++;
             _bytes += record.Length;
             _next++;
             return true;
@@ -152,7 +159,9 @@ public sealed class OfflineQueue : IDisposable
             while (_live.Count > 0)
             {
                 var (sequence, entry) = _live.First();
-                if (Read(entry) is { } window)
+                if (_files.Read(entry.Segment, entry.Offset, entry.Length) is { } bytes
+                    && OfflineRecordCodec.Decode(bytes, out var record, out _, out _) == OfflineDecodeStatus.Ok
+                    && record is { Kind: OfflineRecordKind.Window, Window: { } window })
                 {
                     return new QueuedWindow(sequence, entry.Attempts, window);
                 }
@@ -165,28 +174,10 @@ public sealed class OfflineQueue : IDisposable
     }
 
     /// <summary>The window with <paramref name="sequence"/> was delivered: it leaves the queue.</summary>
-    public void Complete(ulong sequence)
-    {
-        lock (_gate)
-        {
-            if (_live.TryGetValue(sequence, out var entry))
-            {
-                RemoveLocked(sequence, entry, OfflineRemoval.Delivered);
-            }
-        }
-    }
+    public void Complete(ulong sequence) => Remove(sequence, OfflineRemoval.Delivered);
 
     /// <summary>The window with <paramref name="sequence"/> cannot become a request again: it is dropped (<c>corrupt</c>).</summary>
-    public void Discard(ulong sequence)
-    {
-        lock (_gate)
-        {
-            if (_live.TryGetValue(sequence, out var entry))
-            {
-                RemoveLocked(sequence, entry, OfflineRemoval.Corrupt);
-            }
-        }
-    }
+    public void Discard(ulong sequence) => Remove(sequence, OfflineRemoval.Corrupt);
 
     /// <summary>
     /// One send of the window with <paramref name="sequence"/> failed while the broker was up: counted (persisted); at
@@ -217,8 +208,7 @@ public sealed class OfflineQueue : IDisposable
     {
         lock (_gate)
         {
-            _tail?.Dispose();
-            _tail = null;
+            _files.Dispose();
         }
     }
 
@@ -233,28 +223,30 @@ public sealed class OfflineQueue : IDisposable
         _ => "delivered",
     };
 
+    private void Remove(ulong sequence, OfflineRemoval reason)
+    {
+        lock (_gate)
+        {
+            if (_live.TryGetValue(sequence, out var entry))
+            {
+                RemoveLocked(sequence, entry, reason);
+            }
+        }
+    }
+
     private void Recover()
     {
-        var files = System.IO.Directory.GetFiles(Directory, "*" + Extension)
-            .Select(p => (Path: p, Number: long.TryParse(Path.GetFileNameWithoutExtension(p), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1))
-            .Where(f => f.Number > 0)
-            .OrderBy(f => f.Number)
-            .ToList();
-        foreach (var (path, number) in files)
+        foreach (var (number, path, bytes) in _files.ReadAll())
         {
-            var bytes = File.ReadAllBytes(path);
             _segments[number] = 0;
-            _tailNumber = number;
             var offset = 0;
             while (offset < bytes.Length)
             {
                 if (OfflineRecordCodec.Decode(bytes.AsSpan(offset), out var record, out var length, out var problem) != OfflineDecodeStatus.Ok)
                 {
                     OfflineLog.TornTail(_logger, path, offset, problem ?? "unreadable", bytes.Length - offset);
-                    CountDrop("torn");
-                    using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
-                    file.SetLength(offset);
-                    file.Flush(flushToDisk: true);
+                    _drops["torn"] = _drops.GetValueOrDefault("torn") + 1;
+                    OfflineSegments.Cut(path, offset);
                     break;
                 }
 
@@ -264,7 +256,6 @@ public sealed class OfflineQueue : IDisposable
         }
 
         TrimLocked();
-        _tailNumber++; // appends go to a new segment: a recovered one may end where a write was cut
         OfflineLog.Opened(_logger, Directory, _live.Count, _bytes, _segments.Count, _options.MaxWindows, _options.MaxBytes, _options.Ttl);
     }
 
@@ -311,118 +302,44 @@ public sealed class OfflineQueue : IDisposable
         TrimLocked();
     }
 
+    /// <summary>Appends one record (a new segment is counted from its first record).</summary>
+    private (long Segment, long Offset)? Append(byte[] record)
+    {
+        var at = _files.Append(record);
+        if (at is var (segment, _))
+        {
+            _segments.TryAdd(segment, 0);
+        }
+
+        return at;
+    }
+
     /// <summary>Deletes segment files from the oldest on while they hold no queued window (never the one appended to).</summary>
     private void TrimLocked()
     {
-        while (_segments.Count > 0 && _segments.First() is var (number, windows) && windows == 0 && (number != _tailNumber || _tail is null))
+        while (_segments.Count > 0 && _segments.First() is var (number, windows) && windows == 0
+            && (number != _files.Tail || !_files.IsTailOpen) && _files.Delete(number))
         {
-            var path = SegmentPath(number);
-            try
-            {
-                File.Delete(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                OfflineLog.WriteFailed(_logger, path, e.Message);
-                return;
-            }
-
             _segments.Remove(number);
         }
     }
 
-    /// <summary>Appends one record to the tail segment (a new one when it is full) and fsyncs; its offset, or null when the disk refused it.</summary>
-    private long? Append(byte[] record)
-    {
-        var path = SegmentPath(_tailNumber);
-        long start = 0;
-        try
-        {
-            if (_tail is not null && _tail.Length >= _segmentBytes)
-            {
-                _tail.Dispose();
-                _tail = null;
-                _tailNumber++;
-                TrimLocked();
-            }
-
-            path = SegmentPath(_tailNumber);
-            if (_tail is null)
-            {
-                _tail = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-                _tail.Seek(0, SeekOrigin.End);
-            }
-
-            _segments.TryAdd(_tailNumber, 0);
-            start = _tail.Length;
-            _tail.Write(record);
-            _tail.Flush(flushToDisk: true);
-            return start;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            OfflineLog.WriteFailed(_logger, path, e.Message);
-            try
-            {
-                _tail?.SetLength(start); // leave no partial record behind; if this fails too, recovery cuts it
-            }
-            catch (IOException)
-            {
-            }
-
-            // The next append starts a new segment, so nothing is ever written after a partial record.
-            _tail?.Dispose();
-            _tail = null;
-            _tailNumber++;
-            return null;
-        }
-    }
-
-    private OfflineWindow? Read(Entry entry)
-    {
-        try
-        {
-            using var handle = File.OpenHandle(SegmentPath(entry.Segment));
-            var bytes = new byte[entry.Length];
-            if (RandomAccess.Read(handle, bytes, entry.Offset) == bytes.Length
-                && OfflineRecordCodec.Decode(bytes, out var record, out _, out _) == OfflineDecodeStatus.Ok
-                && record is { Kind: OfflineRecordKind.Window, Window: { } window })
-            {
-                return window;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            OfflineLog.WriteFailed(_logger, SegmentPath(entry.Segment), "read: " + e.Message);
-        }
-
-        return null;
-    }
-
     private void Drop(string id, string reason)
     {
-        CountDrop(reason);
+        _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
+        Dropped?.Invoke(reason);
         var dropped = ++_dropped;
         var now = _time.GetUtcNow();
         if (now - _lastDropLog < DropLogInterval)
         {
             _unlogged++;
+            return;
         }
-        else
-        {
-            OfflineLog.Dropped(_logger, id, reason, _unlogged, dropped);
-            _lastDropLog = now;
-            _unlogged = 0;
-        }
-    }
 
-    private void CountDrop(string reason)
-    {
-        _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
-        Dropped?.Invoke(reason);
+        OfflineLog.Dropped(_logger, id, reason, _unlogged, dropped);
+        _lastDropLog = now;
+        _unlogged = 0;
     }
-
-    private string SegmentPath(long number) => Path.Combine(Directory, number.ToString("D12", CultureInfo.InvariantCulture) + Extension);
 
     private sealed class Entry(string id, long segment, long offset, int length, long createdUnixMs)
     {
