@@ -58,8 +58,6 @@ internal sealed class ReplayCache(int capacity)
 
         public long Step { get; set; } = -1;
 
-        public List<long> Tokens { get; } = [];
-
         public List<Mqtt.MqttApplicationMessage> Sent { get; } = [];
     }
 }
