@@ -45,7 +45,7 @@ public sealed class PeerStopFaultTests(MultiNodeFixture model, ITestOutputHelper
         await Task.Delay(StepTimeout * 3); // the continued peer works off what reached it while frozen
         var seen = watch.Seen;
         var status = site.Status("gw")!;
-        output.WriteLine($"results seen {seen.Count}; gateway resent {status["resent"]}, rehomed {status["rehomed"]}, rejected {status["rejected"]}; peer-a {site.Status("peer-a")?["rejected"]} rejected, {site.Status("peer-a")?["replayed"]} replayed");
+        output.WriteLine($"fault-matrix peer-stop: results seen {seen.Count}, duplicated {watch.Duplicates().Count}; gateway resent {status["resent"]}, rehomed {status["rehomed"]}, rejected {status["rejected"]}; peer-a {site.Status("peer-a")?["rejected"]} rejected, {site.Status("peer-a")?["replayed"]} replayed");
 
         Assert.All(ids, id => Assert.Equal(1, seen.Count(r => r.Final && r.Id == id)));
         Assert.Empty(watch.Duplicates());
