@@ -15,14 +15,21 @@ namespace EdgeLam.Gateway.Hosting;
 /// <see cref="NodeHandle"/>; the stages publish its results on <c>…/results/{gateway}</c> with the request's id. At most
 /// <see cref="MaxInFlight"/> requests run at once: the next message is read when a slot frees (the broker keeps the
 /// rest). A request that cannot run (bad JSON, no id, empty prompt, over the context limit, a generation that failed)
-/// gets one final error result naming the problem; the daemon keeps serving. Nothing on a peer.
+/// gets one final error result naming the problem; the daemon keeps serving. A request whose id is among the last
+/// <see cref="RememberedIds"/> taken (the broker delivered it again after a restart) is dropped and logged, so it runs
+/// once. Nothing on a peer.
 /// </summary>
 internal sealed partial class RequestService(NodeHandle handle, NodeSettings node, ILoggerFactory loggers) : BackgroundService, IDrainable
 {
     /// <summary>Requests run at once.</summary>
     public const int MaxInFlight = 4;
 
+    /// <summary>Request ids remembered to drop a request the broker delivers again.</summary>
+    public const int RememberedIds = 4096;
+
     private readonly ILogger _logger = loggers.CreateLogger<RequestService>();
+    private readonly RecentRequestIds _recent = new(RememberedIds);
+    private long _repeated;
     private readonly CancellationTokenSource _reading = new();
 
     public string Name => "requests";
@@ -108,7 +115,14 @@ internal sealed partial class RequestService(NodeHandle handle, NodeSettings nod
         string? id = null;
         try
         {
-            if (!PromptRequestMessage.TryDecode(payload, stage.ContextLimit, out var request, out id, out var problem))
+            var decoded = PromptRequestMessage.TryDecode(payload, stage.ContextLimit, out var request, out id, out var problem);
+            if (id is not null && !_recent.TryAdd(id))
+            {
+                LogRepeated(_logger, id, Interlocked.Increment(ref _repeated));
+                return;
+            }
+
+            if (!decoded)
             {
                 await FailAsync(started, topics, stage, id, problem!).ConfigureAwait(false);
                 return;
@@ -187,4 +201,7 @@ internal sealed partial class RequestService(NodeHandle handle, NodeSettings nod
 
     [LoggerMessage(7202, LogLevel.Warning, "Request {Id} failed: {Problem}; an error result was published")]
     private static partial void LogFailed(ILogger logger, string id, string problem);
+
+    [LoggerMessage(7203, LogLevel.Warning, "Request {Id} arrived again (the broker redelivered it, or its sender reused the id); dropped, {Repeated} so far")]
+    private static partial void LogRepeated(ILogger logger, string id, long repeated);
 }

@@ -4,8 +4,10 @@ namespace EdgeLam.Sensors.Composition;
 
 /// <summary>
 /// Wraps a device whose opening can fail (chip absent, node missing): opens lazily, and after a failure that means the
-/// device is gone or not what was expected (DeviceGone, BadData) closes it so the next attempt — paced by the
-/// scheduler's backoff — opens it again. Channels are fixed up front so streams exist before the device does.
+/// device is gone, left the bus or is not what was expected (DeviceGone, NoAcknowledge, BadData) closes it so the next
+/// attempt — paced by the scheduler's backoff — opens it again. Reopening configures the chip again: one that was
+/// unplugged and comes back power-cycled sits in its power-on state (a BME280 in sleep mode returns a placeholder
+/// that compensates to a plausible but false reading). Channels are fixed up front so streams exist before the device does.
 /// </summary>
 public sealed class ReconnectingSource : ISensorSource
 {
@@ -48,7 +50,7 @@ public sealed class ReconnectingSource : ISensorSource
         {
             inner.Read(timestampNs, samples);
         }
-        catch (SensorException e) when (e.Fault is SensorFault.DeviceGone or SensorFault.BadData)
+        catch (SensorException e) when (e.Fault is SensorFault.DeviceGone or SensorFault.NoAcknowledge or SensorFault.BadData)
         {
             Close();
             throw;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using EdgeLam.Inference;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Inference.Ranges;
@@ -30,6 +31,7 @@ public sealed class GatewayRole : IDisposable
     private readonly StepDispatcher _dispatcher;
     private readonly string _model;
     private readonly string _replies;
+    private readonly string _results;
     private long _requests;
     private long _moved;
 
@@ -62,6 +64,7 @@ public sealed class GatewayRole : IDisposable
         var modelId = SplitModelIdentity.Read(options.ModelDirectory);
         _model = modelId.ToString();
         _replies = topics.NodeReplies(options.Node);
+        _results = topics.Results(options.Node);
         _dispatcher = new StepDispatcher(client, topics, _model, _logger);
         if (options.Orchestrated is not null)
         {
@@ -264,7 +267,9 @@ public sealed class GatewayRole : IDisposable
                 }
 
                 steps.Add(new GatewayStep(step, reply.Token, elapsed, reply.Stages));
-                if (tokens.Count >= maxNewTokens || envelope.StopTokens.Contains(reply.Token))
+                var final = tokens.Count >= maxNewTokens || envelope.StopTokens.Contains(reply.Token);
+                await PublishResultAsync(reply, conversation, tokens, final, layout.Epoch, elapsed, envelope, cancellationToken).ConfigureAwait(false);
+                if (final)
                 {
                     return new GatewayGeneration(conversation, request, tokens, steps, input.Window);
                 }
@@ -275,6 +280,37 @@ public sealed class GatewayRole : IDisposable
             await layout.Compute.DropAsync(conversation).ConfigureAwait(false);
             _layouts?.Leave(layout);
         }
+    }
+
+    /// <summary>
+    /// Publishes the step's result on <c>results/{gateway}</c> from the one reply the dispatcher accepted: a late or
+    /// repeated answer (a frozen peer continued, a replay) never reaches subscribers, and the tokens are the request's
+    /// whole generation even after a re-home. <c>stepUs</c> is the gateway's monotonic time for the step.
+    /// </summary>
+    private ValueTask PublishResultAsync(StepReply reply, Guid conversation, List<long> tokens, bool final, uint epoch, TimeSpan elapsed, ActivationEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var result = new InferenceResult
+        {
+            Gateway = _options.Node,
+            Conversation = conversation,
+            Request = reply.Request,
+            Step = reply.Step,
+            Tokens = [.. tokens],
+            TopK = reply.TopK,
+            Final = final,
+            PlanEpoch = epoch,
+            ModelId = _model,
+            Stages = reply.Stages,
+            WireUs = reply.WireUs,
+            StepUs = (long)elapsed.TotalMicroseconds,
+            Window = envelope.Window,
+            Id = envelope.RequestId,
+        };
+        var message = new MqttApplicationMessage(_results, JsonSerializer.SerializeToUtf8Bytes(result, RoleJsonContext.Default.InferenceResult))
+        {
+            Properties = new MqttMessageProperties { ContentType = "application/json" },
+        };
+        return _client.PublishAsync(message, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -14,7 +14,8 @@ namespace EdgeLam.Transport.Roles;
 /// <summary>
 /// What a peer sends after running a step, written into the conversation's replay entry: a middle stage the next
 /// frame (to the holder the route names, else the next stage's shared topic) with the envelope passed on; the last
-/// stage the sampled token as a <see cref="StepReply"/> to the gateway and an <see cref="InferenceResult"/>.
+/// stage the sampled token as a <see cref="StepReply"/> to the gateway, which publishes the step's result from the one
+/// reply it accepts (so a late or repeated answer of a frozen or replaying peer never reaches the results topic).
 /// </summary>
 internal sealed class PeerResponder : IDisposable
 {
@@ -64,7 +65,6 @@ internal sealed class PeerResponder : IDisposable
         }
 
         var token = _sampler!.Sample(_chain.Logits);
-        entry.Tokens.Add(token);
         var topK = _topK!.Select(_chain.Logits, _options.Tuning.ResultTopK);
         var timing = Timing(computeUs, decodeUs, encodeStart);
         var timings = envelope.Timings;
@@ -79,31 +79,11 @@ internal sealed class PeerResponder : IDisposable
             Route = envelope.Route.ToDictionary(),
             TopK = topK,
             Stages = timings,
-        };
-        var result = new InferenceResult
-        {
-            Gateway = envelope.Gateway!,
-            Conversation = header.SessionId,
-            Request = header.RequestId,
-            Step = header.Step,
-            Tokens = [.. entry.Tokens],
-            TopK = topK,
-            Final = final,
-            PlanEpoch = header.PlanEpoch,
-            ModelId = _model,
-            Stages = timings,
             WireUs = envelope.WireUs,
-            StepUs = Math.Max(0, RoleClock.NowUs() - envelope.StepStartUs),
-            Window = envelope.Window,
-            Id = envelope.RequestId,
         };
         entry.Sent.Add(new MqttApplicationMessage(envelope.ResponseTopic!, JsonSerializer.SerializeToUtf8Bytes(reply, RoleJsonContext.Default.StepReply))
         {
             Properties = new MqttMessageProperties { CorrelationData = envelope.CorrelationData, ContentType = "application/json" },
-        });
-        entry.Sent.Add(new MqttApplicationMessage(_topics.Results(envelope.Gateway!), JsonSerializer.SerializeToUtf8Bytes(result, RoleJsonContext.Default.InferenceResult))
-        {
-            Properties = new MqttMessageProperties { ContentType = "application/json" },
         });
         return timing;
     }

@@ -113,11 +113,6 @@ internal sealed class PeerStage : IDisposable
         }
 
         entry = _replay.GetOrAdd(conversation);
-        if (prefill)
-        {
-            entry.Tokens.Clear();
-        }
-
         entry.Sent.Clear();
         entry.Step = header.Step;
         _envelope.WireUs += Math.Max(0, receivedUs - _envelope.SentAtUs);

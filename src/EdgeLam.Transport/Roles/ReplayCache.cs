@@ -80,8 +80,6 @@ internal sealed class ReplayCache(int capacity)
         /// <summary>When a step last used the entry (<see cref="Stopwatch.GetTimestamp"/>).</summary>
         public long Touched { get; set; }
 
-        public List<long> Tokens { get; } = [];
-
         public List<Mqtt.MqttApplicationMessage> Sent { get; } = [];
     }
 }

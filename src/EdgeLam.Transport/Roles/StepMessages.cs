@@ -29,7 +29,8 @@ public sealed record TokenProbability(long Id, float P);
 
 /// <summary>
 /// The last stage's answer to the gateway for one step (topic <c>…/nodes/{gateway}/replies</c>): the sampled token,
-/// the route the step took (boundary → node, for conversation affinity) and every stage's timings.
+/// the route the step took (boundary → node, for conversation affinity) and every stage's timings. The gateway
+/// publishes the step's <see cref="InferenceResult"/> from the one reply it accepts.
 /// </summary>
 public sealed record StepReply
 {
@@ -54,6 +55,9 @@ public sealed record StepReply
 
     /// <summary>Timings of every stage, the gateway first.</summary>
     public IReadOnlyList<StageTiming> Stages { get; init; } = [];
+
+    /// <summary>Microseconds between each hop's send and receive up to the last stage, summed (wall clocks).</summary>
+    public long WireUs { get; init; }
 }
 
 /// <summary>An inference result on <c>…/results/{gateway}</c> (schema: docs/results-schema.md).</summary>

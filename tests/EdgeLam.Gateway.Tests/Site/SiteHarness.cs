@@ -19,6 +19,7 @@ internal sealed class SiteHarness : IAsyncDisposable
 
     private readonly TempDirectory _dir = new("edgelam-site-");
     private readonly Dictionary<string, (DaemonProcess Process, JsonObject Node)> _nodes = [];
+    private readonly Dictionary<string, JsonObject> _sections = [];
     private readonly ConcurrentDictionary<string, JsonObject> _finals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _statuses = new(StringComparer.Ordinal);
     private readonly string _model;
@@ -49,7 +50,7 @@ internal sealed class SiteHarness : IAsyncDisposable
             Host = "127.0.0.1",
             Port = harness.Broker.Port,
             ClientId = "site-harness-" + harness.Site,
-            CleanStart = true,
+            CleanStart = false, // a persistent session: results published while the broker restarts wait for the harness
             ReconnectDelayMax = TimeSpan.FromMilliseconds(500),
         });
         harness._client = client;
@@ -60,8 +61,11 @@ internal sealed class SiteHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Writes the node's configuration (its <c>Node</c> section: <paramref name="node"/> over Name and Site) and starts <c>edgelam run</c>.</summary>
-    public DaemonProcess StartNode(string name, JsonObject node)
+    /// <summary>
+    /// Writes the node's configuration (its <c>Node</c> section: <paramref name="node"/> over Name and Site; top-level
+    /// <paramref name="sections"/> replace the harness's, for example <c>Sensing</c>) and starts <c>edgelam run</c>.
+    /// </summary>
+    public DaemonProcess StartNode(string name, JsonObject node, JsonObject? sections = null)
     {
         var section = new JsonObject { ["Name"] = name, ["Site"] = Site };
         foreach (var (k, v) in node)
@@ -69,11 +73,19 @@ internal sealed class SiteHarness : IAsyncDisposable
             section[k] = v?.DeepClone();
         }
 
+        if (sections is not null)
+        {
+            _sections[name] = sections;
+        }
+
         WriteConfig(name, section);
         var process = DaemonProcess.Jit(ConfigDir(name), null, "run");
         _nodes[name] = (process, section);
         return process;
     }
+
+    /// <summary>The node's latest status (<c>nodes/{name}/status</c>), or null before the first.</summary>
+    public JsonObject? Status(string name) => _statuses.TryGetValue(name, out var status) ? status : null;
 
     /// <summary>The node's process.</summary>
     public DaemonProcess Node(string name) => _nodes[name].Process;
@@ -172,6 +184,11 @@ internal sealed class SiteHarness : IAsyncDisposable
             ["Model"] = new JsonObject { ["Path"] = _model },
             ["Sensing"] = new JsonObject { ["Enabled"] = false },
         };
+        foreach (var (k, v) in _sections.GetValueOrDefault(name) ?? [])
+        {
+            config[k] = v?.DeepClone();
+        }
+
         Directory.CreateDirectory(ConfigDir(name));
         File.WriteAllText(Path.Combine(ConfigDir(name), "edgelam.json"), config.ToJsonString());
     }
