@@ -55,7 +55,7 @@ internal sealed class NodeService(
             return;
         }
 
-        publisher.Attach(launched.Stage);
+        publisher.Attach(launched.Stage, launched.Runtime);
         NodeLog.Serving(_logger, node.Role, stage.Node, node.Segments, publisher.ModelId, stage.PlanEpoch);
         handle.SetStarted(launched.Stage, launched.Runtime);
         await publisher.RunAsync(stopping).ConfigureAwait(false);

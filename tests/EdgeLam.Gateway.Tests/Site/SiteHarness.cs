@@ -19,6 +19,8 @@ internal sealed class SiteHarness : IAsyncDisposable
 
     private readonly TempDirectory _dir = new("edgelam-site-");
     private readonly Dictionary<string, (DaemonProcess Process, JsonObject Node)> _nodes = [];
+    private readonly Dictionary<string, JsonObject> _sections = [];
+    private readonly ConcurrentDictionary<string, int> _finalCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _finals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _statuses = new(StringComparer.Ordinal);
     private readonly string _model;
@@ -60,9 +62,13 @@ internal sealed class SiteHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Writes the node's configuration (its <c>Node</c> section: <paramref name="node"/> over Name and Site) and starts <c>edgelam run</c>.</summary>
-    public DaemonProcess StartNode(string name, JsonObject node)
+    /// <summary>
+    /// Writes the node's configuration (its <c>Node</c> section: <paramref name="node"/> over Name and Site; other
+    /// sections, e.g. <c>Orchestration</c>, from <paramref name="sections"/>) and starts <c>edgelam run</c>.
+    /// </summary>
+    public DaemonProcess StartNode(string name, JsonObject node, JsonObject? sections = null)
     {
+        _sections[name] = sections ?? [];
         var section = new JsonObject { ["Name"] = name, ["Site"] = Site };
         foreach (var (k, v) in node)
         {
@@ -134,6 +140,9 @@ internal sealed class SiteHarness : IAsyncDisposable
         process.Signal("HUP");
     }
 
+    /// <summary>How many final results of request <paramref name="id"/> arrived (each request must be answered exactly once).</summary>
+    public int FinalCount(string id) => _finalCounts.GetValueOrDefault(id);
+
     /// <summary>Kills the node with SIGKILL (its last will says offline).</summary>
     public void Kill(string name) => Node(name).Signal("KILL");
 
@@ -172,6 +181,11 @@ internal sealed class SiteHarness : IAsyncDisposable
             ["Model"] = new JsonObject { ["Path"] = _model },
             ["Sensing"] = new JsonObject { ["Enabled"] = false },
         };
+        foreach (var (k, v) in _sections.GetValueOrDefault(name) ?? [])
+        {
+            config[k] = v?.DeepClone();
+        }
+
         Directory.CreateDirectory(ConfigDir(name));
         File.WriteAllText(Path.Combine(ConfigDir(name), "edgelam.json"), config.ToJsonString());
     }
@@ -190,6 +204,7 @@ internal sealed class SiteHarness : IAsyncDisposable
         else if (topic.Kind == TopicKind.Results && document["final"]?.GetValue<bool>() == true && document["id"]?.GetValue<string>() is { } id)
         {
             _finals.TryAdd(id, document);
+            _finalCounts.AddOrUpdate(id, 1, (_, n) => n + 1);
         }
 
         return ValueTask.CompletedTask;
