@@ -56,7 +56,7 @@ internal sealed class NodeService(
         }
 
         publisher.Attach(launched.Stage, launched.Runtime);
-        NodeLog.Serving(_logger, node.Role, stage.Node, node.Segments, publisher.ModelId, stage.PlanEpoch);
+        NodeLog.Serving(_logger, node.Role, stage.Node, node.Segments, publisher.ModelId, node.IsOrchestrated ? 0 : stage.PlanEpoch);
         handle.SetStarted(launched.Stage, launched.Runtime);
         await publisher.RunAsync(stopping).ConfigureAwait(false);
     }

@@ -143,12 +143,12 @@ public sealed class ResplitSiteTests(ResplitSiteFixture model, ITestOutputHelper
         Assert.Equal(best, chosen, 9);
     }
 
-    /// <summary>Every chain: the gateway keeps [0, c) with c ≥ p, then one or two peers in either order, every cut raw.</summary>
+    /// <summary>Every chain the roles host: the gateway keeps [0, c) with p ≤ c &lt; L, then one or two peers in either order, every cut raw.</summary>
     private static IEnumerable<PipelinePlan> EverySplit(string gateway, IReadOnlyList<string> peers)
     {
         const int L = ResplitSiteFixture.Blocks;
         var orders = peers.Select(p => (IReadOnlyList<string>)[p]).Concat(peers.SelectMany(a => peers.Where(b => b != a).Select(b => (IReadOnlyList<string>)[a, b])));
-        for (var c = PrivacyFloor; c <= L; c++)
+        for (var c = PrivacyFloor; c < L; c++)
         {
             var gatewayStage = new PlanStage(gateway, 0, c, true, false, WireCodec.Raw);
             foreach (var order in orders)
