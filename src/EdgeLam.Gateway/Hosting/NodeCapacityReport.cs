@@ -16,6 +16,7 @@ internal sealed class NodeCapacityReport
     private HostedRange _hosted = new(0, 0, false, false);
     private (CostTable Table, string Unit)? _costs; // absent from old manifests
     private ComputeBenchmark.Rate? _benchmark;
+    private (double Decode, double Prefill)? _modelEstimate;
 
     /// <summary>The compute times of this node's steps.</summary>
     public StepCostMeter Steps { get; } = new();
@@ -32,6 +33,21 @@ internal sealed class NodeCapacityReport
     }
 
     /// <summary>The capacity message; <paramref name="chain"/> is the range new requests run on (null: none yet).</summary>
+    /// <summary>
+    /// The node's figures start over (its throttle changed): its steps are forgotten, and the estimate until its next
+    /// steps is <paramref name="modelEstimate"/> (an orchestrated node's <see cref="ModelBenchmark"/>, ms per unit)
+    /// or, without one, the micro-benchmark run again at <paramref name="throttle"/>.
+    /// </summary>
+    public void Restart(double throttle, (double Decode, double Prefill)? modelEstimate)
+    {
+        Steps.Reset();
+        _modelEstimate = modelEstimate;
+        if (modelEstimate is null && _costs is not null)
+        {
+            _benchmark = ComputeBenchmark.Run(throttle);
+        }
+    }
+
     public NodeCapacityMessage Create(
         string node,
         string role,
@@ -45,7 +61,7 @@ internal sealed class NodeCapacityReport
         var decodeMs = Steps.MedianDecodeMs();
         var prefillMs = Steps.MedianPrefillMsPerPosition();
         var table = _costs?.Table;
-        var estimate = _costs is { } c && _benchmark is { } b ? b.PerUnit(c.Unit) : ((double Decode, double Prefill)?)null;
+        var estimate = _modelEstimate ?? (_costs is { } c && _benchmark is { } b ? b.PerUnit(c.Unit) : ((double Decode, double Prefill)?)null);
         var (decodePerUnit, decodeSource) = Figure(table is null ? null : _hosted.MsPerUnit(decodeMs, table), estimate?.Decode);
         var (prefillPerUnit, prefillSource) = Figure(table is null ? null : _hosted.MsPerUnit(prefillMs, table), estimate?.Prefill);
         return new NodeCapacityMessage

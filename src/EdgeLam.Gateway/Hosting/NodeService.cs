@@ -55,8 +55,8 @@ internal sealed class NodeService(
             return;
         }
 
-        publisher.Attach(launched.Stage);
-        NodeLog.Serving(_logger, node.Role, stage.Node, node.Segments, publisher.ModelId, stage.PlanEpoch);
+        publisher.Attach(launched.Stage, launched.Runtime);
+        NodeLog.Serving(_logger, node.Role, stage.Node, node.Segments, publisher.ModelId, node.IsOrchestrated ? 0 : stage.PlanEpoch);
         handle.SetStarted(launched.Stage, launched.Runtime);
         await publisher.RunAsync(stopping).ConfigureAwait(false);
     }

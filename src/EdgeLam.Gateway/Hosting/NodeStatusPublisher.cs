@@ -7,7 +7,9 @@ using EdgeLam.Hosting.Metrics;
 using EdgeLam.Gateway.Orchestration;
 using EdgeLam.Hosting.Status;
 using EdgeLam.Inference.Chain;
+using EdgeLam.Onnx.Interop;
 using EdgeLam.Onnx.Model.Costs;
+using EdgeLam.Orchestration.Planning;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Orchestration.Agreement;
 using EdgeLam.Orchestration.Capacity;
@@ -55,6 +57,8 @@ internal sealed class NodeStatusPublisher(
     private readonly NodeCapacityReport _capacity = new();
     private ModelCostTable? _costs;
     private int _blocks;
+    private double _throttle;
+    private OnnxRuntime? _runtime;
     private readonly MedianWindow _decodeSteps = new(StepCostMeter.Window);
     private readonly CapacityRepublishRule _republish = new(orchestration.CapacityChange, orchestration.CapacityMinInterval);
     private readonly long _created = time.GetTimestamp();
@@ -79,7 +83,7 @@ internal sealed class NodeStatusPublisher(
         string.Create(CultureInfo.InvariantCulture, $"waiting for broker {mqtt.Host}:{mqtt.Port}{(why is null ? "" : " (" + why + ")")}");
 
     /// <summary>Starts recording <paramref name="stage"/>'s traffic and timings; sets the plan gauges.</summary>
-    public void Attach(RoleHost stage)
+    public void Attach(RoleHost stage, OnnxRuntime? runtime = null)
     {
         var options = node.Stage!;
         _stage = stage;
@@ -99,11 +103,14 @@ internal sealed class NodeStatusPublisher(
         var manifest = ModelSplitter.ReadManifest(options.ModelDirectory);
         var segments = manifest.Segments;
         (_costs, _blocks) = (manifest.Costs, manifest.BlockCount);
+        (_runtime, _throttle) = (runtime, options.Tuning.Throttle);
         if (node.IsOrchestrated)
         {
-            // No layout until the agreement commits one; then the hosted range follows each commit.
+            // No layout until the agreement commits one; then the hosted range follows each commit. Until its own
+            // steps, the node's figures come from running its own model once (comparable with measured ones).
             metrics.SetEpoch(committed.Epoch);
             _capacity.Host(new HostedRange(0, 0, false, false), manifest.Costs, options.Tuning.Throttle);
+            _capacity.Restart(_throttle, EstimateModel());
             committed.Changed += OnCommitted;
         }
         else
@@ -177,6 +184,13 @@ internal sealed class NodeStatusPublisher(
                 _capacity.Steps.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
             }
 
+            if (node.Stage!.Tuning.Throttle != _throttle)
+            {
+                // A reload changed the throttle: steps measured before no longer say what a step costs.
+                _throttle = node.Stage.Tuning.Throttle;
+                _capacity.Restart(_throttle, node.IsOrchestrated ? EstimateModel() : null);
+            }
+
             var connected = stage.Client.IsConnected;
             status.Set(BrokerComponent, connected ? null : BrokerWait("connection lost, reconnecting"));
             var connections = stage.Client.GetStatistics().Connections;
@@ -226,6 +240,12 @@ internal sealed class NodeStatusPublisher(
     /// <summary>The chain new requests run on; null on an orchestrated node without a committed layout.</summary>
     private SegmentChain? ActiveChain(RoleHost stage) =>
         node.IsOrchestrated && committed.Layout is null ? null : stage.Gateway?.Chain ?? stage.Peer!.Chain;
+
+    /// <summary>An orchestrated node's <see cref="ModelBenchmark"/> at its current throttle (null without a cost table or runtime).</summary>
+    private (double Decode, double Prefill)? EstimateModel() =>
+        _runtime is { } runtime && _costs is { } costs
+            ? ModelBenchmark.Run(runtime, node.Stage!.ModelDirectory, CostTables.FromModel(costs), _throttle)
+            : null;
 
     /// <summary>A commit moved this node's range: its costs and its measured steps start over for the new range.</summary>
     private void OnCommitted(uint epoch, NodeLayout? layout)

@@ -46,7 +46,8 @@ internal static class InfeasibilityDiagnosis
                 model.Node(g).MemoryAvailableBytes);
         }
 
-        if (!Enumerable.Range(floor, length - floor + 1).Any(c => Usable(model, c)))
+        var lastHandover = model.Problem.Constraints.PeerRequired ? length - 1 : length;
+        if (!Enumerable.Range(floor, Math.Max(0, lastHandover - floor + 1)).Any(c => Usable(model, c)))
         {
             return new Infeasibility(
                 InfeasibilityKind.NoUsableCut,

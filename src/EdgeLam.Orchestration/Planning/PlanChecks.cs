@@ -16,9 +16,9 @@ internal static class PlanChecks
 
         var handover = plan.GatewayEnd;
         var peers = plan.PeerStages;
-        if (peers.Count == 0 && model.Problem.Constraints.PeerRequired)
+        if (handover >= length && model.Problem.Constraints.PeerRequired)
         {
-            return Broken(InfeasibilityKind.NoPeerReachable, "the gateways run the whole model alone, but the problem requires a peer (PeerRequired)");
+            return Broken(InfeasibilityKind.NoPeerReachable, "the gateways host every block, but the problem requires a peer to host at least one (PeerRequired)");
         }
 
         var used = new HashSet<string>(StringComparer.Ordinal);

@@ -55,8 +55,9 @@ public sealed record PlanningConstraints
         new Dictionary<int, IReadOnlyList<WireCodec>>();
 
     /// <summary>
-    /// Every gateway hands over to a peer chain: no plan has the gateways run the whole model alone (a site whose
-    /// roles host the head only on peers, as <c>edgelam run</c>'s do). Default false.
+    /// Every gateway hands over at least one block to a peer chain: no plan has the gateways run the whole model
+    /// alone or every block with only the head on a peer (gateways that leave the last block and the head to peers,
+    /// as <c>edgelam run</c>'s do). Default false.
     /// </summary>
     public bool PeerRequired { get; init; }
 

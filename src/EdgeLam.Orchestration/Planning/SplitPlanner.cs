@@ -75,7 +75,8 @@ public static class SplitPlanner
         }
 
         // Gateways hand over at boundary c >= p.
-        for (var c = floor; c <= length && k > 0; c++)
+        var lastHandover = model.Problem.Constraints.PeerRequired ? length - 1 : length; // a required peer hosts a block
+        for (var c = floor; c <= lastHandover && k > 0; c++)
         {
             if (model.Gateways.All(g => model.Fits(g, 0, c, embedding: true, head: false)))
             {

@@ -20,6 +20,7 @@ internal sealed class SiteHarness : IAsyncDisposable
     private readonly TempDirectory _dir = new("edgelam-site-");
     private readonly Dictionary<string, (DaemonProcess Process, JsonObject Node)> _nodes = [];
     private readonly Dictionary<string, JsonObject> _sections = [];
+    private readonly ConcurrentDictionary<string, int> _finalCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _finals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _statuses = new(StringComparer.Ordinal);
     private readonly string _model;
@@ -67,15 +68,11 @@ internal sealed class SiteHarness : IAsyncDisposable
     /// </summary>
     public DaemonProcess StartNode(string name, JsonObject node, JsonObject? sections = null)
     {
+        _sections[name] = sections ?? [];
         var section = new JsonObject { ["Name"] = name, ["Site"] = Site };
         foreach (var (k, v) in node)
         {
             section[k] = v?.DeepClone();
-        }
-
-        if (sections is not null)
-        {
-            _sections[name] = sections;
         }
 
         WriteConfig(name, section);
@@ -146,6 +143,9 @@ internal sealed class SiteHarness : IAsyncDisposable
         process.Signal("HUP");
     }
 
+    /// <summary>How many final results of request <paramref name="id"/> arrived (each request must be answered exactly once).</summary>
+    public int FinalCount(string id) => _finalCounts.GetValueOrDefault(id);
+
     /// <summary>Kills the node with SIGKILL (its last will says offline).</summary>
     public void Kill(string name) => Node(name).Signal("KILL");
 
@@ -207,6 +207,7 @@ internal sealed class SiteHarness : IAsyncDisposable
         else if (topic.Kind == TopicKind.Results && document["final"]?.GetValue<bool>() == true && document["id"]?.GetValue<string>() is { } id)
         {
             _finals.TryAdd(id, document);
+            _finalCounts.AddOrUpdate(id, 1, (_, n) => n + 1);
         }
 
         return ValueTask.CompletedTask;

@@ -47,7 +47,7 @@ internal static class BruteForcePlanner
             yield return new Chain(length, [], []); // the gateways alone
         }
 
-        for (var c = problem.Constraints.PrivacyFloor; c <= length; c++)
+        for (var c = problem.Constraints.PrivacyFloor; c <= (problem.Constraints.PeerRequired ? length - 1 : length); c++)
         {
             foreach (var order in Orders(peers, []))
             {

@@ -21,9 +21,9 @@ public class PeerRequiredTests
         var required = SplitPlanner.Plan(FastGateway(peerRequired: true));
 
         Assert.Equal("gw[0,4)+head", free.Best!.ToString());
-        // The peer hosts only the head (0 units): gw 4 ms + cut 1 + 1 + peer 0 + return 1 = 7 ms; a cut at 3 costs 16.
-        Assert.Equal("gw[0,4) -raw-> peer[4,4)+head", required.Best!.ToString());
-        Assert.Equal(7, required.Best.DecodeStepMs, 9);
+        // The peer hosts at least one block: cut 3, gw 3 ms + 1 + 1 + peer [3,4)+head 10 ms + return 1 = 16 ms.
+        Assert.Equal("gw[0,3) -raw-> peer[3,4)+head", required.Best!.ToString());
+        Assert.Equal(16, required.Best.DecodeStepMs, 9);
         Assert.All(required.Alternatives, a => Assert.NotEmpty(a.PeerStages));
     }
 

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using EdgeLam.Orchestration.Agreement;
+using EdgeLam.Transport.Mqtt;
+using EdgeLam.Transport.Topics;
+
+namespace EdgeLam.Gateway.Tests.Site;
+
+/// <summary>A subscriber on a site's retained <c>plan</c>: every committed plan with the time it was seen.</summary>
+internal sealed class PlanWatch : IAsyncDisposable
+{
+    private readonly MqttClient _client;
+    private readonly List<(AgreedPlan Plan, TimeSpan At)> _committed = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _run = Task.CompletedTask;
+
+    private PlanWatch(MqttClient client)
+    {
+        _client = client;
+    }
+
+    /// <summary>Time since the watch started.</summary>
+    public TimeSpan Now => _clock.Elapsed;
+
+    public static async Task<PlanWatch> StartAsync(int port, TopicScheme topics)
+    {
+        var client = MqttClient.Create(new MqttClientOptions { Host = "127.0.0.1", Port = port, ClientId = "plan-watch-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
+        var watch = new PlanWatch(client);
+        await client.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        await client.SubscribeAsync(topics.Plan);
+        watch._run = Task.Run(() => client.RunMessageHandlerAsync(
+            (m, _) =>
+            {
+                var plan = ControlMessageCodec.DecodePlan(m.Payload.Span);
+                lock (watch._committed)
+                {
+                    if (plan.Phase == PlanPhase.Commit && watch._committed.All(c => c.Plan.Epoch != plan.Epoch))
+                    {
+                        watch._committed.Add((plan, watch.Now));
+                    }
+                }
+
+                return ValueTask.CompletedTask;
+            },
+            watch._stop.Token));
+        return watch;
+    }
+
+    /// <summary>The first committed plan after epoch number <paramref name="after"/> that <paramref name="match"/> accepts, and when it was seen.</summary>
+    public (AgreedPlan Plan, TimeSpan At) WaitCommitted(long after, Func<AgreedPlan, bool> match, TimeSpan timeout, Func<string> context)
+    {
+        var deadline = Now + timeout;
+        while (Now < deadline)
+        {
+            lock (_committed)
+            {
+                foreach (var c in _committed)
+                {
+                    if (c.Plan.Epoch.Number > after && match(c.Plan))
+                    {
+                        return c;
+                    }
+                }
+            }
+
+            Thread.Sleep(20);
+        }
+
+        throw new Xunit.Sdk.XunitException($"no matching committed plan after epoch {after} within {timeout.TotalSeconds} s; committed: {string.Join(" | ", Committed.Select(c => Describe(c.Plan)))}\n{context()}");
+    }
+
+    public IReadOnlyList<(AgreedPlan Plan, TimeSpan At)> Committed
+    {
+        get
+        {
+            lock (_committed)
+            {
+                return [.. _committed];
+            }
+        }
+    }
+
+    /// <summary>Blocks node <paramref name="node"/> hosts in <paramref name="plan"/> (0 when it takes no part).</summary>
+    public static int BlocksOf(AgreedPlan plan, string node) => plan.StagesOf(node).Sum(a => a.EndBlock - a.FirstBlock);
+
+    public static string Describe(AgreedPlan plan) =>
+        $"epoch {plan.Epoch.Number}: " + string.Join(" ", plan.Assignments.Select(a => $"{a.Node}[{a.FirstBlock},{a.EndBlock}){(a.Head ? "+head" : "")}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+        await _client.DisposeAsync();
+        _stop.Dispose();
+    }
+}
