@@ -79,6 +79,13 @@ public sealed class ResplitSiteFixture : IDisposable
         }
     }
 
+    /// <summary>The same prompt on the per-block split chained in this process (to tell a numerical difference of the split from a lost step).</summary>
+    public IReadOnlyList<long> PerBlockInProcess(int seed, int maxNewTokens)
+    {
+        using var pipeline = InferencePipeline.Open(Runtime, PerBlock, new PipelineOptions { ContextLimit = ContextLimit });
+        return [.. pipeline.Generate(Guid.NewGuid(), Prompt(seed), new GenerationOptions { MaxNewTokens = maxNewTokens }).Tokens];
+    }
+
     public void Dispose()
     {
         Runtime.Dispose();
