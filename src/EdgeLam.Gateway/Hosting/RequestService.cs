@@ -12,7 +12,7 @@ namespace EdgeLam.Gateway.Hosting;
 /// The gateway's request source over MQTT: once the node serves as a gateway, a client of its own
 /// (<c>{client id}-requests</c>, a persistent session, so requests sent while the gateway reconnects wait at the
 /// broker) subscribes to <c>…/requests/{gateway}</c> and runs each <see cref="PromptRequestMessage"/> through
-/// <see cref="NodeHandle"/>; the stages publish its results on <c>…/results/{gateway}</c> with the request's id. At most
+/// <see cref="NodeHandle"/>; the gateway publishes its results on <c>…/results/{gateway}</c> with the request's id. At most
 /// <see cref="MaxInFlight"/> requests run at once: the next message is read when a slot frees (the broker keeps the
 /// rest). A request that cannot run (bad JSON, no id, empty prompt, over the context limit, a generation that failed)
 /// gets one final error result naming the problem; the daemon keeps serving. A request whose id is among the last
@@ -29,8 +29,8 @@ internal sealed partial class RequestService(NodeHandle handle, NodeSettings nod
 
     private readonly ILogger _logger = loggers.CreateLogger<RequestService>();
     private readonly RecentRequestIds _recent = new(RememberedIds);
-    private long _repeated;
     private readonly CancellationTokenSource _reading = new();
+    private long _repeated;
 
     public string Name => "requests";
 

@@ -19,6 +19,7 @@ namespace EdgeLam.Transport.Roles;
 /// and the request's <see cref="ActivationEnvelope"/> to its <see cref="StepDispatcher"/> (shared topic for a new
 /// conversation, the holding peer's own topic afterwards; resend and re-home when a peer is silent), and feeds the
 /// token of the last stage's reply into the next decode step — no request is lost while some peer serves the stage.
+/// Each step's result goes to <c>results/{gateway}</c> from the one reply accepted for it.
 /// </summary>
 public sealed class GatewayRole : IDisposable
 {

@@ -10,7 +10,7 @@ namespace EdgeLam.Gateway.Tests.Faults;
 /// Fault matrix, frozen peer row: a gateway and two peers of the same stage as <c>edgelam run</c> processes (tiny
 /// split 2-way, step timeout 1 s). One peer is stopped with SIGSTOP for longer than three step timeouts while it holds
 /// conversations, then continued with SIGCONT: the gateway re-homes its conversations, the frozen peer's late answers
-/// are dropped, and an independent subscriber on the results topic sees each step of each request once.
+/// are counted and dropped, and an independent subscriber on the results topic sees each step of each request once.
 /// </summary>
 [Collection(nameof(FaultMatrixCollection))]
 public sealed class PeerStopFaultTests(MultiNodeFixture model, ITestOutputHelper output)
@@ -56,6 +56,9 @@ public sealed class PeerStopFaultTests(MultiNodeFixture model, ITestOutputHelper
         }
 
         Assert.True(status["rehomed"]!.GetValue<long>() > 0, "no conversation was re-homed");
+
+        // The continued peer's late answers reached the gateway, which counted and dropped them (none became a result).
+        Assert.True(SpinWait.SpinUntil(() => site.Status("gw")?["rejected"]?.GetValue<long>() > 0, SiteHarness.Patience), "the gateway counted no late reply");
 
         // The continued peer serves again: with peer-b gone, a new request runs on peer-a.
         site.Kill("peer-b");
