@@ -41,7 +41,7 @@ public sealed class ResplitSiteTests(ResplitSiteFixture model, ITestOutputHelper
         Assert.True(watch.AssertPrivacyFloor(site.Site, PrivacyFloor, model.PerBlock) > 0);
     }
 
-    [Fact(Skip = "On the shared 2-core build machine (load average ~28) the probed links (predicted steps of 60-195 ms for a measured step of a few ms) dominate the cost model, so the 4x slowdown's predicted gain stays under the default 15% and no re-split comes within 30 s; run on a quiet machine (docs/orchestration.md, \"Live re-split on the daemons\")")]
+    [Fact(Skip = "Link-dominated cost model on a loaded 2-core machine: the probed links price a 5-block chain at ~83 ms for a measured step of a few ms, so the 4x slowdown re-split came 9.7 s after the throttle (limit 10 s) and the restore never moved back within 60 s (gain under the 15% threshold); needs link figures from the frames' own hops (docs/orchestration.md, \"Live re-split on the daemons\")")]
     public async Task Resplit_PeerSlowedFourTimesThenRestored_MovesAwayWithinTenSecondsAndBackLosingNoRequest()
     {
         await using var site = await SiteHarness.StartAsync(model.PerBlock);
@@ -84,7 +84,7 @@ public sealed class ResplitSiteTests(ResplitSiteFixture model, ITestOutputHelper
         Assert.True(watch.AssertPrivacyFloor(site.Site, PrivacyFloor, model.PerBlock) > 0);
     }
 
-    [Fact(Skip = "Found bug (Transport/Roles): after a conversation moves by replay, the last peer's final result lists only the tokens since the move (PeerResponder builds InferenceResult.Tokens from its own conversation): req-4 got 27 of 40 tokens, exactly the unsplit tail; the peer was planned out 2.9-3.3 s after SIGKILL")]
+    [Fact]
     public async Task Resplit_PeerKilled_PlannedOutWithinSecondsAndRunningConversationsComplete()
     {
         await using var site = await SiteHarness.StartAsync(model.PerBlock);
