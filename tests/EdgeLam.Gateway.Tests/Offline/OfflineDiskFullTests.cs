@@ -35,6 +35,12 @@ public sealed class OfflineDiskFullTests : IDisposable
     private static OfflineWindow Window(int i) =>
         OfflineRecordCodecTests.Window("s" + i.ToString("D4", CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), tokens: 600);
 
+    /// <summary>A window whose record (about 200 bytes) fits in what a page has left.</summary>
+    private static OfflineWindow SmallWindow(int i) =>
+        OfflineRecordCodecTests.Window("s" + i.ToString("D4", CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+    private string[] SegmentFiles() => [.. Directory.GetFiles(QueueDir, "*" + OfflineQueue.Extension).Order(StringComparer.Ordinal)];
+
     private OfflineQueue Open() =>
         OfflineQueue.Open(QueueDir, new OfflineOptions { Enabled = true, MaxWindows = 1000, MaxBytes = 1 << 20 }, logger: _logger);
 
@@ -64,6 +70,7 @@ public sealed class OfflineDiskFullTests : IDisposable
                 queued.Add(Window(i).Id);
             }
 
+            var segments = SegmentFiles();
             Assert.True(_fs.Fill() > 0);
             for (var i = 100; i < 100 + WindowsRefused; i++)
             {
@@ -72,18 +79,36 @@ public sealed class OfflineDiskFullTests : IDisposable
 
             Assert.Equal(WindowsRefused, queue.Drops["disk-full"]);
             Assert.Equal(5, queue.Count);
+            Assert.Equal(segments, SegmentFiles()); // no empty segment file per refused window
             Assert.Equal(1, Logged(7310)); // one line for the episode, not one per window
             Assert.Equal(0, Logged(7302));
             Assert.Equal(0, Logged(7311));
+
+            // Small windows fill what is left of the last page, then one is refused part-written: never thrown out.
+            var small = 300;
+            for (; small < 400 && queue.Enqueue(SmallWindow(small)); small++)
+            {
+                queued.Add(SmallWindow(small).Id);
+            }
+
+            Assert.InRange(small, 300, 399);
+            Assert.Equal(WindowsRefused + 1, queue.Drops["disk-full"]);
+            Assert.False(queue.Enqueue(SmallWindow(small + 1)));
+            Assert.Equal(queued.Count, queue.Count);
+            var stored = small > 300 ? 1 : 0; // a small write that succeeded ends the episode; the next refusal starts one
+            Assert.Equal(1 + stored, Logged(7310));
+            Assert.Equal(stored, Logged(7311));
+            Assert.Equal(0, Logged(7302));
         }
 
         using (var queue = Open()) // the partial record ENOSPC wrote was cut at once: nothing torn, nothing lost
         {
             Assert.False(queue.Drops.ContainsKey("torn"));
-            Assert.Equal(5, queue.Count);
+            Assert.Equal(queued.Count, queue.Count);
             Assert.False(queue.Enqueue(Window(200))); // still full
             Assert.Equal(1, queue.Drops["disk-full"]);
 
+            var resumed = Logged(7311);
             _fs.Free();
             for (var i = 5; i < 8; i++)
             {
@@ -91,7 +116,7 @@ public sealed class OfflineDiskFullTests : IDisposable
                 queued.Add(Window(i).Id);
             }
 
-            Assert.Equal(1, Logged(7311)); // the episode's end
+            Assert.Equal(resumed + 1, Logged(7311)); // the episode's end
             Assert.Equal(queued, DrainIds(queue));
         }
 
@@ -100,6 +125,25 @@ public sealed class OfflineDiskFullTests : IDisposable
             Assert.Equal(0, queue.Count);
             Assert.Empty(queue.Drops);
         }
+    }
+
+    [TmpfsFact]
+    public void Enqueue_DiskFullWithQueueAtWindowCap_RefusedWindowCostsNoQueuedOne()
+    {
+        using var queue = OfflineQueue.Open(QueueDir, new OfflineOptions { Enabled = true, MaxWindows = 3, MaxBytes = 1 << 20 }, logger: _logger);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(queue.Enqueue(Window(i)));
+        }
+
+        _fs.Fill();
+        Assert.False(queue.Enqueue(Window(3)));
+        Assert.Equal(3, queue.Count);
+        Assert.False(queue.Drops.ContainsKey("cap-windows"));
+        _fs.Free();
+        Assert.True(queue.Enqueue(Window(4))); // now the cap drops the oldest
+        Assert.Equal(1, queue.Drops["cap-windows"]);
+        Assert.Equal(["s0001", "s0002", "s0004"], DrainIds(queue));
     }
 
     [TmpfsFact]
@@ -114,7 +158,7 @@ public sealed class OfflineDiskFullTests : IDisposable
         }
 
         // A crash between the partial write and its cut: append a whole record to the newest segment until ENOSPC.
-        var segment = Directory.GetFiles(QueueDir, "*" + OfflineQueue.Extension).Order(StringComparer.Ordinal).Last();
+        var segment = SegmentFiles()[^1];
         var before = new FileInfo(segment).Length;
         _fs.Fill();
         var record = OfflineRecordCodec.Encode(new OfflineRecord(OfflineRecordKind.Window, 4, Window(3)));
