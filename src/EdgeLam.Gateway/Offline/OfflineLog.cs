@@ -17,6 +17,12 @@ internal static partial class OfflineLog
     [LoggerMessage(EventId = 7303, Level = LogLevel.Error, Message = "Offline queue: cannot write {Path}: {Reason}")]
     public static partial void WriteFailed(ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 7310, Level = LogLevel.Error, Message = "Offline queue: cannot write {Path}: {Reason}; windows are dropped ({DropReason}) until a write succeeds again (one line for the whole episode)")]
+    public static partial void WritesRefused(ILogger logger, string path, string reason, string dropReason);
+
+    [LoggerMessage(EventId = 7311, Level = LogLevel.Information, Message = "Offline queue: writing {Path} succeeds again after {Refused} refused write(s)")]
+    public static partial void WritesResumed(ILogger logger, string path, long refused);
+
     [LoggerMessage(EventId = 7304, Level = LogLevel.Debug, Message = "Offline: queued sensor request {Id} ({Windows} queued)")]
     public static partial void Queued(ILogger logger, string id, int windows);
 

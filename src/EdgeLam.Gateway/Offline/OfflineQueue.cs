@@ -16,7 +16,8 @@ public sealed record QueuedWindow(ulong Sequence, int Attempts, OfflineWindow Wi
 /// <see cref="OfflineOptions.MaxWindows"/> windows and <see cref="OfflineOptions.MaxBytes"/> bytes of queued window
 /// records (the files may exceed it by the removal marks and one segment); the oldest windows are dropped to make room,
 /// windows older than <see cref="OfflineOptions.Ttl"/> are dropped instead of delivered, each drop counted by reason
-/// (<see cref="Drops"/>, <see cref="Dropped"/>) and logged. Thread-safe.
+/// (<see cref="Drops"/>, <see cref="Dropped"/>) and logged. A full disk drops the window being queued (<c>disk-full</c>),
+/// never a queued one; a partial record it leaves is cut off at once or, after a crash, by <see cref="Open"/>. Thread-safe.
 /// </summary>
 public sealed class OfflineQueue : IDisposable
 {
@@ -51,7 +52,7 @@ public sealed class OfflineQueue : IDisposable
     /// <summary>The queue's folder.</summary>
     public string Directory { get; }
 
-    /// <summary>Raised with the reason of every window dropped (<c>expired</c>, <c>cap-windows</c>, <c>cap-bytes</c>, <c>attempts</c>, <c>corrupt</c>, <c>too-large</c>, <c>disk</c>); a torn tail found by <see cref="Open"/> is only in <see cref="Drops"/>.</summary>
+    /// <summary>Raised with the reason of every window dropped (<c>expired</c>, <c>cap-windows</c>, <c>cap-bytes</c>, <c>attempts</c>, <c>corrupt</c>, <c>too-large</c>, <c>disk-full</c>, <c>disk</c>); a torn tail found by <see cref="Open"/> is only in <see cref="Drops"/>.</summary>
     public event Action<string>? Dropped;
 
     /// <summary>Windows queued.</summary>
@@ -105,7 +106,8 @@ public sealed class OfflineQueue : IDisposable
 
     /// <summary>
     /// Appends <paramref name="window"/> (fsynced), first dropping expired windows and, oldest first, what the caps need.
-    /// False when it was not queued: too large to store or larger than the byte cap, or the disk refused it (counted and logged).
+    /// False when it was not queued: too large to store or larger than the byte cap (counted and logged), or the disk
+    /// refused it (counted as <c>disk-full</c>, or <c>disk</c> for another write error; logged once per episode of refused writes).
     /// </summary>
     public bool Enqueue(OfflineWindow window)
     {
@@ -130,20 +132,21 @@ public sealed class OfflineQueue : IDisposable
             }
 
             ExpireLocked();
+            if (Append(record) is not var (segment, offset))
+            {
+                // stored first, dropped for the caps after: a window the disk refuses costs no queued one
+                Drop(window.Id, _files.DiskFull ? "disk-full" : "disk", log: false); // OfflineSegments logs the episode
+                return false;
+            }
+
+            _segments[segment]++;
             while (_live.Count > 0 && (_live.Count >= _options.MaxWindows || _bytes + record.Length > _options.MaxBytes))
             {
                 var (sequence, oldest) = _live.First();
                 RemoveLocked(sequence, oldest, _live.Count >= _options.MaxWindows ? OfflineRemoval.CapWindows : OfflineRemoval.CapBytes);
             }
 
-            if (Append(record) is not var (segment, offset))
-            {
-                Drop(window.Id, "disk");
-                return false;
-            }
-
             _live[_next] = new Entry(window.Id, segment, offset, record.Length, window.CreatedUnixMs);
-            _segments[segment]++;
             _bytes += record.Length;
             _next++;
             return true;
@@ -324,11 +327,16 @@ public sealed class OfflineQueue : IDisposable
         }
     }
 
-    private void Drop(string id, string reason)
+    private void Drop(string id, string reason, bool log = true)
     {
         _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
         Dropped?.Invoke(reason);
         var dropped = ++_dropped;
+        if (!log)
+        {
+            return;
+        }
+
         var now = _time.GetUtcNow();
         if (now - _lastDropLog < DropLogInterval)
         {

@@ -5,16 +5,27 @@ namespace EdgeLam.Gateway.Offline;
 
 /// <summary>
 /// The offline queue's segment files (<c>000000000001.seg</c>, …): appends to the newest one (a new one once it holds
-/// <c>segmentBytes</c>, and after a failed write, so nothing is ever written after a partial record), fsyncs each
-/// append, reads a record back, cuts a segment at a torn record and deletes segments. Not thread-safe
-/// (<see cref="OfflineQueue"/> serializes it).
+/// <c>segmentBytes</c>, and after a failed write it could not undo, so nothing is ever written after a partial record),
+/// fsyncs each append (unbuffered: a refused write leaves nothing pending that a later call would retry), reads a record
+/// back, cuts a segment at a torn record and deletes segments. Refused writes (a full disk: <see cref="DiskFull"/>) are
+/// an episode, logged when it starts and when a write succeeds again. Not thread-safe (<see cref="OfflineQueue"/>
+/// serializes it).
 /// </summary>
 internal sealed class OfflineSegments(string directory, long segmentBytes, ILogger logger) : IDisposable
 {
     /// <summary>The segment files' extension.</summary>
     public const string Extension = ".seg";
 
+    private const int Enospc = 28; // Linux errno, the HResult of .NET's IOException on Unix
+    private const int Edquot = 122;
+    private const int ErrorDiskFull = unchecked((int)0x80070070);
+    private const int ErrorHandleDiskFull = unchecked((int)0x80070027);
+
     private FileStream? _tail;
+    private long _refused;
+
+    /// <summary>True while the last append was refused because the disk (or the user's quota) is full.</summary>
+    public bool DiskFull { get; private set; }
 
     /// <summary>The segment appends go to (it may not exist yet).</summary>
     public long Tail { get; private set; } = 1;
@@ -45,7 +56,10 @@ internal sealed class OfflineSegments(string directory, long segmentBytes, ILogg
         file.Flush(flushToDisk: true);
     }
 
-    /// <summary>Appends <paramref name="record"/> to the tail and fsyncs; where it went, or null when the disk refused it (logged).</summary>
+    /// <summary>
+    /// Appends <paramref name="record"/> to the tail and fsyncs; where it went, or null when the disk refused it. A
+    /// partial record is cut off again at once; where that fails too, appends move to a new segment and recovery cuts it.
+    /// </summary>
     public (long Segment, long Offset)? Append(byte[] record)
     {
         var path = PathOf(Tail);
@@ -62,31 +76,28 @@ internal sealed class OfflineSegments(string directory, long segmentBytes, ILogg
             path = PathOf(Tail);
             if (_tail is null)
             {
-                _tail = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+                _tail = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0);
                 _tail.Seek(0, SeekOrigin.End);
             }
 
             start = _tail.Length;
             _tail.Write(record);
             _tail.Flush(flushToDisk: true);
-            return (Tail, start);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            OfflineLog.WriteFailed(logger, path, e.Message);
-            try
-            {
-                _tail?.SetLength(start); // leave no partial record behind; if this fails too, recovery cuts it
-            }
-            catch (IOException)
-            {
-            }
-
-            _tail?.Dispose();
-            _tail = null;
-            Tail++;
+            Refused(path, start, e);
             return null;
         }
+
+        if (_refused > 0)
+        {
+            OfflineLog.WritesResumed(logger, path, _refused);
+            _refused = 0;
+            DiskFull = false;
+        }
+
+        return (Tail, start);
     }
 
     /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/> of segment <paramref name="segment"/>, or null when they cannot be read (logged).</summary>
@@ -124,6 +135,41 @@ internal sealed class OfflineSegments(string directory, long segmentBytes, ILogg
     {
         _tail?.Dispose();
         _tail = null;
+    }
+
+    /// <summary>Counts and (once per episode) logs a refused append, and cuts off what it may have written after <paramref name="start"/>.</summary>
+    private void Refused(string path, long start, Exception e)
+    {
+        DiskFull = e is IOException { HResult: Enospc or Edquot or ErrorDiskFull or ErrorHandleDiskFull };
+        if (_refused++ == 0)
+        {
+            OfflineLog.WritesRefused(logger, path, e.Message, DiskFull ? "disk-full" : "disk");
+        }
+
+        if (_tail is null)
+        {
+            return; // nothing was written
+        }
+
+        try
+        {
+            _tail.SetLength(start); // leave no partial record behind: later appends may go on in this segment
+            return;
+        }
+        catch (IOException)
+        {
+        }
+
+        try
+        {
+            _tail.Dispose();
+        }
+        catch (IOException)
+        {
+        }
+
+        _tail = null;
+        Tail++;
     }
 
     private string PathOf(long number) => System.IO.Path.Combine(directory, number.ToString("D12", CultureInfo.InvariantCulture) + Extension);
