@@ -183,7 +183,7 @@ agreement() {
         printf 'plan epoch %s committed: %s | reason %s, predicted decode step %s -> %s ms (gain %s)\n' \
           "$e" "$p_chain" "$p_reason" "$p_old" "$p_new" "$p_gain" ;;
       *"Realized gain of epoch "*|*"Re-split abandoned: "*)
-        printf 'plan %s\n' "$(sed -E 's/^.*(Realized gain of epoch|Re-split abandoned: )/\1/' <<<"$line")" ;;
+        printf 'plan: %s\n' "$(sed -E 's/^.*(Realized gain of epoch|Re-split abandoned: )/\1/' <<<"$line")" ;;
       *"No plan: "*)
         if [ "$line" != "$last_noplan" ]; then last_noplan=$line; printf 'plan: %s\n' "$(sed -E 's/^.*(No plan: )/\1/' <<<"$line")"; fi ;;
     esac
@@ -210,6 +210,9 @@ shown=0 finished=0 deadline=$((SECONDS + 600)) slowed="" slowed_at=0
 while :; do
   if ! kill -0 "$gateway" 2>/dev/null; then
     echo "demo: the gateway stopped; see $run/gateway-1.log" >&2; tail -20 "$run/gateway-1.log" >&2; exit 1
+  fi
+  if grep -q "Sensing cannot run" "$run/gateway-1.log"; then
+    echo "demo: the gateway's sensing stopped; see $run/gateway-1.log" >&2; grep "Sensing cannot run" "$run/gateway-1.log" >&2; exit 1
   fi
   [ "$static" -eq 1 ] || agreement
   mapfile -t finals < <(grep '"final":true' "$run/results.jsonl" 2>/dev/null || true)
