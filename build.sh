@@ -5,7 +5,7 @@
 #   ./build.sh build     build everything (JIT, net10.0); afterwards ./edgelam runs the CLI
 #   ./build.sh test      setup + build + NativeAOT publish (x64, arm64) + every test; prints "N passed, N failed"
 #   ./build.sh publish [--rid linux-x64|linux-arm64]   NativeAOT binary into dist/<rid>/
-#   ./build.sh demo [--requests N]                     broker + peer + gateway on the built-in model
+#   ./build.sh demo [--requests N] [--slow-peer-at N] [--static]   broker + gateway + 2 orchestrated peers on the built-in model
 #   ./build.sh deb [--rid linux-x64|linux-arm64]       Debian package from dist/<rid>
 set -euo pipefail
 

@@ -86,7 +86,8 @@ public sealed class SensorRequestPump
 
     /// <summary>
     /// Runs until <paramref name="cancellationToken"/> fires or the sensors' window channel completes, then waits for
-    /// the requests in flight. Patch streams are encoded to the gateway model's hidden size. Start the sensors
+    /// the requests in flight. Patch streams are encoded to the gateway model's hidden size (an orchestrated gateway's
+    /// from its first committed layout: the pump waits for it). Start the sensors
     /// (<see cref="SensorRuntime.Start"/>) and the gateway first.
     /// </summary>
     /// <exception cref="ArgumentException">The options name streams the sensors do not have.</exception>
@@ -115,6 +116,8 @@ public sealed class SensorRequestPump
             throw new ArgumentException(string.Join(Environment.NewLine, problems.Select(p => p.ToString())), nameof(sensors));
         }
 
+        // An orchestrated gateway has a model entry (and its hidden size) only from the agreement's first commit.
+        await gateway.WaitForLayoutAsync(cancellationToken).ConfigureAwait(false);
         var patchStreams = sensors.Streams.Where(s => s.Options.Tokenizer == "patch" && (_options.Streams.Count == 0 || _options.Streams.Contains(s.Name))).ToList();
         if (patchStreams.Count > 0 && gateway.Embedding is null)
         {

@@ -38,6 +38,9 @@ internal sealed class GatewayLayouts(BlockLibrary library, NodeRoleOptions optio
     /// <summary>The layout new requests start on, or null before the first commit.</summary>
     public GatewayLayout? Active => Volatile.Read(ref _active);
 
+    /// <summary>Completes at the first commit.</summary>
+    public Task FirstCommit => _firstCommit.Task;
+
     public async Task PrepareAsync(NodeLayout layout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layout);

@@ -133,6 +133,10 @@ public sealed class GatewayRole : IDisposable
     /// <summary>Where the gateway's segments take embeddings, or null when the model cannot start from embeddings (or no layout is committed yet).</summary>
     public Inference.Segments.EmbeddingEntry? Embedding => (_static ?? _layouts!.Active)?.Chain.Embedding;
 
+    /// <summary>Completes once the gateway has a layout: at once when static, at the agreement's first commit when orchestrated.</summary>
+    public Task WaitForLayoutAsync(CancellationToken cancellationToken) =>
+        _layouts is null ? Task.CompletedTask : _layouts.FirstCommit.WaitAsync(cancellationToken);
+
     /// <summary>Subscribes to this gateway's reply topic.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
