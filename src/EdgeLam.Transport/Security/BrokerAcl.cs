@@ -14,10 +14,10 @@ namespace EdgeLam.Transport.Security;
 /// (send orders, blocks and acknowledgements of a live re-split, docs/protocol.md "KV handover");</item>
 /// <item>a gateway writes the plan and the activations of the first stage it feeds (new sessions and the
 /// per-peer affinity topics), reads its own replies, its own results and the requests sent to it, and writes its own
-/// results (the error result of a request it cannot run);</item>
+/// results (it publishes every result, from the step reply it accepts);</item>
 /// <item>a peer reads the activations of the stages it runs (the shared subscription is checked without its
 /// <c>$share/{group}/</c> prefix) and its own affinity topic, writes the next stage's activations (new sessions and
-/// affinity topics) and, on a last stage, writes its gateway's replies and results.</item>
+/// affinity topics) and, on a last stage, writes its gateway's replies (never its results: the gateway publishes them).</item>
 /// </list>
 /// </summary>
 public static class BrokerAcl
@@ -70,7 +70,7 @@ public static class BrokerAcl
             rules.Add(("read", topics.NodeReplies(node.Id)));
             rules.Add(("read", topics.Results(node.Id)));
             rules.Add(("read", topics.Requests(node.Id)));
-            rules.Add(("write", topics.Results(node.Id))); // error results of requests it could not run
+            rules.Add(("write", topics.Results(node.Id))); // every result: the gateway publishes them
             foreach (var stage in node.Stages)
             {
                 AddFeed(rules, topics, stage.Model, stage.Boundary);
@@ -90,7 +90,6 @@ public static class BrokerAcl
             else
             {
                 rules.Add(("write", topics.NodeReplies(node.Gateway)));
-                rules.Add(("write", topics.Results(node.Gateway)));
             }
         }
 

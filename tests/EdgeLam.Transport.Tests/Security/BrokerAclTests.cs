@@ -72,7 +72,6 @@ public sealed class BrokerAclTests
             topic read edgelam/v1/site-1/act/m/4
             topic read edgelam/v1/site-1/act/m/4/p2
             topic write edgelam/v1/site-1/nodes/gw1/replies
-            topic write edgelam/v1/site-1/results/gw1
 
             """;
 
