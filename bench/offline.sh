@@ -35,37 +35,9 @@ if [ ! -f "$split/manifest.json" ]; then
   rm -rf "$split"; "$EDGELAM" model split "$model/model.onnx" --out "$split" --at 1 >&2
 fi
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; for _ in $(seq 1 100); do p=$((20000 + RANDOM % 40000)); port_free "$p" && { echo "$p"; return; }; done; return 1; }
-port=$(free_port)
-cat > "$run/mosquitto.conf" <<CONF
-listener $port 127.0.0.1
-allow_anonymous true
-user $(id -un)
-set_tcp_nodelay true
-persistence true
-persistence_location $run/broker/
-autosave_interval 1
-max_queued_messages 1000000
-max_inflight_messages 0
-persistent_client_expiration 1h
-log_dest file $run/mosquitto.log
-CONF
-
-pids=()
-cleanup() {
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-command -v mosquitto >/dev/null 2>&1 || PATH="$PATH:/usr/sbin"
-start_broker() {
-  mosquitto -c "$run/mosquitto.conf" & broker=$!; pids+=($broker)
-  for _ in $(seq 1 100); do port_free "$port" || break; sleep 0.1; done
-}
-start_broker
+. "$ROOT/tools/local-broker.sh"
+broker_config "$run" "autosave_interval 1" "max_queued_messages 1000000" "persistent_client_expiration 1h"
+start_broker "$run" || { echo "offline: mosquitto did not start; see $run/mosquitto.log" >&2; exit 1; }
 
 node_config() { # name segments dir extra-json
   mkdir -p "$3"
@@ -99,7 +71,7 @@ say "results flow; stopping the broker for $outage s"
 kill -TERM "$broker"; wait "$broker" 2>/dev/null || true
 sleep "$outage"
 say "starting the broker again"
-start_broker
+start_broker "$run" || { echo "offline: mosquitto did not restart; see $run/mosquitto.log" >&2; exit 1; }
 wait_for 300 "drained queue" grep -q "Offline: queue drained" "$run/gateway.log"
 sleep 3 # the last results on their way to the subscriber
 

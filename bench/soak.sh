@@ -44,34 +44,9 @@ if [ ! -f "$split/manifest.json" ]; then
   rm -rf "$split"; "$EDGELAM" model split "$model/model.onnx" --out "$split" --at "0,$((blocks / 3)),$((2 * blocks / 3))" >&2
 fi
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; for _ in $(seq 1 100); do p=$((20000 + RANDOM % 40000)); port_free "$p" && { echo "$p"; return; }; done; return 1; }
-port=$(free_port)
-cat > "$run/mosquitto.conf" <<CONF
-listener $port 127.0.0.1
-allow_anonymous true
-user $(id -un)
-set_tcp_nodelay true
-persistence true
-persistence_location $run/broker/
-autosave_interval 5
-max_queued_messages 100000
-max_inflight_messages 0
-sys_interval 2
-log_dest file $run/mosquitto.log
-CONF
-
-pids=()
-cleanup() {
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-command -v mosquitto >/dev/null 2>&1 || PATH="$PATH:/usr/sbin"
-mosquitto -c "$run/mosquitto.conf" & broker=$!; pids+=($broker)
-for _ in $(seq 1 100); do port_free "$port" || break; sleep 0.1; done
+. "$ROOT/tools/local-broker.sh"
+broker_config "$run" "autosave_interval 5" "max_queued_messages 100000" "sys_interval 2"
+start_broker "$run" || { echo "soak: mosquitto did not start; see $run/mosquitto.log" >&2; exit 1; }
 
 node_config() { # name segments dir metrics-port extra-json
   mkdir -p "$3"

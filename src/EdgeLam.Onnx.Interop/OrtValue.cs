@@ -68,31 +68,23 @@ public sealed unsafe class OrtValue : IDisposable
             throw new ArgumentException(e.Message, nameof(data), e);
         }
 
-        var value = new OrtValue(OrtValueOwnership.PinnedManaged);
-        var pin = data.Pin();
-        try
-        {
-            value.Initialize(type, pin.Pointer, (long)data.Length * sizeof(T), shape);
-            value._pin = pin;
-            return value;
-        }
-        catch
-        {
-            pin.Dispose();
-            value.Dispose();
-            throw;
-        }
+        return Pinned(data.Pin(), type, (long)data.Length * sizeof(T), shape);
     }
 
     /// <summary>Wraps an <see cref="NpyArray"/>'s bytes as a tensor (pinned, no copy).</summary>
     public static OrtValue CreateTensor(NpyArray array)
     {
         ArgumentNullException.ThrowIfNull(array);
+        return Pinned(array.Data.AsMemory().Pin(), array.ElementType, array.Data.LongLength, array.Shape);
+    }
+
+    /// <summary>A tensor over pinned managed memory; the value owns <paramref name="pin"/> (released on failure too).</summary>
+    private static OrtValue Pinned(MemoryHandle pin, TensorElementType type, long byteLength, ReadOnlySpan<long> shape)
+    {
         var value = new OrtValue(OrtValueOwnership.PinnedManaged);
-        var pin = array.Data.AsMemory().Pin();
         try
         {
-            value.Initialize(array.ElementType, pin.Pointer, array.Data.LongLength, array.Shape);
+            value.Initialize(type, pin.Pointer, byteLength, shape);
             value._pin = pin;
             return value;
         }

@@ -124,11 +124,11 @@ internal sealed class NodeSectionBinder : IConfigSectionBinder
             Node = node.Name,
             Codec = codec,
             KvHandover = handover,
-            KvHandoverTimeout = r.Duration("Node:KvHandoverTimeout", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
+            KvHandoverTimeout = r.Duration("Node:KvHandoverTimeout", TimeSpan.FromSeconds(5), NodeRoleOptions.MinKvHandoverTimeout, NodeRoleOptions.MaxTimeout),
             ContextLimit = r.Int("Node:ContextLimit", ChainOptions.DefaultContextLimit, NodeRoleOptions.MinContextLimit, NodeRoleOptions.MaxContextLimit),
             Tuning = new StageTuning(
-                r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
-                r.Int("Node:MaxAttempts", StageTuning.Default.MaxAttempts, 1, 1000),
+                r.Duration("Node:StepTimeout", StageTuning.Default.StepTimeout, NodeRoleOptions.MinStepTimeout, NodeRoleOptions.MaxTimeout),
+                r.Int("Node:MaxAttempts", StageTuning.Default.MaxAttempts, 1, NodeRoleOptions.MaxMaxAttempts),
                 r.Int("Node:ResultTopK", StageTuning.Default.ResultTopK, 1, NodeRoleOptions.MaxResultTopK),
                 r.Double("Node:Throttle", StageTuning.Default.Throttle, StepThrottle.None, StepThrottle.Max)),
         };

@@ -19,7 +19,7 @@ namespace EdgeLam.Gateway.Hosting;
 /// <see cref="RememberedIds"/> taken (the broker delivered it again after a restart) is dropped and logged, so it runs
 /// once. Nothing on a peer.
 /// </summary>
-internal sealed partial class RequestService(NodeHandle handle, NodeSettings node, ILoggerFactory loggers) : BackgroundService, IDrainable
+internal sealed partial class RequestService(NodeHandle handle, NodeSettings node, ILoggerFactory loggers) : IntakeService
 {
     /// <summary>Requests run at once.</summary>
     public const int MaxInFlight = 4;
@@ -29,31 +29,9 @@ internal sealed partial class RequestService(NodeHandle handle, NodeSettings nod
 
     private readonly ILogger _logger = loggers.CreateLogger<RequestService>();
     private readonly RecentRequestIds _recent = new(RememberedIds);
-    private readonly CancellationTokenSource _reading = new();
     private long _repeated;
 
-    public string Name => "requests";
-
-    public async Task DrainAsync(CancellationToken deadline)
-    {
-        await _reading.CancelAsync().ConfigureAwait(false); // no new request is read; the node's drain waits for those running
-        if (ExecuteTask is { } running)
-        {
-            try
-            {
-                await running.WaitAsync(deadline).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-    }
-
-    public override void Dispose()
-    {
-        _reading.Dispose();
-        base.Dispose();
-    }
+    public override string Name => "requests";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,7 +52,7 @@ internal sealed partial class RequestService(NodeHandle handle, NodeSettings nod
 
         var topics = new TopicScheme(stage.Site);
         var topic = topics.Requests(stage.Node);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _reading.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, Intake);
         await using var client = MqttClient.Create(RequestsClient(started.Client.Options), loggers.CreateLogger<MqttClient>());
         using var slots = new SemaphoreSlim(MaxInFlight, MaxInFlight);
         var running = new List<Task>();

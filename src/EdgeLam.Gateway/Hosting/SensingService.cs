@@ -33,12 +33,11 @@ internal sealed partial class SensingService(
     NodeSettings node,
     ServiceStatus status,
     EdgeLamMetrics metrics,
-    ILoggerFactory loggers) : BackgroundService, IDrainable
+    ILoggerFactory loggers) : IntakeService
 {
     public const string Component = "sensing";
 
     private readonly ILogger _logger = loggers.CreateLogger<SensingService>();
-    private readonly CancellationTokenSource _windows = new();
 
     /// <summary>The running pump (null until the gateway serves and the sensors started).</summary>
     public SensorRequestPump? Pump { get; private set; }
@@ -49,28 +48,7 @@ internal sealed partial class SensingService(
     /// <summary>The MQTT reading router (null unless the board has <c>mqtt</c> devices and the sensors started).</summary>
     public MqttReadingRouter? Router { get; private set; }
 
-    public string Name => Component;
-
-    public async Task DrainAsync(CancellationToken deadline)
-    {
-        await _windows.CancelAsync().ConfigureAwait(false);
-        if (ExecuteTask is { } running)
-        {
-            try
-            {
-                await running.WaitAsync(deadline).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-    }
-
-    public override void Dispose()
-    {
-        _windows.Dispose();
-        base.Dispose();
-    }
+    public override string Name => Component;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -101,7 +79,7 @@ internal sealed partial class SensingService(
             return;
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _windows.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, Intake);
         SensorRuntime? runtime = null;
         MqttClient? readings = null;
         OfflineQueue? queue = null;

@@ -31,6 +31,18 @@ public sealed class NodeRoleOptions
     /// <summary>The largest <see cref="ResultTopK"/>.</summary>
     public const int MaxResultTopK = 64;
 
+    /// <summary>The largest <see cref="MaxAttempts"/>.</summary>
+    public const int MaxMaxAttempts = 1000;
+
+    /// <summary>The shortest <see cref="StepTimeout"/>.</summary>
+    public static readonly TimeSpan MinStepTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest <see cref="StepTimeout"/> and <see cref="KvHandoverTimeout"/>.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>The shortest <see cref="KvHandoverTimeout"/>.</summary>
+    public static readonly TimeSpan MinKvHandoverTimeout = TimeSpan.FromMilliseconds(10);
+
     private StageTuning _tuning = StageTuning.Default;
 
     /// <summary>Site: the topic namespace <c>edgelam/v1/{site}/</c>.</summary>
@@ -152,14 +164,14 @@ public sealed class NodeRoleOptions
         }
 
         var tuning = Tuning;
-        if (tuning.StepTimeout <= TimeSpan.Zero)
+        if (tuning.StepTimeout < MinStepTimeout || tuning.StepTimeout > MaxTimeout)
         {
-            problems.Add(new("Node:StepTimeout", tuning.StepTimeout.ToString("c", CultureInfo.InvariantCulture), "must be positive"));
+            problems.Add(new("Node:StepTimeout", Text(tuning.StepTimeout), "must be between " + Text(MinStepTimeout) + " and " + Text(MaxTimeout)));
         }
 
-        if (tuning.MaxAttempts < 1)
+        if (tuning.MaxAttempts is < 1 or > MaxMaxAttempts)
         {
-            problems.Add(new("Node:MaxAttempts", Text(tuning.MaxAttempts), "must be at least 1"));
+            problems.Add(new("Node:MaxAttempts", Text(tuning.MaxAttempts), "must be between 1 and " + Text(MaxMaxAttempts)));
         }
 
         if (tuning.ResultTopK is < 1 or > MaxResultTopK)
@@ -177,13 +189,15 @@ public sealed class NodeRoleOptions
             problems.Add(new("Node:KvHandover", KvHandover.ToString(), "must be measured, always or off"));
         }
 
-        if (KvHandoverTimeout <= TimeSpan.Zero)
+        if (KvHandoverTimeout < MinKvHandoverTimeout || KvHandoverTimeout > MaxTimeout)
         {
-            problems.Add(new("Node:KvHandoverTimeout", KvHandoverTimeout.ToString("c", CultureInfo.InvariantCulture), "must be positive"));
+            problems.Add(new("Node:KvHandoverTimeout", Text(KvHandoverTimeout), "must be between " + Text(MinKvHandoverTimeout) + " and " + Text(MaxTimeout)));
         }
 
         return problems;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Text(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 }
