@@ -1,3 +1,4 @@
+using EdgeLam.Core.Randomness;
 using EdgeLam.Training.ZerothOrder;
 
 namespace EdgeLam.Training.Tests;
@@ -8,10 +9,10 @@ public sealed class RandomDirectionTests
     public void SplitMix64_SeedZero_ReferenceSequence()
     {
         // The reference implementation's (Vigna, splitmix64.c) first outputs from state 0.
-        ulong state = 0;
-        Assert.Equal(0xE220A8397B1DCDAFUL, SplitMix64.Next(ref state));
-        Assert.Equal(0x6E789E6AA1B965F4UL, SplitMix64.Next(ref state));
-        Assert.Equal(0x06C45D188009454FUL, SplitMix64.Next(ref state));
+        var stream = new SplitMix64(0);
+        Assert.Equal(0xE220A8397B1DCDAFUL, stream.Next());
+        Assert.Equal(0x6E789E6AA1B965F4UL, stream.Next());
+        Assert.Equal(0x06C45D188009454FUL, stream.Next());
     }
 
     [Fact]
@@ -32,8 +33,7 @@ public sealed class RandomDirectionTests
     public void Rademacher_SeedThenBitsInOrder_SignOfEachBit()
     {
         // Entry i takes bit i of the 64-bit draw: 0 → +1, 1 → −1.
-        ulong state = 7;
-        var bits = SplitMix64.Next(ref state);
+        var bits = new SplitMix64(7).Next();
         var z = new float[70];
         Rademacher.Fill(7, z);
 

@@ -1,3 +1,5 @@
+using EdgeLam.Core.Randomness;
+
 namespace EdgeLam.Training.ZerothOrder;
 
 /// <summary>
@@ -17,18 +19,6 @@ public static class PerturbationSeed
         var h = SplitMix64.Mix(runSeed ^ 0x9E3779B97F4A7C15UL);
         h = SplitMix64.Mix(h ^ (ulong)step);
         h = SplitMix64.Mix(h ^ ((ulong)sample << 32));
-        return SplitMix64.Mix(h ^ Fnv1a(block));
-    }
-
-    /// <summary>FNV-1a over the name's UTF-16 code units (stable across platforms and runs, unlike string.GetHashCode).</summary>
-    private static ulong Fnv1a(string text)
-    {
-        var hash = 0xCBF29CE484222325UL;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 0x100000001B3UL;
-        }
-
-        return hash;
+        return SplitMix64.Mix(h ^ Fnv1a64.Hash(block));
     }
 }

@@ -1,3 +1,5 @@
+using EdgeLam.Core.Randomness;
+
 namespace EdgeLam.Training.ZerothOrder;
 
 /// <summary>
@@ -17,10 +19,10 @@ public static class Rademacher
             throw new ArgumentException("theta and destination must have the same length.", nameof(destination));
         }
 
-        var state = seed;
+        var stream = new SplitMix64(seed);
         for (var start = 0; start < theta.Length; start += 64)
         {
-            var bits = SplitMix64.Next(ref state);
+            var bits = stream.Next();
             var end = Math.Min(start + 64, theta.Length);
             for (var i = start; i < end; i++, bits >>= 1)
             {
