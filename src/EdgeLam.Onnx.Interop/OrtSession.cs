@@ -13,6 +13,8 @@ public sealed class OrtSession : IDisposable
 {
     private readonly Dictionary<string, int> _inputIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _outputIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _feedIndex = new(StringComparer.Ordinal);
+    private readonly TensorSpec[] _feeds;
     private readonly Ort.RunOptions _defaultRunOptions;
     private Ort.InferenceSession? _session;
 
@@ -24,6 +26,12 @@ public sealed class OrtSession : IDisposable
         _session = session;
         Inputs = ReadSpecs(session.InputNames, session.InputMetadata, _inputIndex);
         Outputs = ReadSpecs(session.OutputNames, session.OutputMetadata, _outputIndex);
+        Overridable = ReadSpecs([.. session.OverridableInitializerMetadata.Keys], session.OverridableInitializerMetadata, new Dictionary<string, int>(StringComparer.Ordinal));
+        _feeds = [.. Inputs, .. Overridable];
+        for (var i = 0; i < _feeds.Length; i++)
+        {
+            _feedIndex[_feeds[i].Name] = i;
+        }
         _defaultRunOptions = new Ort.RunOptions();
     }
 
@@ -32,6 +40,12 @@ public sealed class OrtSession : IDisposable
 
     /// <summary>The model's inputs in declaration order; dynamic dimensions are -1 with their symbolic names.</summary>
     public IReadOnlyList<TensorSpec> Inputs { get; }
+
+    /// <summary>
+    /// Initializers that are also graph inputs (IR ≥ 4): constants with a default a run may replace by feeding a value
+    /// under their name (adapters made by <c>model adapt</c>). Not among <see cref="Inputs"/>, which a run must feed.
+    /// </summary>
+    public IReadOnlyList<TensorSpec> Overridable { get; }
 
     /// <summary>The model's outputs in declaration order.</summary>
     public IReadOnlyList<TensorSpec> Outputs { get; }
@@ -135,7 +149,7 @@ public sealed class OrtSession : IDisposable
     public OrtRunBinding CreateBinding(IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames)
     {
         ThrowIfDisposed();
-        CheckNames(inputNames, _inputIndex, Inputs, "input", nameof(inputNames));
+        CheckNames(inputNames, _feedIndex, _feeds, "input", nameof(inputNames));
         CheckNames(outputNames, _outputIndex, Outputs, "output", nameof(outputNames));
         return new OrtRunBinding(this, inputNames, outputNames);
     }
@@ -180,7 +194,7 @@ public sealed class OrtSession : IDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(inputs);
-        CheckNames(inputNames, _inputIndex, Inputs, "input", nameof(inputNames));
+        CheckNames(inputNames, _feedIndex, _feeds, "input", nameof(inputNames));
         CheckNames(outputNames, _outputIndex, Outputs, "output", nameof(outputNames));
         if (inputs.Count != inputNames.Count)
         {

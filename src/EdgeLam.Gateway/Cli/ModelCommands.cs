@@ -29,6 +29,7 @@ internal static class ModelCommands
         model.Subcommands.Add(ModelInspectCommand.Create());
         model.Subcommands.Add(ModelSplitCommand.Create());
         model.Subcommands.Add(ModelBuildCommand.Create());
+        model.Subcommands.Add(ModelAdaptCommand.Create());
         return model;
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using EdgeLam.Core.Randomness;
 
 namespace EdgeLam.Onnx.Model.Synthetic;
@@ -18,7 +17,7 @@ internal struct SeededRandom
 
     public SeededRandom(ulong modelSeed, string tensorName)
     {
-        _stream = new Xoshiro256StarStar(modelSeed ^ Fnv1a64(tensorName));
+        _stream = new Xoshiro256StarStar(modelSeed ^ Fnv1a64.Hash(tensorName));
     }
 
     /// <summary>The next xoshiro256** output.</summary>
@@ -26,19 +25,4 @@ internal struct SeededRandom
 
     /// <summary>A uniform value in [-1, 1) with 24 significant bits.</summary>
     public float NextSigned() => ((NextUInt64() >> 40) * (1.0f / (1 << 23))) - 1.0f;
-
-    internal static ulong Fnv1a64(string text)
-    {
-        var hash = 0xCBF29CE484222325UL;
-        Span<byte> buffer = stackalloc byte[256];
-        var bytes = Encoding.UTF8.GetByteCount(text) <= buffer.Length
-            ? buffer[..Encoding.UTF8.GetBytes(text, buffer)]
-            : Encoding.UTF8.GetBytes(text);
-        foreach (var b in bytes)
-        {
-            hash = (hash ^ b) * 0x100000001B3UL;
-        }
-
-        return hash;
-    }
 }
