@@ -1,0 +1,88 @@
+using EdgeLam.Inference.Chain;
+using EdgeLam.Onnx.Model.Blocks;
+using EdgeLam.Onnx.Model.Split;
+using EdgeLam.Onnx.Model.Verify;
+using EdgeLam.Testing;
+
+namespace EdgeLam.Onnx.Model.Tests;
+
+/// <summary>
+/// An encoder-decoder in one graph (<see cref="EncoderDecoderModel"/>): the blocks are the decoder layers, the encoder
+/// runs before the first of them, and a cut between decoder layers carries the decoder's residual stream and the
+/// encoder output; the chained segments give the unsplit model's outputs.
+/// </summary>
+[Collection(nameof(OrtCollection))]
+public class EncoderDecoderSplitTests(OrtFixture ort)
+{
+    [Fact]
+    public void Detect_EncoderDecoder_FindsTheDecoderLayersByStructure()
+    {
+        using var temp = new TempDirectory();
+        var (model, _) = Write(temp, scrambled: false);
+
+        var layout = BlockDetector.Detect(model);
+
+        Assert.Equal(BlockSource.Structure, layout.Source);
+        Assert.Equal(EncoderDecoderModel.DecoderLayers, layout.BlockCount);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CutTensors_EncoderDecoder_AreTheResidualStreamAndTheEncoderOutput(bool scrambled)
+    {
+        using var temp = new TempDirectory();
+        var (model, encoderOutput) = Write(temp, scrambled);
+
+        var layout = BlockDetector.Detect(model);
+
+        for (var boundary = 0; boundary < EncoderDecoderModel.DecoderLayers; boundary++)
+        {
+            var cut = layout.CutTensors(boundary);
+            Assert.Equal(2, cut.Count);
+            Assert.Contains(encoderOutput, cut);
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("2")]
+    [InlineData("3")]
+    [InlineData("1,2")]
+    [InlineData("0,2")]
+    public void Split_EncoderDecoder_ChainedSegmentsEqualTheUnsplitModel(string boundaries)
+    {
+        using var temp = new TempDirectory();
+        var (model, encoderOutput) = Write(temp, scrambled: false);
+
+        var manifest = ModelSplitter.Split(model, SplitPlan.ParseBoundaries(boundaries), temp.Combine("split"), ort.Open);
+
+        // The encoder runs once, in the first segment; every later segment gets its output.
+        foreach (var segment in manifest.Segments.Skip(1).Where(s => s.FirstBlock < EncoderDecoderModel.DecoderLayers))
+        {
+            Assert.Contains(segment.BoundaryInputs, b => b.Name == encoderOutput);
+            Assert.DoesNotContain("input_ids", segment.OriginalInputs);
+        }
+
+        using var whole = ort.Open(model.FilePath!);
+        using var chain = SplitModelRunner.Open(temp.Combine("split"), ort.Open, verifyHashes: false);
+        var report = SplitVerifier.Verify(whole, chain, InputRoles.Find(model), new VerifyTolerances(1e-6, 1e-3));
+        Assert.True(report.Passed, string.Join("; ", report.Differences));
+    }
+
+    private static (ModelFile Model, string EncoderOutput) Write(TempDirectory temp, bool scrambled)
+    {
+        var (proto, encoderOutput) = EncoderDecoderModel.Build();
+        var path = temp.Combine("model", "encoder-decoder.onnx");
+        ModelWriter.Write(proto, temp.Path, path, new ModelWriteOptions());
+        if (!scrambled)
+        {
+            return (ModelFile.Load(path), encoderOutput);
+        }
+
+        var scrambledPath = temp.Combine("scrambled", "encoder-decoder.onnx");
+        var renamed = ModelScrambler.Write(ModelFile.Load(path), scrambledPath, 3, keepGraphInputsAndOutputs: true);
+        return (ModelFile.Load(scrambledPath), renamed[encoderOutput]);
+    }
+}
