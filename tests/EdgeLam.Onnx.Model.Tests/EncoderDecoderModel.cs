@@ -10,7 +10,9 @@ namespace EdgeLam.Onnx.Model.Tests;
 /// <c>input_ids</c> and target tokens <c>decoder_input_ids</c> looked up in one shared embedding table, an encoder of
 /// self-attention + FFN layers ending in a layer norm (the encoder output), and decoder layers of self-attention,
 /// cross-attention (queries from the decoder, keys and values projected from the encoder output) and FFN, then the
-/// language-model head. Nodes and weights carry no names that say which layer they belong to.
+/// language-model head. Nodes and weights carry no names that say which layer they belong to, unless
+/// <c>named</c>: then nodes are scoped as an exporter scopes them, <c>/model/encoder/layers.N/</c> and
+/// <c>/model/decoder/layers.N/</c>, both counting from 0.
 /// </summary>
 internal static class EncoderDecoderModel
 {
@@ -20,17 +22,18 @@ internal static class EncoderDecoderModel
     public const int DecoderLayers = 3;
 
     /// <summary>The graph and the name of the encoder output tensor.</summary>
-    public static (ModelProto Model, string EncoderOutput) Build(int seed = 5)
+    public static (ModelProto Model, string EncoderOutput) Build(bool named = false, int seed = 5)
     {
         var random = new Random(seed);
         var model = new ModelProto { IrVersion = 8, ProducerName = "pytorch", Graph = new GraphProto { Name = "torch_jit" } };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
         var g = model.Graph;
         var counter = 0;
+        var scope = string.Empty;
         string Node(string op, string[] inputs, params AttributeProto[] attributes)
         {
             var output = (counter++).ToString(CultureInfo.InvariantCulture);
-            var node = new NodeProto { OpType = op, Output = { output } };
+            var node = new NodeProto { OpType = op, Output = { output }, Name = named && scope.Length > 0 ? $"{scope}/{op}_{output}" : string.Empty };
             node.Input.AddRange(inputs);
             node.Attribute.AddRange(attributes);
             g.Node.Add(node);
@@ -76,16 +79,22 @@ internal static class EncoderDecoderModel
         var e = Node("Gather", [shared, "input_ids"]);
         for (var l = 0; l < EncoderLayers; l++)
         {
+            scope = string.Create(CultureInfo.InvariantCulture, $"/model/encoder/layers.{l}");
             e = Ffn(Attention(e, e));
         }
+
+        scope = string.Empty;
 
         var encoderOutput = Node("LayerNormalization", [e, Weight(Hidden), Weight(Hidden)], Int("axis", -1));
 
         var d = Node("Gather", [shared, "decoder_input_ids"]);
         for (var l = 0; l < DecoderLayers; l++)
         {
+            scope = string.Create(CultureInfo.InvariantCulture, $"/model/decoder/layers.{l}");
             d = Ffn(Attention(Attention(d, d), encoderOutput));
         }
+
+        scope = string.Empty;
 
         g.Node.Add(new NodeProto { OpType = "MatMul", Input = { d, Weight(Hidden, Vocab) }, Output = { "logits" } });
         g.Output.Add(new TensorType(1, [Dim.Named("batch"), Dim.Named("target_length"), Dim.Of(Vocab)]).ToValueInfo("logits"));

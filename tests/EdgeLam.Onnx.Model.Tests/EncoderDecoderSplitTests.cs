@@ -14,16 +14,19 @@ namespace EdgeLam.Onnx.Model.Tests;
 [Collection(nameof(OrtCollection))]
 public class EncoderDecoderSplitTests(OrtFixture ort)
 {
-    [Fact]
-    public void Detect_EncoderDecoder_FindsTheDecoderLayersByStructure()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Detect_EncoderDecoder_FindsTheDecoderLayersByStructure(bool named)
     {
         using var temp = new TempDirectory();
-        var (model, _) = Write(temp, scrambled: false);
+        var (model, _) = Write(temp, scrambled: false, named);
 
         var layout = BlockDetector.Detect(model);
 
         Assert.Equal(BlockSource.Structure, layout.Source);
         Assert.Equal(EncoderDecoderModel.DecoderLayers, layout.BlockCount);
+        Assert.Equal(named ? "structure (3 repeated units of 8 weight ops; node names agree)" : "structure (3 repeated units of 8 weight ops)", layout.Evidence);
     }
 
     [Theory]
@@ -45,16 +48,18 @@ public class EncoderDecoderSplitTests(OrtFixture ort)
     }
 
     [Theory]
-    [InlineData("0")]
-    [InlineData("1")]
-    [InlineData("2")]
-    [InlineData("3")]
-    [InlineData("1,2")]
-    [InlineData("0,2")]
-    public void Split_EncoderDecoder_ChainedSegmentsEqualTheUnsplitModel(string boundaries)
+    [InlineData("0", false)]
+    [InlineData("1", false)]
+    [InlineData("2", false)]
+    [InlineData("3", false)]
+    [InlineData("1,2", false)]
+    [InlineData("0,2", false)]
+    [InlineData("1", true)]
+    [InlineData("1,2", true)]
+    public void Split_EncoderDecoder_ChainedSegmentsEqualTheUnsplitModel(string boundaries, bool named)
     {
         using var temp = new TempDirectory();
-        var (model, encoderOutput) = Write(temp, scrambled: false);
+        var (model, encoderOutput) = Write(temp, scrambled: false, named);
 
         var manifest = ModelSplitter.Split(model, SplitPlan.ParseBoundaries(boundaries), temp.Combine("split"), ort.Open);
 
@@ -71,9 +76,9 @@ public class EncoderDecoderSplitTests(OrtFixture ort)
         Assert.True(report.Passed, string.Join("; ", report.Differences));
     }
 
-    private static (ModelFile Model, string EncoderOutput) Write(TempDirectory temp, bool scrambled)
+    private static (ModelFile Model, string EncoderOutput) Write(TempDirectory temp, bool scrambled, bool named = false)
     {
-        var (proto, encoderOutput) = EncoderDecoderModel.Build();
+        var (proto, encoderOutput) = EncoderDecoderModel.Build(named);
         var path = temp.Combine("model", "encoder-decoder.onnx");
         ModelWriter.Write(proto, temp.Path, path, new ModelWriteOptions());
         if (!scrambled)

@@ -42,6 +42,12 @@ internal static class ModelSplitCommand
                 return 2;
             }
 
+            if (parse.GetValue(fp32Tolerance) is not (null or >= 0) || parse.GetValue(fp16Tolerance) is not (null or >= 0))
+            {
+                Console.Error.WriteLine("edgelam model split: --fp32-tolerance and --fp16-tolerance must be numbers of at least 0.");
+                return 2;
+            }
+
             try
             {
                 var plan = parse.GetValue(at) is { } a ? SplitPlan.ParseBoundaries(a)

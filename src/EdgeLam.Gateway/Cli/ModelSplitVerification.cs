@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeLam.Core.Models;
+using EdgeLam.Core.Tensors;
 using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Onnx.Model;
@@ -32,12 +33,15 @@ internal static class ModelSplitVerification
         return report.Passed ? 0 : OverTolerance;
     }
 
+    private static string Count(int n, string what) =>
+        string.Create(CultureInfo.InvariantCulture, $"{n} {what}{(n == 1 ? string.Empty : "s")}");
+
     private static void Print(VerificationReport report)
     {
         var c = CultureInfo.InvariantCulture;
         foreach (var vc in report.Cases)
         {
-            Console.Out.WriteLine(string.Create(c, $"verify {vc.Name}: batch {vc.Batch}, {vc.Sequence} new tokens, {vc.Past} past positions"));
+            Console.Out.WriteLine(string.Create(c, $"verify {vc.Name}: batch {vc.Batch}, {Count(vc.Sequence, "new token")}, {Count(vc.Past, "past position")}"));
             foreach (var d in report.Differences.Where(d => d.Case == vc.Name))
             {
                 var verdict = d.Within ? "ok" : "OVER";

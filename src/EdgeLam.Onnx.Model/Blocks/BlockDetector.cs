@@ -29,7 +29,10 @@ public static class BlockDetector
         var seeds = HiddenPath.FindEmbeddings(graph, constant);
         var hidden = HiddenPath.Mark(graph, seeds, out var origin);
 
-        var (labels, evidence) = NameLabels.Find(graph, constant, hidden);
+        // Encoder-decoder: the blocks are the decoder's layers; the encoder's layer names (encoder.layers.N, counting
+        // from 0 as well) say nothing about them.
+        var named = seeds.Length > 1 ? HiddenPath.Mark(graph, [seeds[0]], out _) : null;
+        var (labels, evidence) = NameLabels.Find(graph, constant, hidden, named);
         var sourceIndices = labels.Where(l => l is not null).Select(l => l!.Value).Distinct().Order().ToList();
 
         // Structure first; names only break ties between equally good structural readings.
