@@ -12,17 +12,21 @@ namespace EdgeLam.Onnx.Model.Tests;
 /// cross-attention (queries from the decoder, keys and values projected from the encoder output) and FFN, then the
 /// language-model head. Nodes and weights carry no names that say which layer they belong to, unless
 /// <c>named</c>: then nodes are scoped as an exporter scopes them, <c>/model/encoder/layers.N/</c> and
-/// <c>/model/decoder/layers.N/</c>, both counting from 0.
+/// <c>/model/decoder/layers.N/</c>, both counting from 0. Without <c>sharedTable</c> the encoder has its own, larger
+/// table.
 /// </summary>
 internal static class EncoderDecoderModel
 {
     public const int Hidden = 8;
     public const int Vocab = 24;
+
+    /// <summary>Rows of the encoder's own table when the tables are not shared: more than the decoder's.</summary>
+    public const int SourceVocab = 40;
     public const int EncoderLayers = 3;
     public const int DecoderLayers = 3;
 
     /// <summary>The graph and the name of the encoder output tensor.</summary>
-    public static (ModelProto Model, string EncoderOutput) Build(bool named = false, int seed = 5)
+    public static (ModelProto Model, string EncoderOutput) Build(bool named = false, bool sharedTable = true, int seed = 5)
     {
         var random = new Random(seed);
         var model = new ModelProto { IrVersion = 8, ProducerName = "pytorch", Graph = new GraphProto { Name = "torch_jit" } };
@@ -76,7 +80,7 @@ internal static class EncoderDecoderModel
         g.Input.Add(new TensorType(7, [Dim.Named("batch"), Dim.Named("target_length")]).ToValueInfo("decoder_input_ids"));
         var shared = Weight(Vocab, Hidden);
 
-        var e = Node("Gather", [shared, "input_ids"]);
+        var e = Node("Gather", [sharedTable ? shared : Weight(SourceVocab, Hidden), "input_ids"]);
         for (var l = 0; l < EncoderLayers; l++)
         {
             scope = string.Create(CultureInfo.InvariantCulture, $"/model/encoder/layers.{l}");

@@ -56,10 +56,19 @@ public class EncoderDecoderSplitTests(OrtFixture ort)
     [InlineData("0,2", false)]
     [InlineData("1", true)]
     [InlineData("1,2", true)]
-    public void Split_EncoderDecoder_ChainedSegmentsEqualTheUnsplitModel(string boundaries, bool named)
+    public void Split_EncoderDecoder_ChainedSegmentsEqualTheUnsplitModel(string boundaries, bool named) =>
+        AssertSplitEqualsUnsplit(boundaries, named, sharedTable: true);
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0,2")]
+    public void Split_EncoderDecoderWithItsOwnLargerSourceTable_ChainedSegmentsEqualTheUnsplitModel(string boundaries) =>
+        AssertSplitEqualsUnsplit(boundaries, named: false, sharedTable: false);
+
+    private void AssertSplitEqualsUnsplit(string boundaries, bool named, bool sharedTable)
     {
         using var temp = new TempDirectory();
-        var (model, encoderOutput) = Write(temp, scrambled: false, named);
+        var (model, encoderOutput) = Write(temp, scrambled: false, named, sharedTable);
 
         var manifest = ModelSplitter.Split(model, SplitPlan.ParseBoundaries(boundaries), temp.Combine("split"), ort.Open);
 
@@ -76,9 +85,9 @@ public class EncoderDecoderSplitTests(OrtFixture ort)
         Assert.True(report.Passed, string.Join("; ", report.Differences));
     }
 
-    private static (ModelFile Model, string EncoderOutput) Write(TempDirectory temp, bool scrambled, bool named = false)
+    private static (ModelFile Model, string EncoderOutput) Write(TempDirectory temp, bool scrambled, bool named = false, bool sharedTable = true)
     {
-        var (proto, encoderOutput) = EncoderDecoderModel.Build(named);
+        var (proto, encoderOutput) = EncoderDecoderModel.Build(named, sharedTable);
         var path = temp.Combine("model", "encoder-decoder.onnx");
         ModelWriter.Write(proto, temp.Path, path, new ModelWriteOptions());
         if (!scrambled)

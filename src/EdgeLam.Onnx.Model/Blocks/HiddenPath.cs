@@ -71,10 +71,11 @@ internal static class HiddenPath
     public static int FindEmbedding(OnnxGraph graph, bool[] constant) => FindEmbeddings(graph, constant)[0];
 
     /// <summary>
-    /// The token-embedding lookups, the one that starts the hidden-state path first (-1 when none). Several lookups of
-    /// equally large tables from token-id inputs are an encoder-decoder's (one table shared, as T5 and BART have it, or
-    /// one each): the decoder's comes first, the one with the fewest descendants (the encoder's descendants include
-    /// the decoder's layers through cross-attention, the decoder's do not include the encoder); the others follow.
+    /// The token-embedding lookups, the one that starts the hidden-state path first (-1 when none). Two lookups of
+    /// token ids whose paths each reach weights the other's does not are an encoder-decoder's (one table shared, as T5
+    /// and BART have it, or one each, of any sizes): the decoder's comes first, the one with the fewest descendants
+    /// (the encoder's descendants include the decoder's layers through cross-attention, the decoder's do not include
+    /// the encoder). A token-type or position lookup adds into the same path and reaches no weight of its own.
     /// </summary>
     public static int[] FindEmbeddings(OnnxGraph graph, bool[] constant)
     {
@@ -114,13 +115,38 @@ internal static class HiddenPath
         }
 
         var best = candidates.OrderByDescending(c => c.Direct).ThenByDescending(c => c.Bytes).ThenBy(c => c.Node).First();
-        var tied = candidates.Where(c => c.Direct && best.Direct && c.Bytes == best.Bytes).Select(c => c.Node).ToList();
-        if (tied.Count < 2)
+        if (!best.Direct)
         {
             return [best.Node];
         }
 
-        return [.. tied.OrderBy(n => Mark(graph, [n], out _).Count(h => h)).ThenBy(n => n)];
+        var bestPath = Mark(graph, [best.Node], out _);
+        var lookups = new List<(int Node, int Size)> { (best.Node, bestPath.Count(h => h)) };
+        foreach (var c in candidates.Where(c => c.Direct && c.Node != best.Node))
+        {
+            var path = Mark(graph, [c.Node], out _);
+            if (ReadsOwnWeights(graph, constant, path, bestPath, c.Node) && ReadsOwnWeights(graph, constant, bestPath, path, best.Node))
+            {
+                lookups.Add((c.Node, path.Count(h => h)));
+            }
+        }
+
+        return [.. lookups.OrderBy(l => l.Size).ThenBy(l => l.Node).Select(l => l.Node)];
+    }
+
+    /// <summary>Whether <paramref name="path"/> has a weight-reading node (other than its lookup) that <paramref name="other"/> lacks.</summary>
+    private static bool ReadsOwnWeights(OnnxGraph graph, bool[] constant, bool[] path, bool[] other, int lookup)
+    {
+        for (var n = 0; n < path.Length; n++)
+        {
+            if (path[n] && !other[n] && n != lookup && graph.NodeInputs(n).Any(i =>
+                UnderlyingInitializers(graph, constant, i).Any(t => TensorStorage.ElementCount(t) >= Structure.WeightOps.MinElements)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Marks the hidden-state path: descendants of <paramref name="seed"/>, or of float graph inputs when there is no seed.</summary>
