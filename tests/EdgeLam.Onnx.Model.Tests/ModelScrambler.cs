@@ -10,7 +10,8 @@ namespace EdgeLam.Onnx.Model.Tests;
 /// </summary>
 internal static class ModelScrambler
 {
-    public static void Write(ModelFile source, string path, int seed, bool keepGraphInputsAndOutputs)
+    /// <returns>The main graph's old name to new name.</returns>
+    public static IReadOnlyDictionary<string, string> Write(ModelFile source, string path, int seed, bool keepGraphInputsAndOutputs)
     {
         var proto = source.Proto.Clone();
         var random = new Random(seed);
@@ -78,6 +79,7 @@ internal static class ModelScrambler
         }
 
         ModelWriter.Write(proto, source.BaseDirectory, path, new ModelWriteOptions());
+        return map;
     }
 
     private static void Graph(GraphProto graph, Dictionary<string, string> map, Func<Dictionary<string, string>, string, string> rename, Func<string> fresh)

@@ -2,6 +2,7 @@ using EdgeLam.Onnx.Model.Blocks;
 using EdgeLam.Onnx.Model.Blocks.Structure;
 using EdgeLam.Onnx.Model.Graph;
 using EdgeLam.Onnx.Model.Protos;
+using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Onnx.Model.Synthetic;
 using EdgeLam.Testing;
 
@@ -114,9 +115,37 @@ public class StructuralBlocksTests
 
         var error = Assert.Throws<ModelSurgeryException>(() => BlockDetector.Detect(new OnnxGraph(g), "mlp.onnx"));
 
-        Assert.Contains("no unit of weight-reading ops that repeats", error.Message, StringComparison.Ordinal);
+        Assert.Contains("reads weights in 2 ops (MatMul(1[8,16]), MatMul(1[16,8])) in which no unit repeats", error.Message, StringComparison.Ordinal);
         Assert.Contains("3 nodes", error.Message, StringComparison.Ordinal);
         Assert.Contains("usable as --cut: 'a', 'h'.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Split_MlpWithResidualAndNoRepeatedUnit_SaysWhichOpsItFoundAndWhereACutCouldGo()
+    {
+        using var temp = new TempDirectory();
+        var proto = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "mlp" } };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
+        var g = proto.Graph;
+        g.Input.Add(new TensorType(1, [Dim.Named("batch"), Dim.Of(8)]).ToValueInfo("x"));
+        g.Output.Add(new TensorType(1, [Dim.Named("batch"), Dim.Of(12)]).ToValueInfo("y"));
+        g.Initializer.Add(Weight("w1", 8, 16));
+        g.Initializer.Add(Weight("w2", 16, 8));
+        g.Initializer.Add(Weight("w3", 8, 12));
+        g.Node.Add(new NodeProto { OpType = "MatMul", Input = { "x", "w1" }, Output = { "a" } });
+        g.Node.Add(new NodeProto { OpType = "Relu", Input = { "a" }, Output = { "h" } });
+        g.Node.Add(new NodeProto { OpType = "MatMul", Input = { "h", "w2" }, Output = { "m" } });
+        g.Node.Add(new NodeProto { OpType = "Add", Input = { "x", "m" }, Output = { "r" } });
+        g.Node.Add(new NodeProto { OpType = "MatMul", Input = { "r", "w3" }, Output = { "y" } });
+        ModelWriter.Write(proto, temp.Path, temp.Combine("mlp.onnx"), new ModelWriteOptions());
+
+        var error = Assert.Throws<ModelSurgeryException>(() =>
+            ModelSplitter.Split(ModelFile.Load(temp.Combine("mlp.onnx")), SplitPlan.AtBoundaries(1), temp.Combine("out")));
+
+        Assert.Contains("the hidden-state path (from float graph inputs x, 5 nodes)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("reads weights in 3 ops (MatMul(1[8,16]), MatMul(1[16,8]), MatMul(1[8,12])) in which no unit repeats", error.Message, StringComparison.Ordinal);
+        Assert.Contains("usable as --cut: 'a', 'h', 'm', 'r'.", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("out")));
     }
 
     private static TensorProto Weight(string name, long rows, long columns)

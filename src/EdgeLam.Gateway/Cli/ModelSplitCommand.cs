@@ -3,12 +3,14 @@ using System.Globalization;
 using EdgeLam.Onnx.Interop;
 using EdgeLam.Onnx.Model;
 using EdgeLam.Onnx.Model.Split;
+using EdgeLam.Onnx.Model.Verify;
 
 namespace EdgeLam.Gateway.Cli;
 
 /// <summary>
-/// <c>edgelam model split MODEL --out DIR (--at 4,8 | --segments N | --cut T1+T2;T3)</c>: cut a transformer export
-/// into segments at block boundaries (0 = embedding boundary), balanced by estimated cost, or at named tensors.
+/// <c>edgelam model split MODEL --out DIR (--at 4,8 | --segments N | --cut T1+T2;T3) [--verify]</c>: cut a transformer export
+/// into segments at block boundaries (0 = embedding boundary), balanced by estimated cost, or at named tensors, and
+/// optionally check the segments against the unsplit model.
 /// </summary>
 internal static class ModelSplitCommand
 {
@@ -19,18 +21,30 @@ internal static class ModelSplitCommand
         var at = new Option<string>("--at") { Description = "Block boundaries, e.g. 4,8 (0 = after the embedding, N = before the head)." };
         var segments = new Option<int?>("--segments") { Description = "Number of segments of about equal estimated cost." };
         var cut = new Option<string>("--cut") { Description = "Manual cuts as tensor names: '+' joins the tensors of one cut, ';' separates cuts." };
+        var verify = new Option<bool>("--verify") { Description = "Run the chained segments against the unsplit model on generated inputs and report the largest difference per output (exit 3 when over tolerance)." };
+        var fp32Tolerance = new Option<double?>("--fp32-tolerance") { Description = "Largest absolute difference --verify allows on float32 outputs (default 1e-4)." };
+        var fp16Tolerance = new Option<double?>("--fp16-tolerance") { Description = "Largest absolute difference --verify allows on float16 outputs (default 2e-3)." };
         var command = new Command("split", "Split a transformer model into segments that run one after another.");
         command.Arguments.Add(model);
         command.Options.Add(output);
         command.Options.Add(at);
         command.Options.Add(segments);
         command.Options.Add(cut);
+        command.Options.Add(verify);
+        command.Options.Add(fp32Tolerance);
+        command.Options.Add(fp16Tolerance);
         command.SetAction(parse =>
         {
             var given = new[] { parse.GetValue(at) is not null, parse.GetValue(segments) is not null, parse.GetValue(cut) is not null };
             if (given.Count(g => g) != 1)
             {
                 Console.Error.WriteLine("edgelam model split: give exactly one of --at, --segments or --cut.");
+                return 2;
+            }
+
+            if (parse.GetValue(fp32Tolerance) is not (null or >= 0) || parse.GetValue(fp16Tolerance) is not (null or >= 0))
+            {
+                Console.Error.WriteLine("edgelam model split: --fp32-tolerance and --fp16-tolerance must be numbers of at least 0.");
                 return 2;
             }
 
@@ -58,7 +72,15 @@ internal static class ModelSplitCommand
                 }
 
                 Print(manifest, outDir);
-                return 0;
+                if (!parse.GetValue(verify))
+                {
+                    return 0;
+                }
+
+                var tolerances = new VerifyTolerances(
+                    parse.GetValue(fp32Tolerance) ?? VerifyTolerances.Default.Float32,
+                    parse.GetValue(fp16Tolerance) ?? VerifyTolerances.Default.Float16);
+                return ModelSplitVerification.Run(source, outDir, tolerances);
             }
             catch (Exception e) when (e is OnnxModelException or OrtException)
             {

@@ -26,15 +26,18 @@ public static class BlockDetector
         ArgumentNullException.ThrowIfNull(graph);
         var types = TypeInference.Infer(graph);
         var constant = HiddenPath.ConstantNodes(graph);
-        var seed = HiddenPath.FindEmbedding(graph, constant);
-        var hidden = HiddenPath.Mark(graph, seed, out var origin);
+        var seeds = HiddenPath.FindEmbeddings(graph, constant);
+        var hidden = HiddenPath.Mark(graph, seeds, out var origin);
 
-        var (labels, evidence) = NameLabels.Find(graph, constant, hidden);
+        // Encoder-decoder: the blocks are the decoder's layers; the encoder's layer names (encoder.layers.N, counting
+        // from 0 as well) say nothing about them.
+        var named = seeds.Length > 1 ? HiddenPath.Mark(graph, [seeds[0]], out _) : null;
+        var (labels, evidence) = NameLabels.Find(graph, constant, hidden, named);
         var sourceIndices = labels.Where(l => l is not null).Select(l => l!.Value).Distinct().Order().ToList();
 
         // Structure first; names only break ties between equally good structural readings.
         var hint = labels.Select(l => l is { } v ? sourceIndices.IndexOf(v) : (int?)null).ToArray();
-        var structure = StructuralBlocks.Find(graph, constant, hidden, seed, sourceIndices.Count > 0 ? hint : null);
+        var structure = StructuralBlocks.Find(graph, constant, hidden, seeds, sourceIndices.Count > 0 ? hint : null);
         if (structure is not null)
         {
             var count = structure.Run.Count;
@@ -48,7 +51,7 @@ public static class BlockDetector
 
         if (sourceIndices.Count == 0)
         {
-            throw NothingFound(graph, hidden, modelName, origin);
+            throw NothingFound(graph, constant, hidden, seeds[0], modelName, origin);
         }
 
         var ordinal = sourceIndices.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i);
@@ -61,7 +64,7 @@ public static class BlockDetector
             }
         }
 
-        if (seed >= 0)
+        foreach (var seed in seeds.Where(s => s >= 0))
         {
             fixedStage[seed] = BlockLayout.EmbeddingStage;
         }
@@ -99,16 +102,23 @@ public static class BlockDetector
     }
 
     /// <summary>The error for a graph without repeated structure or block names: what was found, where a cut could go.</summary>
-    private static ModelSurgeryException NothingFound(OnnxGraph graph, bool[] hidden, string modelName, string origin)
+    private static ModelSurgeryException NothingFound(OnnxGraph graph, bool[] constant, bool[] hidden, int embedding, string modelName, string origin)
     {
+        const int Shown = 8;
         var hiddenNodes = hidden.Count(h => h);
+        var weightOps = WeightOps.Find(graph, constant, hidden, embedding);
+        var found = weightOps.Count == 0
+            ? "reads no weights"
+            : $"reads weights in {weightOps.Count} ops ("
+                + string.Join(", ", weightOps.Take(Shown).Select(w => w.Signature)) + (weightOps.Count > Shown ? ", ..." : string.Empty)
+                + ") in which no unit repeats";
         var cuts = SingleTensorCuts.Find(graph, hidden, 5);
         var where = cuts.Count == 0
             ? "No single tensor separates the hidden-state path, so a manual cut needs several tensors (--cut A+B)."
             : "Single tensors that separate the graph, usable as --cut: " + string.Join(", ", cuts.Select(c => $"'{c}'")) + ".";
         return new ModelSurgeryException(
             $"No transformer blocks recognised in '{modelName}': the hidden-state path (from {origin}, {hiddenNodes} nodes) "
-            + "has no unit of weight-reading ops that repeats, no node names with a block scope "
+            + found + ", and there are no node names with a block scope "
             + "('/model/layers.N/', '/transformer/h.N/', 'encoder/layer_._N/'), no weights named like 'h.N.', "
             + "'encoder.layer.N.', 'transformer.layer.N.', 'model.layers.N.', and no KV-cache inputs/outputs "
             + "('past_key_values.N.key', 'past_N', 'present.N.value', 'present_N', 'key_cache.N'). "

@@ -68,11 +68,18 @@ internal static class HiddenPath
     /// The node that looks up token embeddings: a Gather-like node reading a constant table with indices computed
     /// from graph inputs; the largest table wins (word embeddings over position/type embeddings). -1 when none.
     /// </summary>
-    public static int FindEmbedding(OnnxGraph graph, bool[] constant)
+    public static int FindEmbedding(OnnxGraph graph, bool[] constant) => FindEmbeddings(graph, constant)[0];
+
+    /// <summary>
+    /// The token-embedding lookups, the one that starts the hidden-state path first (-1 when none). Two lookups of
+    /// token ids whose paths each reach weights the other's does not are an encoder-decoder's (one table shared, as T5
+    /// and BART have it, or one each, of any sizes): the decoder's comes first, the one with the fewest descendants
+    /// (the encoder's descendants include the decoder's layers through cross-attention, the decoder's do not include
+    /// the encoder). A token-type or position lookup adds into the same path and reaches no weight of its own.
+    /// </summary>
+    public static int[] FindEmbeddings(OnnxGraph graph, bool[] constant)
     {
-        var best = -1;
-        var bestDirect = false;
-        long bestBytes = 0;
+        var candidates = new List<(int Node, bool Direct, long Bytes)>();
         for (var n = 0; n < graph.Nodes.Count; n++)
         {
             var node = graph.Nodes[n];
@@ -99,33 +106,73 @@ internal static class HiddenPath
 
             // Token ids come straight from a graph input (maybe through a cast or reshape); position indices computed
             // from shapes do not, so a large position table does not beat a small vocabulary.
-            var direct = ReadsGraphInputDirectly(graph, indices);
-            var bytes = TensorStorage.ByteLength(weight);
-            if ((direct && !bestDirect) || (direct == bestDirect && bytes > bestBytes))
+            candidates.Add((n, ReadsGraphInputDirectly(graph, indices), TensorStorage.ByteLength(weight)));
+        }
+
+        if (candidates.Count == 0)
+        {
+            return [-1];
+        }
+
+        var best = candidates.OrderByDescending(c => c.Direct).ThenByDescending(c => c.Bytes).ThenBy(c => c.Node).First();
+        if (!best.Direct)
+        {
+            return [best.Node];
+        }
+
+        var bestPath = Mark(graph, [best.Node], out _);
+        var lookups = new List<(int Node, int Size)> { (best.Node, bestPath.Count(h => h)) };
+        foreach (var c in candidates.Where(c => c.Direct && c.Node != best.Node))
+        {
+            var path = Mark(graph, [c.Node], out _);
+            if (ReadsOwnWeights(graph, constant, path, bestPath, c.Node) && ReadsOwnWeights(graph, constant, bestPath, path, best.Node))
             {
-                best = n;
-                bestBytes = bytes;
-                bestDirect = direct;
+                lookups.Add((c.Node, path.Count(h => h)));
             }
         }
 
-        return best;
+        return [.. lookups.OrderBy(l => l.Size).ThenBy(l => l.Node).Select(l => l.Node)];
+    }
+
+    /// <summary>Whether <paramref name="path"/> has a weight-reading node (other than its lookup) that <paramref name="other"/> lacks.</summary>
+    private static bool ReadsOwnWeights(OnnxGraph graph, bool[] constant, bool[] path, bool[] other, int lookup)
+    {
+        for (var n = 0; n < path.Length; n++)
+        {
+            if (path[n] && !other[n] && n != lookup && graph.NodeInputs(n).Any(i =>
+                UnderlyingInitializers(graph, constant, i).Any(t => TensorStorage.ElementCount(t) >= Structure.WeightOps.MinElements)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Marks the hidden-state path: descendants of <paramref name="seed"/>, or of float graph inputs when there is no seed.</summary>
-    public static bool[] Mark(OnnxGraph graph, int seed, out string origin)
+    public static bool[] Mark(OnnxGraph graph, int seed, out string origin) => Mark(graph, [seed], out origin);
+
+    /// <summary>
+    /// Marks the hidden-state path: descendants of the <paramref name="seeds"/> (embedding lookups, see
+    /// <see cref="FindEmbeddings"/>), or of float graph inputs when there is none (a single -1).
+    /// </summary>
+    public static bool[] Mark(OnnxGraph graph, IReadOnlyList<int> seeds, out string origin)
     {
         var hidden = new bool[graph.Nodes.Count];
         var frontier = new Queue<string>();
-        if (seed >= 0)
+        if (seeds[0] >= 0)
         {
-            hidden[seed] = true;
-            foreach (var o in graph.Nodes[seed].Output)
+            foreach (var seed in seeds)
             {
-                frontier.Enqueue(o);
+                hidden[seed] = true;
+                foreach (var o in graph.Nodes[seed].Output)
+                {
+                    frontier.Enqueue(o);
+                }
             }
 
-            origin = $"embedding lookup '{graph.NodeLabel(seed)}'";
+            origin = seeds.Count == 1 ? $"embedding lookup '{graph.NodeLabel(seeds[0])}'"
+                : $"embedding lookups '{graph.NodeLabel(seeds[0])}' (decoder) and " + string.Join(", ", seeds.Skip(1).Select(s => $"'{graph.NodeLabel(s)}'"));
         }
         else
         {

@@ -12,10 +12,21 @@ internal static class NameLabels
     /// <summary>Elements an initializer needs before its name counts as evidence (small constants get shared across layers).</summary>
     private const long MinLabelledWeightElements = 64;
 
-    /// <summary>Source block index per node (null where names say nothing) and which conventions were seen.</summary>
-    public static (int?[] Labels, string Evidence) Find(OnnxGraph graph, bool[] constant, bool[] hidden)
+    /// <summary>
+    /// Source block index per node (null where names say nothing) and which conventions were seen; only nodes in
+    /// <paramref name="scope"/> (all when null) are labelled.
+    /// </summary>
+    public static (int?[] Labels, string Evidence) Find(OnnxGraph graph, bool[] constant, bool[] hidden, bool[]? scope = null)
     {
         var (labels, evidence) = Label(graph, constant, hidden);
+        if (scope is not null)
+        {
+            for (var n = 0; n < labels.Length; n++)
+            {
+                labels[n] = scope[n] ? labels[n] : null;
+            }
+        }
+
         DropInconsistentLabels(graph, hidden, labels);
         DropOutlierLabels(graph, hidden, labels);
         return (labels, evidence);

@@ -57,7 +57,7 @@ public static class ModelSplitter
         if (plan.CutTensors is { } cuts)
         {
             var constant = HiddenPath.ConstantNodes(graph);
-            var hidden = HiddenPath.Mark(graph, HiddenPath.FindEmbedding(graph, constant), out _);
+            var hidden = HiddenPath.Mark(graph, HiddenPath.FindEmbeddings(graph, constant), out _);
             var manual = Partition.FromTensorCuts(graph, hidden, cuts);
             var types = TypeInference.Infer(graph);
             return new PreparedSplit(graph, types, manual, null, "manual tensor cut");

@@ -29,10 +29,15 @@ internal static class StructuralBlocks
     /// count, every labelled weight op in its structural block) it also places the nodes the structure leaves open
     /// (a norm between two blocks goes to the block its name gives).
     /// </summary>
-    public static StructuralResult? Find(OnnxGraph graph, bool[] constant, bool[] hidden, int embedding, int?[]? nameHint)
+    /// <remarks>
+    /// <paramref name="embeddings"/> are the embedding lookups (<see cref="HiddenPath.FindEmbeddings"/>), all pinned
+    /// before block 0. Only the first one's path is searched for the repeated unit: in an encoder-decoder that is the
+    /// decoder, whose layers become the blocks, while the encoder runs before block 0 and its output crosses the cuts.
+    /// </remarks>
+    public static StructuralResult? Find(OnnxGraph graph, bool[] constant, bool[] hidden, IReadOnlyList<int> embeddings, int?[]? nameHint)
     {
         var hintCount = nameHint?.Where(l => l is not null).Distinct().Count() ?? 0;
-        var found = Find(graph, constant, hidden, embedding, hintCount > 0 ? hintCount : null);
+        var found = Find(graph, constant, hidden, embeddings, hintCount > 0 ? hintCount : null);
         if (found is null || nameHint is null || hintCount != found.Run.Count)
         {
             return found;
@@ -47,13 +52,14 @@ internal static class StructuralBlocks
             }
         }
 
-        var stages = Place(graph, hidden, embedding, found.Anchors, found.Run, nameHint);
+        var stages = Place(graph, hidden, embeddings, found.Anchors, found.Run, nameHint);
         return found with { Stages = stages, MeanCrossing = MeanCrossing(graph, hidden, stages, found.Run.Count) };
     }
 
-    private static StructuralResult? Find(OnnxGraph graph, bool[] constant, bool[] hidden, int embedding, int? blockCountHint)
+    private static StructuralResult? Find(OnnxGraph graph, bool[] constant, bool[] hidden, IReadOnlyList<int> embeddings, int? blockCountHint)
     {
-        var anchors = WeightOps.Find(graph, constant, hidden, embedding);
+        var mainPath = embeddings.Count > 1 ? HiddenPath.Mark(graph, [embeddings[0]], out _) : hidden;
+        var anchors = WeightOps.Find(graph, constant, mainPath, embeddings[0]);
         var runs = RepeatedUnits.Longest(anchors.Select(a => a.Signature).ToList())
             .OrderBy(r => r.Period)
             .ThenBy(r => r.Start)
@@ -63,7 +69,7 @@ internal static class StructuralBlocks
         (double Score, int HintMiss, int Period, int Start) bestKey = default;
         foreach (var run in runs)
         {
-            var stages = Place(graph, hidden, embedding, anchors, run, null);
+            var stages = Place(graph, hidden, embeddings, anchors, run, null);
             var crossing = MeanCrossing(graph, hidden, stages, run.Count);
             var difference = MeanOperatorDifference(graph, stages, run.Count);
             var key = (Math.Round(crossing + (2 * difference), 6), blockCountHint is { } h && h != run.Count ? 1 : 0, run.Period, run.Start);
@@ -77,7 +83,7 @@ internal static class StructuralBlocks
         return best;
     }
 
-    private static int[] Place(OnnxGraph graph, bool[] hidden, int embedding, IReadOnlyList<WeightOp> anchors, UnitRun run, int?[]? hint)
+    private static int[] Place(OnnxGraph graph, bool[] hidden, IReadOnlyList<int> embeddings, IReadOnlyList<WeightOp> anchors, UnitRun run, int?[]? hint)
     {
         var fixedStage = hint is null ? new int?[graph.Nodes.Count] : (int?[])hint.Clone();
         for (var k = 0; k < run.Coverage; k++)
@@ -85,7 +91,7 @@ internal static class StructuralBlocks
             fixedStage[anchors[run.Start + k].Node] = k / run.Period;
         }
 
-        if (embedding >= 0)
+        foreach (var embedding in embeddings.Where(e => e >= 0))
         {
             fixedStage[embedding] = BlockLayout.EmbeddingStage;
         }

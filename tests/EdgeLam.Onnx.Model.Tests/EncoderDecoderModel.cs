@@ -1,0 +1,107 @@
+using System.Globalization;
+using EdgeLam.Onnx.Model.Graph;
+using EdgeLam.Onnx.Model.Protos;
+using Google.Protobuf;
+
+namespace EdgeLam.Onnx.Model.Tests;
+
+/// <summary>
+/// A small encoder-decoder (T5/BART-like) in one graph, as a whole-model export gives it: source tokens
+/// <c>input_ids</c> and target tokens <c>decoder_input_ids</c> looked up in one shared embedding table, an encoder of
+/// self-attention + FFN layers ending in a layer norm (the encoder output), and decoder layers of self-attention,
+/// cross-attention (queries from the decoder, keys and values projected from the encoder output) and FFN, then the
+/// language-model head. Nodes and weights carry no names that say which layer they belong to, unless
+/// <c>named</c>: then nodes are scoped as an exporter scopes them, <c>/model/encoder/layers.N/</c> and
+/// <c>/model/decoder/layers.N/</c>, both counting from 0. Without <c>sharedTable</c> the encoder has its own, larger
+/// table.
+/// </summary>
+internal static class EncoderDecoderModel
+{
+    public const int Hidden = 8;
+    public const int Vocab = 24;
+
+    /// <summary>Rows of the encoder's own table when the tables are not shared: more than the decoder's.</summary>
+    public const int SourceVocab = 40;
+    public const int EncoderLayers = 3;
+    public const int DecoderLayers = 3;
+
+    /// <summary>The graph and the name of the encoder output tensor.</summary>
+    public static (ModelProto Model, string EncoderOutput) Build(bool named = false, bool sharedTable = true, int seed = 5)
+    {
+        var random = new Random(seed);
+        var model = new ModelProto { IrVersion = 8, ProducerName = "pytorch", Graph = new GraphProto { Name = "torch_jit" } };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
+        var g = model.Graph;
+        var counter = 0;
+        var scope = string.Empty;
+        string Node(string op, string[] inputs, params AttributeProto[] attributes)
+        {
+            var output = (counter++).ToString(CultureInfo.InvariantCulture);
+            var node = new NodeProto { OpType = op, Output = { output }, Name = named && scope.Length > 0 ? $"{scope}/{op}_{output}" : string.Empty };
+            node.Input.AddRange(inputs);
+            node.Attribute.AddRange(attributes);
+            g.Node.Add(node);
+            return output;
+        }
+
+        string Weight(params long[] dims)
+        {
+            var name = "onnx::Weight_" + g.Initializer.Count;
+            var count = dims.Aggregate(1L, (a, b) => a * b);
+            var bytes = new byte[count * 4];
+            for (var i = 0; i < count; i++)
+            {
+                BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (float)((random.NextDouble() - 0.5) * 0.6));
+            }
+
+            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(bytes) };
+            t.Dims.AddRange(dims);
+            g.Initializer.Add(t);
+            return name;
+        }
+
+        AttributeProto Int(string name, long v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = v };
+        var perm = new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 2, 1 } };
+
+        string Attention(string queries, string keysValues)
+        {
+            var q = Node("MatMul", [queries, Weight(Hidden, Hidden)]);
+            var k = Node("MatMul", [keysValues, Weight(Hidden, Hidden)]);
+            var v = Node("MatMul", [keysValues, Weight(Hidden, Hidden)]);
+            var scores = Node("MatMul", [q, Node("Transpose", [k], perm)]);
+            var mixed = Node("MatMul", [Node("Softmax", [scores], Int("axis", -1)), v]);
+            return Node("Add", [queries, Node("MatMul", [mixed, Weight(Hidden, Hidden)])]);
+        }
+
+        string Ffn(string x) =>
+            Node("Add", [x, Node("MatMul", [Node("Relu", [Node("MatMul", [x, Weight(Hidden, 2 * Hidden)])]), Weight(2 * Hidden, Hidden)])]);
+
+        g.Input.Add(new TensorType(7, [Dim.Named("batch"), Dim.Named("source_length")]).ToValueInfo("input_ids"));
+        g.Input.Add(new TensorType(7, [Dim.Named("batch"), Dim.Named("target_length")]).ToValueInfo("decoder_input_ids"));
+        var shared = Weight(Vocab, Hidden);
+
+        var e = Node("Gather", [sharedTable ? shared : Weight(SourceVocab, Hidden), "input_ids"]);
+        for (var l = 0; l < EncoderLayers; l++)
+        {
+            scope = string.Create(CultureInfo.InvariantCulture, $"/model/encoder/layers.{l}");
+            e = Ffn(Attention(e, e));
+        }
+
+        scope = string.Empty;
+
+        var encoderOutput = Node("LayerNormalization", [e, Weight(Hidden), Weight(Hidden)], Int("axis", -1));
+
+        var d = Node("Gather", [shared, "decoder_input_ids"]);
+        for (var l = 0; l < DecoderLayers; l++)
+        {
+            scope = string.Create(CultureInfo.InvariantCulture, $"/model/decoder/layers.{l}");
+            d = Ffn(Attention(Attention(d, d), encoderOutput));
+        }
+
+        scope = string.Empty;
+
+        g.Node.Add(new NodeProto { OpType = "MatMul", Input = { d, Weight(Hidden, Vocab) }, Output = { "logits" } });
+        g.Output.Add(new TensorType(1, [Dim.Named("batch"), Dim.Named("target_length"), Dim.Of(Vocab)]).ToValueInfo("logits"));
+        return (model, encoderOutput);
+    }
+}
