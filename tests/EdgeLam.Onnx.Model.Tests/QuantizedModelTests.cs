@@ -116,7 +116,8 @@ public sealed class QuantizedModelTests(OrtFixture ort)
         var skipped = Assert.Single(result.Report.Skipped);
         Assert.Equal("/lm_head/MatMul", skipped.Node);
         Assert.Equal("excluded by --exclude", skipped.Reason);
-        Assert.Equal(7 * config.Layers, result.Report.Quantized.Count);
+        Assert.Equal((7 * config.Layers) + 1, result.Report.Quantized.Count);
+        Assert.Equal("GatherBlockQuantized", result.Report.Quantized.Single(q => q.Weight == "model.embed_tokens.weight").NewOp);
         var info = JsonNode.Parse(File.ReadAllText(result.InfoPath))!;
         Assert.Equal("tiny", (string)info["preset"]!);
         Assert.True((bool)info["quantization"]!["symmetric"]!);

@@ -9,10 +9,10 @@ namespace EdgeLam.Onnx.Model.Quantization;
 public sealed record QuantizeResult(string ModelPath, string? DataPath, string InfoPath, QuantizationReport Report);
 
 /// <summary>
-/// Replaces MatMul/Gemm weights by ONNX Runtime's <c>com.microsoft::MatMulNBits</c> (see <see cref="WeightCandidates"/>
-/// for which) and writes the model file to file: each weight is streamed from its source a block of K rows at a time
+/// Replaces MatMul/Gemm weights by ONNX Runtime's <c>com.microsoft::MatMulNBits</c> and the token embedding's Gather
+/// by <c>com.microsoft::GatherBlockQuantized</c> (see <see cref="WeightCandidates"/> for which) and writes the model file to file: each weight is streamed from its source a block of K rows at a time
 /// and packed while the data file is written, so memory holds one packed weight (bits/32 of its float32 size) at most.
-/// The MatMulNBits node keeps the replaced node's name and output, so block detection and splitting see the same graph.
+/// The new node keeps the replaced node's name and output, so block detection and splitting see the same graph.
 /// </summary>
 public static class ModelQuantizer
 {
@@ -43,7 +43,7 @@ public static class ModelQuantizer
 
         var generators = new Dictionary<string, Action<Stream>>(StringComparer.Ordinal);
         var quantized = new List<QuantizedTensor>();
-        var packed = new Dictionary<(string, bool), PackedNames>();
+        var packed = new Dictionary<(string, QuantizedOp, bool), PackedNames>();
         var names = new HashSet<string>(model.Graph.Initializer.Select(t => t.Name), StringComparer.Ordinal);
         foreach (var node in model.Graph.Node)
         {
@@ -53,14 +53,22 @@ public static class ModelQuantizer
         // Replace from the last node back so earlier indices stay valid when a bias Add is inserted.
         foreach (var c in candidates.OrderByDescending(c => c.NodeIndex))
         {
-            if (!packed.TryGetValue((c.Weight.Name, c.StoredNByK), out var tensors))
+            if (!packed.TryGetValue((c.Weight.Name, c.Op, c.StoredNByK), out var tensors))
             {
                 tensors = AddPacked(model.Graph, c, options, source.BaseDirectory, names, generators);
-                packed[(c.Weight.Name, c.StoredNByK)] = tensors;
+                packed[(c.Weight.Name, c.Op, c.StoredNByK)] = tensors;
             }
 
-            Replace(model.Graph, c, tensors, options, names);
-            quantized.Add(new QuantizedTensor(c.Node.Name, c.Node.OpType, c.Weight.Name, "MatMulNBits", c.Layout.K, c.Layout.N,
+            if (c.Op == QuantizedOp.GatherBlockQuantized)
+            {
+                model.Graph.Node[c.NodeIndex] = GatherNode(c, tensors);
+            }
+            else
+            {
+                Replace(model.Graph, c, tensors, options, names);
+            }
+
+            quantized.Add(new QuantizedTensor(c.Node.Name, c.Node.OpType, c.Weight.Name, c.Op.ToString(), c.Layout.K, c.Layout.N,
                 TensorStorage.ByteLength(c.Weight), tensors.Bytes));
         }
 
@@ -96,7 +104,8 @@ public static class ModelQuantizer
     {
         var layout = c.Layout;
         var half = c.Weight.DataType == (int)DataType.Float16;
-        var stem = c.Weight.Name + (c.StoredNByK ? "_T" : "") + "_Q" + options.Bits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var gather = c.Op == QuantizedOp.GatherBlockQuantized;
+        var stem = c.Weight.Name + (gather ? "_gather" : c.StoredNByK ? "_T" : "") + "_Q" + options.Bits.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var codesName = Unique(stem, names);
         var scalesName = Unique(stem + "_scales", names);
         var zeroName = options.Symmetric ? null : Unique(stem + "_zero_points", names);
@@ -104,9 +113,10 @@ public static class ModelQuantizer
         NBitsPacker? packer = null;
         NBitsPacker Pack() => packer ??= PackWeight(c, options.Symmetric, baseDirectory);
 
-        graph.Initializer.Add(Declare(codesName, DataType.Uint8, layout.WeightShape));
+        // GatherBlockQuantized takes the same bytes as 2-D data [N, K · bits / 8], scales and zero points [N, blocks].
+        graph.Initializer.Add(Declare(codesName, DataType.Uint8, gather ? [layout.N, layout.KBlocks * layout.BlobSize] : layout.WeightShape));
         generators[codesName] = s => s.Write(Pack().Codes);
-        graph.Initializer.Add(Declare(scalesName, half ? DataType.Float16 : DataType.Float, [layout.ScaleCount]));
+        graph.Initializer.Add(Declare(scalesName, half ? DataType.Float16 : DataType.Float, gather ? [layout.N, layout.KBlocks] : [layout.ScaleCount]));
         generators[scalesName] = s =>
         {
             WriteScales(s, Pack().Scales, half);
@@ -117,7 +127,7 @@ public static class ModelQuantizer
         };
         if (zeroName is not null)
         {
-            graph.Initializer.Add(Declare(zeroName, DataType.Uint8, [layout.ZeroPointBytes]));
+            graph.Initializer.Add(Declare(zeroName, DataType.Uint8, gather ? [layout.N, layout.ZeroPointBytesPerRow] : [layout.ZeroPointBytes]));
             generators[zeroName] = s =>
             {
                 s.Write(Pack().ZeroPoints);
@@ -155,6 +165,25 @@ public static class ModelQuantizer
         }
 
         return packer;
+    }
+
+    private static NodeProto GatherNode(WeightCandidate c, PackedNames tensors)
+    {
+        var node = new NodeProto { Name = c.Node.Name, OpType = "GatherBlockQuantized", Domain = ContribDomain };
+        node.Input.Add(tensors.Codes);
+        node.Input.Add(c.Node.Input[1]);
+        node.Input.Add(tensors.Scales);
+        if (tensors.ZeroPoints is not null)
+        {
+            node.Input.Add(tensors.ZeroPoints);
+        }
+
+        node.Output.Add(c.Node.Output[0]);
+        node.Attribute.Add(IntAttribute("gather_axis", 0));
+        node.Attribute.Add(IntAttribute("quantize_axis", 1));
+        node.Attribute.Add(IntAttribute("bits", c.Layout.Bits));
+        node.Attribute.Add(IntAttribute("block_size", c.Layout.BlockSize));
+        return node;
     }
 
     private static void Replace(GraphProto graph, WeightCandidate c, PackedNames tensors, QuantizeOptions options, HashSet<string> names)

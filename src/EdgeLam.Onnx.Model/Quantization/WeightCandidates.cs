@@ -4,12 +4,24 @@ using DataType = EdgeLam.Onnx.Model.Protos.TensorProto.Types.DataType;
 
 namespace EdgeLam.Onnx.Model.Quantization;
 
+/// <summary>The contrib op a quantized weight is read by.</summary>
+internal enum QuantizedOp
+{
+    /// <summary><c>com.microsoft::MatMulNBits</c> for a MatMul or Gemm.</summary>
+    MatMulNBits,
+
+    /// <summary><c>com.microsoft::GatherBlockQuantized</c> for the token embedding's Gather.</summary>
+    GatherBlockQuantized,
+}
+
 /// <summary>
-/// One MatMul or Gemm of the main graph whose weight can become a MatMulNBits: node <paramref name="NodeIndex"/>
-/// reads <paramref name="Weight"/>, stored [K, N] or, for Gemm with transB = 1, [N, K] (<paramref name="StoredNByK"/>);
-/// <paramref name="Bias"/> is Gemm's C, added after the product.
+/// One MatMul or Gemm of the main graph whose weight can become a MatMulNBits, or the token embedding's Gather that
+/// can become a GatherBlockQuantized: node <paramref name="NodeIndex"/> reads <paramref name="Weight"/>, stored
+/// [K, N] or, for Gemm with transB = 1 and for an embedding table [vocabulary, hidden], [N, K]
+/// (<paramref name="StoredNByK"/>); <paramref name="Bias"/> is Gemm's C, added after the product.
 /// </summary>
-internal sealed record WeightCandidate(int NodeIndex, NodeProto Node, TensorProto Weight, NBitsLayout Layout, bool StoredNByK, string? Bias);
+internal sealed record WeightCandidate(
+    int NodeIndex, NodeProto Node, TensorProto Weight, NBitsLayout Layout, bool StoredNByK, string? Bias, QuantizedOp Op = QuantizedOp.MatMulNBits);
 
 /// <summary>
 /// Finds the weights <see cref="ModelQuantizer"/> can replace (pure logic over the graph): MatMul and Gemm
@@ -64,6 +76,11 @@ internal static class WeightCandidates
             candidates.Add(new WeightCandidate(i, node, weight, new NBitsLayout(k, n, options.Bits, options.BlockSize), nByK, bias));
         }
 
+        if (Embedding(graph, options, skipped) is { } embedding)
+        {
+            candidates.Add(embedding);
+        }
+
         foreach (var function in model.Functions)
         {
             foreach (var node in function.Node.Where(n => n.Domain.Length == 0 && n.OpType is "MatMul" or "Gemm"))
@@ -79,6 +96,39 @@ internal static class WeightCandidates
         return (candidates, skipped);
     }
 
+    /// <summary>
+    /// The token embedding (<see cref="Blocks.HiddenPath.FindEmbedding"/>) when it is a Gather on axis 0 of a 2-D
+    /// float table whose rows are whole blocks: GatherBlockQuantized (uint8 data) cannot pad a row.
+    /// </summary>
+    private static WeightCandidate? Embedding(OnnxGraph graph, QuantizeOptions options, List<SkippedTensor> skipped)
+    {
+        var index = Blocks.HiddenPath.FindEmbedding(graph, Blocks.HiddenPath.ConstantNodes(graph));
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var node = graph.Nodes[index];
+        if (node.Domain.Length != 0 || node.OpType != "Gather" || !graph.Initializers.TryGetValue(node.Input[0], out var table))
+        {
+            return null;
+        }
+
+        var reason = Refusal(node, table, options)
+            ?? (Int(node, "axis", 0) != 0 ? "the embedding Gather is not on axis 0" : null)
+            ?? (table.Dims[1] % options.BlockSize != 0
+                ? $"the embedding rows ({table.Dims[1]} values) are not whole blocks of {options.BlockSize}, which GatherBlockQuantized needs"
+                : null);
+        if (reason is not null)
+        {
+            skipped.Add(new SkippedTensor(node.Name, node.OpType, table.Name, reason));
+            return null;
+        }
+
+        var layout = new NBitsLayout(table.Dims[1], table.Dims[0], options.Bits, options.BlockSize);
+        return new WeightCandidate(index, node, table, layout, StoredNByK: true, Bias: null, QuantizedOp.GatherBlockQuantized);
+    }
+
     private static string? Refusal(NodeProto node, TensorProto weight, QuantizeOptions options)
     {
         if (options.Excludes(node.Name) || options.Excludes(weight.Name))
@@ -88,7 +138,7 @@ internal static class WeightCandidates
 
         if (weight.Dims.Count != 2)
         {
-            return $"the weight has rank {weight.Dims.Count}; MatMulNBits takes a 2-D weight";
+            return $"the weight has rank {weight.Dims.Count}; only 2-D weights are quantized";
         }
 
         if (weight.DataType is not ((int)DataType.Float or (int)DataType.Float16))

@@ -10,10 +10,11 @@ namespace EdgeLam.Onnx.Model.Tests;
 /// <summary>
 /// ONNX Runtime reads the packing as it is meant: a one-node MatMul/Gemm model, quantized, gives A · Ŵ (+ C) where
 /// Ŵ is decoded here from the packed bytes by the layout's index arithmetic ((code − zero point) · scale). K = 80 is
-/// not a multiple of the block, so the padded last block and the per-row zero-point padding are exercised.
+/// not a multiple of the block, so the padded last block and the per-row zero-point padding are exercised. A one-node
+/// embedding Gather, quantized, gathers the decoded rows.
 /// </summary>
 [Collection(nameof(OrtCollection))]
-public sealed class MatMulNBitsOrtTests(OrtFixture ort)
+public sealed class QuantizedOpsOrtTests(OrtFixture ort)
 {
     private const int M = 3;
     private const int K = 80;
@@ -66,6 +67,54 @@ public sealed class MatMulNBitsOrtTests(OrtFixture ort)
         Assert.Single(result.Report.Quantized);
     }
 
+    [Theory]
+    [InlineData(4, false)]
+    [InlineData(4, true)]
+    [InlineData(8, false)]
+    [InlineData(8, true)]
+    public void Quantize_EmbeddingGather_OrtGathersTheDecodedRows(int bits, bool symmetric)
+    {
+        const int vocabulary = 6;
+        const int hidden = 96;
+        using var temp = new TempDirectory();
+        var random = new Random(bits + (symmetric ? 100 : 0));
+        var table = Enumerable.Range(0, vocabulary * hidden).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        var g = new GraphBuilder("embedding");
+        g.AddInput("input_ids", DataType.Int64, 2, 3);
+        g.AddOutput("Y", DataType.Float, 2, 3, hidden);
+        g.AddInitializer(Raw("embed_tokens.weight", [vocabulary, hidden], table));
+        g.OpNamed("/model/embed_tokens/Gather", "Gather", ["embed_tokens.weight", "input_ids"], "Y");
+        var path = Save(temp.Combine("source", "model.onnx"), g);
+
+        var result = ModelQuantizer.Quantize(ModelFile.Load(path), new QuantizeOptions { Bits = bits, BlockSize = Block, Symmetric = symmetric }, temp.Combine("q"));
+        long[] ids = [5, 0, 3, 3, 1, 4];
+        using var runner = ort.Open(result.ModelPath);
+        var y = runner.Run(new Dictionary<string, NpyArray> { ["input_ids"] = NpyArray.Create<long>(ids, [2, 3]) })["Y"].AsSpan<float>().ToArray();
+
+        Assert.Equal("GatherBlockQuantized", Assert.Single(result.Report.Quantized).NewOp);
+        var layout = new NBitsLayout(hidden, vocabulary, bits, Block);
+        var packer = NBitsPacker.FromNByK(table, layout, symmetric);
+        for (var t = 0; t < ids.Length; t++)
+        {
+            for (var k = 0; k < hidden; k++)
+            {
+                var b = k / Block;
+                var row = ((int)ids[t] * (int)layout.KBlocks) + b;
+                var expected = BlockQuantizer.Dequantize(packer.Codes.AsSpan(row * layout.BlobSize, layout.BlobSize), bits, k % Block, packer.Scales[row], ZeroPoint(packer, layout, (int)ids[t], b));
+                Assert.True(Math.Abs(expected - y[(t * hidden) + k]) <= 1e-6, $"token {ids[t]} value {k}: {y[(t * hidden) + k]}, expected {expected}");
+                // Values in [−1, 1): half a step with zero points, a whole step symmetric (the value of opposite sign
+                // to the largest magnitude can clamp at the top code).
+                var step = bits == 4 ? (symmetric ? 1 / 8.0 : 2 / 15.0) : (symmetric ? 1 / 128.0 : 2 / 255.0);
+                Assert.True(Math.Abs(table[((int)ids[t] * hidden) + k] - y[(t * hidden) + k]) <= step * (symmetric ? 1.0 : 0.5) + 1e-6);
+            }
+        }
+    }
+
+    private static byte ZeroPoint(NBitsPacker packer, NBitsLayout layout, int n, int block) =>
+        packer.ZeroPoints is null ? (byte)(1 << (layout.Bits - 1))
+        : layout.Bits == 8 ? packer.ZeroPoints[(n * (int)layout.KBlocks) + block]
+        : (byte)((packer.ZeroPoints[(n * (int)layout.ZeroPointBytesPerRow) + (block / 2)] >> (4 * (block % 2))) & 0xF);
+
     /// <summary>Ŵ[k, n] from the packed bytes by the MatMulNBits layout, independent of the packer's own indexing.</summary>
     private static float[,] Decode(NBitsPacker packer, NBitsLayout layout)
     {
@@ -105,6 +154,11 @@ public sealed class MatMulNBitsOrtTests(OrtFixture ort)
             g.OpNamed("/layer/proj/MatMul", "MatMul", ["A", "W"], "Y");
         }
 
+        return Save(path, g);
+    }
+
+    private static string Save(string path, GraphBuilder g)
+    {
         var model = new ModelProto { IrVersion = 8, Graph = g.Graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
