@@ -71,7 +71,7 @@ internal static class ModelQuantizeCommand
         var c = CultureInfo.InvariantCulture;
         var r = result.Report;
         Console.Out.WriteLine(string.Create(c,
-            $"{r.Source}: {r.Quantized.Count} weights to {r.Bits}-bit MatMulNBits (block {r.BlockSize}, {(r.Symmetric ? "symmetric" : "with zero points")}), {r.Skipped.Count} skipped, {r.BytesBefore:N0} -> {r.BytesAfter:N0} bytes ({(double)r.BytesAfter / r.BytesBefore:F3}x) in {elapsed.TotalSeconds:F1} s"));
+            $"{r.Source}: {r.Quantized.Count} weights to {r.Bits} bits ({string.Join(", ", r.Quantized.CountBy(q => q.NewOp).Select(g => $"{g.Value} {g.Key}"))}; block {r.BlockSize}, {(r.Symmetric ? "symmetric" : "with zero points")}), {r.Skipped.Count} skipped, {r.BytesBefore:N0} -> {r.BytesAfter:N0} bytes ({(double)r.BytesAfter / r.BytesBefore:F3}x) in {elapsed.TotalSeconds:F1} s"));
         foreach (var s in r.Skipped)
         {
             Console.Out.WriteLine($"  skipped {s.Node} ({s.Weight}): {s.Reason}");
