@@ -105,6 +105,19 @@ public sealed class QuantizedModelTests(OrtFixture ort)
     }
 
     [Fact]
+    public void Quantize_KFarBelowTheBlock_SkipsTheWeightsThatWouldGrow()
+    {
+        using var temp = new TempDirectory();
+
+        // tiny-llama-fp16: hidden 16, MLP 64; with blocks of 128 only the down projections (K = 64) get smaller.
+        var result = ModelQuantizer.Quantize(ModelFile.Load(SharedModelPaths.TinyLlama), new QuantizeOptions { BlockSize = 128 }, temp.Path);
+
+        Assert.Equal(2, result.Report.Quantized.Count);
+        Assert.All(result.Report.Quantized, q => Assert.Equal(64, q.K));
+        Assert.Contains(result.Report.Skipped, s => s.Reason.Contains("K = 16 is padded to blocks of 128", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Quantize_SyntheticWithExclude_KeepsTheHeadAndWritesModelInfo()
     {
         using var temp = new TempDirectory();

@@ -135,7 +135,7 @@ public static class ModelQuantizer
             };
         }
 
-        var bytes = layout.WeightBytes + (layout.ScaleCount * (half ? 2 : 4)) + (zeroName is null ? 0 : layout.ZeroPointBytes);
+        var bytes = layout.QuantizedBytes(half ? 2 : 4, options.Symmetric);
         return new PackedNames(codesName, scalesName, zeroName, bytes);
     }
 

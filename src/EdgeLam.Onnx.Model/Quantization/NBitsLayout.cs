@@ -29,6 +29,9 @@ public readonly record struct NBitsLayout(long K, long N, int Bits, int BlockSiz
     /// <summary>Bytes of the packed zero points.</summary>
     public long ZeroPointBytes => N * ZeroPointBytesPerRow;
 
+    /// <summary>Bytes of codes, scales of <paramref name="scaleBytes"/> each and, unless symmetric, zero points.</summary>
+    public long QuantizedBytes(int scaleBytes, bool symmetric) => WeightBytes + (ScaleCount * scaleBytes) + (symmetric ? 0 : ZeroPointBytes);
+
     /// <summary>The shape of B.</summary>
     public long[] WeightShape => [N, KBlocks, BlobSize];
 }

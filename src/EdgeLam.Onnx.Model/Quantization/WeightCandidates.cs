@@ -73,7 +73,14 @@ internal static class WeightCandidates
             var nByK = node.OpType == "Gemm" && Int(node, "transB", 0) == 1;
             var (k, n) = nByK ? (weight.Dims[1], weight.Dims[0]) : (weight.Dims[0], weight.Dims[1]);
             var bias = node.OpType == "Gemm" && node.Input.Count > 2 && node.Input[2].Length > 0 ? node.Input[2] : null;
-            candidates.Add(new WeightCandidate(i, node, weight, new NBitsLayout(k, n, options.Bits, options.BlockSize), nByK, bias));
+            var layout = new NBitsLayout(k, n, options.Bits, options.BlockSize);
+            if (NotSmaller(weight, layout, options) is { } larger)
+            {
+                skipped.Add(new SkippedTensor(node.Name, node.OpType, weightName, larger));
+                continue;
+            }
+
+            candidates.Add(new WeightCandidate(i, node, weight, layout, nByK, bias));
         }
 
         if (Embedding(graph, options, skipped) is { } embedding)
@@ -126,7 +133,24 @@ internal static class WeightCandidates
         }
 
         var layout = new NBitsLayout(table.Dims[1], table.Dims[0], options.Bits, options.BlockSize);
+        if (NotSmaller(table, layout, options) is { } larger)
+        {
+            skipped.Add(new SkippedTensor(node.Name, node.OpType, table.Name, larger));
+            return null;
+        }
+
         return new WeightCandidate(index, node, table, layout, StoredNByK: true, Bias: null, QuantizedOp.GatherBlockQuantized);
+    }
+
+    /// <summary>A reason when the packed weight would take as many bytes as the float one (K far below the block).</summary>
+    private static string? NotSmaller(TensorProto weight, NBitsLayout layout, QuantizeOptions options)
+    {
+        var elementBytes = weight.DataType == (int)DataType.Float16 ? 2 : 4;
+        var before = TensorStorage.ElementCount(weight) * elementBytes;
+        var after = layout.QuantizedBytes(elementBytes, options.Symmetric);
+        return after < before
+            ? null
+            : $"quantized it would take {after} bytes, not fewer than its {before} (K = {layout.K} is padded to blocks of {layout.BlockSize})";
     }
 
     private static string? Refusal(NodeProto node, TensorProto weight, QuantizeOptions options)
