@@ -14,4 +14,11 @@ public sealed class ModelWriteOptions
     /// message well under protobuf's 2 GB limit.
     /// </summary>
     public long MaxInlineBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// Main-graph initializers whose bytes are produced while the data file is written (for example weights quantized
+    /// on the fly): each is called once, in initializer order, with the data stream positioned at the tensor's start,
+    /// and writes exactly the tensor's bytes. These tensors always go to the data file.
+    /// </summary>
+    public IReadOnlyDictionary<string, Action<Stream>>? GeneratedTensors { get; init; }
 }

@@ -11,7 +11,8 @@ public sealed record ModelWriteResult(string ModelPath, string? DataPath, long E
 
 /// <summary>
 /// Writes a model with at most one external data file. External source tensors are copied file-to-file with streams,
-/// never read whole into memory; inline tensors above the threshold move out to the data file.
+/// never read whole into memory; inline tensors above the threshold move out to the data file; tensors named in
+/// <see cref="ModelWriteOptions.GeneratedTensors"/> are written by their generator, one after another.
 /// </summary>
 public static class ModelWriter
 {
@@ -37,12 +38,22 @@ public static class ModelWriter
         // Clone shares the immutable ByteStrings, so this does not duplicate inline weights.
         var copy = proto.Clone();
         var tensors = ModelTensors.EnumerateWithKind(copy);
-        var inlineTotal = tensors.Where(t => !TensorStorage.IsExternal(t.Tensor)).Sum(t => TensorStorage.ByteLength(t.Tensor));
+        var generated = options.GeneratedTensors is { } writers
+            ? copy.Graph.Initializer.Where(t => writers.ContainsKey(t.Name)).ToHashSet(ReferenceEqualityComparer.Instance)
+            : [];
+        var inlineTotal = tensors.Where(t => !TensorStorage.IsExternal(t.Tensor) && !generated.Contains(t.Tensor))
+            .Sum(t => TensorStorage.ByteLength(t.Tensor));
         var threshold = Math.Max(1, inlineTotal > options.MaxInlineBytes ? 0 : options.ExternalThresholdBytes);
 
         var moves = new List<TensorProto>();
         foreach (var (tensor, isInitializer) in tensors)
         {
+            if (generated.Contains(tensor))
+            {
+                moves.Add(tensor);
+                continue;
+            }
+
             var isString = tensor.DataType == (int)TensorProto.Types.DataType.String;
             if (isString)
             {
@@ -88,7 +99,11 @@ public static class ModelWriter
                 var length = TensorStorage.ByteLength(tensor);
                 Pad(data, length >= PageAlignFrom ? PageAlignment : SmallAlignment);
                 var offset = data.Position;
-                if (TensorStorage.IsExternal(tensor))
+                if (generated.Contains(tensor))
+                {
+                    options.GeneratedTensors![tensor.Name](data);
+                }
+                else if (TensorStorage.IsExternal(tensor))
                 {
                     var reference = TensorStorage.GetExternalReference(tensor, sourceBaseDirectory);
                     using var source = reference.OpenRead();

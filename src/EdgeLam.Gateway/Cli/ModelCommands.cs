@@ -30,6 +30,8 @@ internal static class ModelCommands
         model.Subcommands.Add(ModelSplitCommand.Create());
         model.Subcommands.Add(ModelBuildCommand.Create());
         model.Subcommands.Add(ModelAdaptCommand.Create());
+        model.Subcommands.Add(ModelQuantizeCommand.Create());
+        model.Subcommands.Add(ModelCompareCommand.Create());
         return model;
     }
 
@@ -101,12 +103,12 @@ internal static class ModelCommands
     }
 
     /// <summary>The runner for MODEL: one ONNX Runtime session, or the segments of a split folder chained in-process.</summary>
-    private static IModelRunner OpenRunner(OnnxRuntime runtime, string modelPath) =>
+    internal static IModelRunner OpenRunner(OnnxRuntime runtime, string modelPath) =>
         SplitModelRunner.IsSplitDirectory(modelPath)
             ? SplitModelRunner.Open(modelPath, segment => new OrtModelRunner(runtime.OpenSession(segment)))
             : new OrtModelRunner(runtime.OpenSession(modelPath));
 
-    private static GraphOptimizationLevel ParseLevel(string level) => level switch
+    internal static GraphOptimizationLevel ParseLevel(string level) => level switch
     {
         "disabled" => GraphOptimizationLevel.Disabled,
         "basic" => GraphOptimizationLevel.Basic,
