@@ -60,6 +60,7 @@ internal sealed class NodeStatusPublisher(
     private double _throttle;
     private OnnxRuntime? _runtime;
     private readonly MedianWindow _decodeSteps = new(StepCostMeter.Window);
+    private readonly HopBook _hops = new();
     private readonly CapacityRepublishRule _republish = new(orchestration.CapacityChange, orchestration.CapacityMinInterval);
     private readonly long _created = time.GetTimestamp();
     private RoleHost? _stage;
@@ -181,7 +182,7 @@ internal sealed class NodeStatusPublisher(
         {
             if (ActiveChain(stage) is { } chain)
             {
-                _capacity.Steps.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
+                _capacity.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
             }
 
             if (node.Stage!.Tuning.Throttle != _throttle)
@@ -247,14 +248,16 @@ internal sealed class NodeStatusPublisher(
             ? ModelBenchmark.Run(runtime, node.Stage!.ModelDirectory, CostTables.FromModel(costs), _throttle)
             : null;
 
-    /// <summary>A commit moved this node's range: its costs and its measured steps start over for the new range.</summary>
+    /// <summary>
+    /// A commit moved this node's range: its costs follow; its measured steps stay (they are per compute unit, so they
+    /// still say how fast this node is, also when it is planned out and runs none).
+    /// </summary>
     private void OnCommitted(uint epoch, NodeLayout? layout)
     {
         var hosted = layout is null
             ? new HostedRange(0, 0, false, false)
             : new HostedRange(layout.FirstBlock, layout.EndBlock, Embedding: layout.FirstBlock == 0, Head: layout.EndBlock == _blocks);
         _capacity.Host(hosted, _costs, node.Stage!.Tuning.Throttle);
-        _capacity.Steps.Reset();
         metrics.SetSplit(layout is null ? -1 : layout.FirstBlock == 0 ? layout.EndBlock : layout.FirstBlock);
     }
 
@@ -336,6 +339,7 @@ internal sealed class NodeStatusPublisher(
             inFlightRequests: stage.Gateway is null ? null : handle.InFlight,
             queuedMessages: messages.CanCount ? messages.Count : null,
             _prober?.Estimates() ?? [],
+            Hops(),
             time.GetUtcNow());
     }
 
@@ -352,6 +356,14 @@ internal sealed class NodeStatusPublisher(
             Properties = new MqttMessageProperties { ContentType = "application/json" },
         };
         await stage.Client.PublishAsync(message, stopping).ConfigureAwait(false);
+    }
+
+    private IReadOnlyList<HopEstimate> Hops()
+    {
+        lock (_hops)
+        {
+            return _hops.Estimates();
+        }
     }
 
     private double? MedianStepMs()
@@ -382,7 +394,7 @@ internal sealed class NodeStatusPublisher(
         {
             if (step.Step > 0 && step.Stages.Count > 0)
             {
-                _capacity.Steps.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
+                _capacity.RecordDecode(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
             }
 
             if (step.Step > 0)
@@ -391,6 +403,8 @@ internal sealed class NodeStatusPublisher(
                 {
                     _decodeSteps.Add(step.Elapsed.TotalMilliseconds);
                 }
+
+                RecordHops(step);
             }
 
             metrics.RecordStage("step", step.Elapsed);
@@ -398,6 +412,22 @@ internal sealed class NodeStatusPublisher(
             {
                 metrics.RecordStage(ComputeStage(t.FirstSegment), TimeSpan.FromMicroseconds(t.ComputeUs));
             }
+        }
+    }
+
+    /// <summary>Gateway: the hops of one decode step's frames, per link of its chain (<see cref="HopBook.RecordStep"/>).</summary>
+    private void RecordHops(GatewayStep step)
+    {
+        var stages = new StageHop[step.Stages.Count];
+        for (var i = 0; i < stages.Length; i++)
+        {
+            var t = step.Stages[i];
+            stages[i] = new StageHop(t.Node, t.HopUs / 1000.0, (t.DecodeUs + t.ComputeUs + t.EncodeUs + t.QueueUs) / 1000.0);
+        }
+
+        lock (_hops)
+        {
+            _hops.RecordStep(node.Stage!.Node, stages, step.Elapsed.TotalMilliseconds);
         }
     }
 
@@ -422,7 +452,7 @@ internal sealed class NodeStatusPublisher(
     {
         if (!prefill && (!node.IsOrchestrated || committed.Layout is { } layout && timing.FirstSegment == layout.FirstBlock + 1))
         {
-            _capacity.Steps.Record(TimeSpan.FromMicroseconds(timing.ComputeUs)); // an orchestrated peer: the active range's steps only
+            _capacity.RecordDecode(TimeSpan.FromMicroseconds(timing.ComputeUs)); // an orchestrated peer: the active range's steps only
         }
 
         metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));

@@ -115,8 +115,9 @@ internal sealed class PeerStage : IDisposable
         entry = _replay.GetOrAdd(conversation);
         entry.Sent.Clear();
         entry.Step = header.Step;
-        _envelope.WireUs += Math.Max(0, receivedUs - _envelope.SentAtUs);
-        var timing = _responder.Respond(header, _envelope, entry, decodeUs, out var final);
+        var hopUs = Math.Max(0, receivedUs - _envelope.SentAtUs);
+        _envelope.WireUs += hopUs;
+        var timing = _responder.Respond(header, _envelope, entry, decodeUs, hopUs, out var final);
         if (final || _envelope.IsLastStep(header.Step))
         {
             // The request ends here (the last stage knows its token; every stage knows the token limit). A resent

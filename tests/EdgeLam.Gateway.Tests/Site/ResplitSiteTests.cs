@@ -41,7 +41,7 @@ public sealed class ResplitSiteTests(ResplitSiteFixture model, ITestOutputHelper
         Assert.True(watch.AssertPrivacyFloor(site.Site, PrivacyFloor, model.PerBlock) > 0);
     }
 
-    [Fact(Skip = "Link-dominated cost model on a loaded 2-core machine: the probed links price a 5-block chain at ~83 ms for a measured step of a few ms, so the 4x slowdown re-split came 9.7 s after the throttle (limit 10 s) and the restore never moved back within 60 s (gain under the 15% threshold); needs link figures from the frames' own hops (docs/orchestration.md, \"Live re-split on the daemons\")")]
+    [Fact(Skip = "In progress: links now priced from the frames' hops; a peer that never ran steps is priced by its start-up benchmark, taken under the start-up load (up to 4x pessimistic), so the 4x slowdown does not always move the split")]
     public async Task Resplit_PeerSlowedFourTimesThenRestored_MovesAwayWithinTenSecondsAndBackLosingNoRequest()
     {
         await using var site = await SiteHarness.StartAsync(model.PerBlock);
@@ -60,19 +60,22 @@ public sealed class ResplitSiteTests(ResplitSiteFixture model, ITestOutputHelper
         // Steady on the fast peer (measured figures may move the split once after the start-up estimates).
         var (steady, _) = plans.WaitCommitted(0, p => PlanWatch.BlocksOf(p, "fast") > 0 && p == plans.Committed[^1].Plan, FirstPlanPatience, site.AllStderr);
         var fastBlocks = PlanWatch.BlocksOf(steady, "fast");
-        output.WriteLine($"steady {PlanWatch.Describe(steady)}");
+        output.WriteLine($"steady {PlanWatch.Describe(steady)}\n{plans.Capacities()}");
 
         // fast slowed 4x: a plan giving it fewer blocks within 10 s.
         var slowedAt = plans.Now;
+        output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} fast slowed 4x");
         site.Reload("fast", new JsonObject { ["Throttle"] = 4 });
         var (away, awayAt) = plans.WaitCommitted(steady.Epoch.Number, p => PlanWatch.BlocksOf(p, "fast") < fastBlocks, TimeSpan.FromSeconds(30), site.AllStderr);
         var resplit = awayAt - slowedAt;
         output.WriteLine($"re-split {resplit.TotalSeconds:F1} s after the 4x throttle: {PlanWatch.Describe(away)}");
+        output.WriteLine(Decisions(site) + "\n" + plans.Capacities());
         Assert.True(resplit < TimeSpan.FromSeconds(10), $"re-split took {resplit.TotalSeconds:F1} s");
 
         // fast restored: the split moves back once the gain held for the hysteresis.
         traffic.WaitAnswered(traffic.Answered + 2);
         var restoredAt = plans.Now;
+        output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} fast restored");
         site.Reload("fast", new JsonObject { ["Throttle"] = 1 });
         var (back, backAt) = plans.WaitCommitted(away.Epoch.Number, p => PlanWatch.BlocksOf(p, "fast") > PlanWatch.BlocksOf(away, "fast"), TimeSpan.FromSeconds(60), site.AllStderr);
         output.WriteLine($"moved back {(backAt - restoredAt).TotalSeconds:F1} s after the restore: {PlanWatch.Describe(back)}");
@@ -80,6 +83,7 @@ public sealed class ResplitSiteTests(ResplitSiteFixture model, ITestOutputHelper
 
         traffic.WaitAnswered(traffic.Answered + 2);
         await traffic.StopAsync();
+        output.WriteLine(Decisions(site));
         traffic.AssertEachAnsweredOnceWithTheUnsplitTokens();
         Assert.True(watch.AssertPrivacyFloor(site.Site, PrivacyFloor, model.PerBlock) > 0);
     }
@@ -112,6 +116,10 @@ public sealed class ResplitSiteTests(ResplitSiteFixture model, ITestOutputHelper
         Assert.Null(site.Node("gw").ExitCodeIfExited);
         Assert.True(watch.AssertPrivacyFloor(site.Site, PrivacyFloor, model.PerBlock) > 0);
     }
+
+    /// <summary>The orchestrator's decisions so far (its log lines), to tell where a slow re-split spent its time.</summary>
+    private static string Decisions(SiteHarness site) =>
+        string.Join('\n', site.Node("gw").Stderr.Split('\n').Where(l => l.Contains("AgreementService[400", StringComparison.Ordinal)));
 
     private static void StartSite(SiteHarness site)
     {
