@@ -69,6 +69,19 @@ internal sealed class NodeCapacityReport
         }
     }
 
+    /// <summary>
+    /// Another run of the model benchmark while the node has no steps of its own: each figure keeps the lower of the
+    /// two (the run least slowed by other work on the machine; the first run, at start, competes with the whole
+    /// site starting). Ignored when there is no estimate yet or the run failed.
+    /// </summary>
+    public void Refine((double Decode, double Prefill)? run)
+    {
+        if (_modelEstimate is { } e && run is { } r)
+        {
+            _modelEstimate = (Math.Min(e.Decode, r.Decode), Math.Min(e.Prefill, r.Prefill));
+        }
+    }
+
     public NodeCapacityMessage Create(
         string node,
         string role,

@@ -46,6 +46,9 @@ internal sealed class NodeStatusPublisher(
 {
     public const string BrokerComponent = "broker";
 
+    /// <summary>How often a node without steps of its own runs its <see cref="ModelBenchmark"/> again.</summary>
+    private static readonly TimeSpan BenchmarkRefresh = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the status loop looks for changes to publish at once (between interval publishes).</summary>
     private static readonly TimeSpan ChangePoll = TimeSpan.FromMilliseconds(500);
 
@@ -59,6 +62,8 @@ internal sealed class NodeStatusPublisher(
     private int _blocks;
     private double _throttle;
     private OnnxRuntime? _runtime;
+    private ModelBenchmark? _benchmark;
+    private long _benchmarkedAt;
     private readonly MedianWindow _decodeSteps = new(StepCostMeter.Window);
     private readonly HopBook _hops = new();
     private readonly CapacityRepublishRule _republish = new(orchestration.CapacityChange, orchestration.CapacityMinInterval);
@@ -137,6 +142,8 @@ internal sealed class NodeStatusPublisher(
     {
         handle.Completed -= OnCompleted;
         committed.Changed -= OnCommitted;
+        _benchmark?.Dispose();
+        _benchmark = null;
         if (_stage is not { } stage)
         {
             return;
@@ -191,6 +198,10 @@ internal sealed class NodeStatusPublisher(
                 _throttle = node.Stage.Tuning.Throttle;
                 _capacity.Restart(_throttle, node.IsOrchestrated ? EstimateModel() : null);
             }
+            else if (node.IsOrchestrated && _capacity.Steps.Count == 0 && time.GetElapsedTime(_benchmarkedAt) >= BenchmarkRefresh)
+            {
+                _capacity.Refine(EstimateModel()); // no step of its own yet: the least loaded benchmark run is the best estimate
+            }
 
             var connected = stage.Client.IsConnected;
             status.Set(BrokerComponent, connected ? null : BrokerWait("connection lost, reconnecting"));
@@ -242,11 +253,13 @@ internal sealed class NodeStatusPublisher(
     private SegmentChain? ActiveChain(RoleHost stage) =>
         node.IsOrchestrated && committed.Layout is null ? null : stage.Gateway?.Chain ?? stage.Peer!.Chain;
 
-    /// <summary>An orchestrated node's <see cref="ModelBenchmark"/> at its current throttle (null without a cost table or runtime).</summary>
-    private (double Decode, double Prefill)? EstimateModel() =>
-        _runtime is { } runtime && _costs is { } costs
-            ? ModelBenchmark.Run(runtime, node.Stage!.ModelDirectory, CostTables.FromModel(costs), _throttle)
-            : null;
+    /// <summary>An orchestrated node's <see cref="ModelBenchmark"/> run at its current throttle (null without a cost table or runtime).</summary>
+    private (double Decode, double Prefill)? EstimateModel()
+    {
+        _benchmarkedAt = time.GetTimestamp();
+        _benchmark ??= _runtime is { } runtime && _costs is { } costs ? ModelBenchmark.Open(runtime, node.Stage!.ModelDirectory, CostTables.FromModel(costs)) : null;
+        return _benchmark?.Run(_throttle);
+    }
 
     /// <summary>
     /// A commit moved this node's range: its costs follow; its measured steps stay (they are per compute unit, so they

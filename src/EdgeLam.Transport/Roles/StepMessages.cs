@@ -12,8 +12,8 @@ public sealed record StageTiming
     public int FirstSegment { get; init; }
 
     /// <summary>
-    /// The hop into this stage: from the previous stage sending the frame to this stage taking it (its wait in this
-    /// node's incoming queue included), by the wall clocks of the two nodes; 0 for the gateway's own stage.
+    /// The hop into this stage: from the previous stage sending the frame to its arrival at this node (before it
+    /// waits in the node's queue, <see cref="QueueUs"/>), by the wall clocks of the two nodes; 0 for the gateway's own stage.
     /// </summary>
     public long HopUs { get; init; }
 

@@ -14,6 +14,7 @@ internal sealed class PlanWatch : IAsyncDisposable
     private readonly MqttClient _client;
     private readonly List<(AgreedPlan Plan, TimeSpan At)> _committed = [];
     private readonly Dictionary<string, NodeCapacityMessage> _capacities = [];
+    private readonly List<(TimeSpan At, NodeCapacityMessage Capacity)> _capacityLog = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
@@ -42,6 +43,7 @@ internal sealed class PlanWatch : IAsyncDisposable
                     lock (watch._committed)
                     {
                         watch._capacities[capacity.Node] = capacity;
+                        watch._capacityLog.Add((watch.Now, capacity));
                     }
 
                     return ValueTask.CompletedTask;
@@ -85,6 +87,30 @@ internal sealed class PlanWatch : IAsyncDisposable
         throw new Xunit.Sdk.XunitException($"no matching committed plan after epoch {after} within {timeout.TotalSeconds} s; committed: {string.Join(" | ", Committed.Select(c => Describe(c.Plan)))}\n{Capacities()}\n{context()}");
     }
 
+    /// <summary>
+    /// Waits until every node of <paramref name="measured"/> publishes a measured decode figure (its own steps, not
+    /// its start-up benchmark) and no plan was committed for <paramref name="quiet"/>.
+    /// </summary>
+    public void WaitSteady(IReadOnlyList<string> measured, TimeSpan quiet, TimeSpan timeout, Func<string> context)
+    {
+        var deadline = Now + timeout;
+        while (Now < deadline)
+        {
+            lock (_committed)
+            {
+                var allMeasured = measured.All(n => _capacities.TryGetValue(n, out var c) && c.Models.FirstOrDefault()?.DecodeSource == ComputeSource.Measured);
+                if (allMeasured && _committed.Count > 0 && Now - _committed[^1].At >= quiet)
+                {
+                    return;
+                }
+            }
+
+            Thread.Sleep(50);
+        }
+
+        throw new Xunit.Sdk.XunitException($"no steady site (measured {string.Join(", ", measured)}, no commit for {quiet.TotalSeconds} s) within {timeout.TotalSeconds} s; committed: {string.Join(" | ", Committed.Select(c => Describe(c.Plan)))}\n{Capacities()}\n{context()}");
+    }
+
     public IReadOnlyList<(AgreedPlan Plan, TimeSpan At)> Committed
     {
         get
@@ -98,6 +124,16 @@ internal sealed class PlanWatch : IAsyncDisposable
 
     /// <summary>Blocks node <paramref name="node"/> hosts in <paramref name="plan"/> (0 when it takes no part).</summary>
     public static int BlocksOf(AgreedPlan plan, string node) => plan.StagesOf(node).Sum(a => a.EndBlock - a.FirstBlock);
+
+    /// <summary>The capacity messages of <paramref name="node"/> seen from <paramref name="from"/> on: when, and the decode figure with its source.</summary>
+    public string CapacityHistory(string node, TimeSpan from)
+    {
+        lock (_committed)
+        {
+            return string.Join("; ", _capacityLog.Where(e => e.At >= from && e.Capacity.Node == node).Select(e =>
+                $"+{(e.At - from).TotalSeconds:F1} s {e.Capacity.Models.FirstOrDefault()?.DecodeMsPerUnit:E2} ({e.Capacity.Models.FirstOrDefault()?.DecodeSource})"));
+        }
+    }
 
     /// <summary>Each node's latest capacity: decode figure and its source, and the links and hops it reports.</summary>
     public string Capacities()
