@@ -35,18 +35,7 @@ internal static class KvHandoverBench
     public static async Task<int> RunAsync(int repeats)
     {
         using var temp = new TempDirectory("edgelam-kv-bench-");
-        var config = new SyntheticModelConfig
-        {
-            Name = "bench6",
-            Architecture = SyntheticArchitecture.Llama,
-            Layers = Blocks,
-            HiddenSize = 512,
-            Heads = 8,
-            KeyValueHeads = 4,
-            IntermediateSize = 1408,
-            VocabSize = 512,
-            MaxPositions = ContextLimit,
-        };
+        var config = SyntheticPresets.Resplit6;
         var source = temp.Combine("bench6");
         SyntheticModelBuilder.Build(config, 7, SyntheticDataType.Float32, source);
         var model = temp.Combine("per-block");

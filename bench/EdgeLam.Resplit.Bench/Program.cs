@@ -36,18 +36,7 @@ const int PrivacyFloor = 1;
 const int Blocks = 6;
 
 using var temp = new TempDirectory("edgelam-resplit-bench-");
-var config = new SyntheticModelConfig
-{
-    Name = "bench6",
-    Architecture = SyntheticArchitecture.Llama,
-    Layers = Blocks,
-    HiddenSize = 512,
-    Heads = 8,
-    KeyValueHeads = 4,
-    IntermediateSize = 1408,
-    VocabSize = 512,
-    MaxPositions = 256,
-};
+var config = SyntheticPresets.Resplit6;
 var source = temp.Combine("bench6");
 SyntheticModelBuilder.Build(config, 7, SyntheticDataType.Float32, source);
 var model = temp.Combine("split");

@@ -23,7 +23,7 @@ internal sealed record SiteSnapshot
     /// Each node's capacity for <paramref name="modelId"/>: online from its status (no status: assumed online), a
     /// gateway when its roles say so; compute from the range it hosts of that model, else from another model it hosts
     /// (the rate per compute unit is the node's, not the model's); the weights of that model's range it hosts now;
-    /// the links with both figures measured.
+    /// the links with both figures measured; the hops of a gateway's frames.
     /// </summary>
     public IReadOnlyList<NodeCapacity> Capacities(string modelId) =>
     [
@@ -48,6 +48,7 @@ internal sealed record SiteSnapshot
                         .Where(l => l.RoundTripMs is not null && l.BytesPerSecond is not null)
                         .Select(l => new LinkMeasurement(l.To, l.RoundTripMs!.Value, l.BytesPerSecond!.Value)),
                 ],
+                Hops = [.. (capacity?.Hops ?? []).Select(h => new HopMeasurement(h.From, h.To, h.OneWayMs))],
             };
         }),
     ];

@@ -18,8 +18,29 @@ internal sealed class NodeCapacityReport
     private ComputeBenchmark.Rate? _benchmark;
     private (double Decode, double Prefill)? _modelEstimate;
 
-    /// <summary>The compute times of this node's steps.</summary>
+    /// <summary>
+    /// The compute times of this node's steps, per compute unit of the range that ran them (per range without a cost
+    /// table); kept when the hosted range changes (a node's time per unit is its own), forgotten by <see cref="Restart"/>.
+    /// </summary>
     public StepCostMeter Steps { get; } = new();
+
+    /// <summary>Records a decode step that took <paramref name="compute"/> over the hosted range (ignored when the range has no compute units).</summary>
+    public void RecordDecode(TimeSpan compute)
+    {
+        if (Units() is { } units)
+        {
+            Steps.Record(compute, units);
+        }
+    }
+
+    /// <summary>Samples the hosted chain's running prefill totals (<see cref="StepCostMeter.SamplePrefill"/>) per compute unit.</summary>
+    public void SamplePrefill(long ticks, long positions, long ticksPerSecond)
+    {
+        if (Units() is { } units)
+        {
+            Steps.SamplePrefill(ticks, positions, ticksPerSecond, units);
+        }
+    }
 
     /// <summary>
     /// The range this node hosts and the model's cost table (null: no per-unit figures); runs the benchmark once, its
@@ -48,6 +69,19 @@ internal sealed class NodeCapacityReport
         }
     }
 
+    /// <summary>
+    /// Another run of the model benchmark while the node has no steps of its own: each figure keeps the lower of the
+    /// two (the run least slowed by other work on the machine; the first run, at start, competes with the whole
+    /// site starting). Ignored when there is no estimate yet or the run failed.
+    /// </summary>
+    public void Refine((double Decode, double Prefill)? run)
+    {
+        if (_modelEstimate is { } e && run is { } r)
+        {
+            _modelEstimate = (Math.Min(e.Decode, r.Decode), Math.Min(e.Prefill, r.Prefill));
+        }
+    }
+
     public NodeCapacityMessage Create(
         string node,
         string role,
@@ -56,14 +90,15 @@ internal sealed class NodeCapacityReport
         int? inFlightRequests,
         int? queuedMessages,
         IReadOnlyList<LinkEstimate> links,
+        IReadOnlyList<HopEstimate> hops,
         DateTimeOffset now)
     {
-        var decodeMs = Steps.MedianDecodeMs();
-        var prefillMs = Steps.MedianPrefillMsPerPosition();
         var table = _costs?.Table;
+        var units = Units();
+        var (decodeMs, prefillMs) = (Steps.MedianDecodeMs() * units, Steps.MedianPrefillMsPerPosition() * units); // over the hosted range
         var estimate = _modelEstimate ?? (_costs is { } c && _benchmark is { } b ? b.PerUnit(c.Unit) : ((double Decode, double Prefill)?)null);
-        var (decodePerUnit, decodeSource) = Figure(table is null ? null : _hosted.MsPerUnit(decodeMs, table), estimate?.Decode);
-        var (prefillPerUnit, prefillSource) = Figure(table is null ? null : _hosted.MsPerUnit(prefillMs, table), estimate?.Prefill);
+        var (decodePerUnit, decodeSource) = Figure(table is null ? null : Steps.MedianDecodeMs(), estimate?.Decode);
+        var (prefillPerUnit, prefillSource) = Figure(table is null ? null : Steps.MedianPrefillMsPerPosition(), estimate?.Prefill);
         return new NodeCapacityMessage
         {
             Node = node,
@@ -108,8 +143,13 @@ internal sealed class NodeCapacityReport
                     Lost = l.Lost,
                 }),
             ],
+            Hops = hops.Count == 0 ? null : [.. hops.Select(h => new HopCapacity { From = h.From, To = h.To, OneWayMs = h.OneWayMs, Samples = h.Samples })],
         };
     }
+
+    /// <summary>Compute units of the hosted range (1 without a cost table: figures per range); null when it has none.</summary>
+    private double? Units() =>
+        _costs is not { } c ? 1 : _hosted.ComputeUnits(c.Table) is var units && units > 0 ? units : null;
 
     private List<LayerCost> Layers(CostTable table) =>
     [

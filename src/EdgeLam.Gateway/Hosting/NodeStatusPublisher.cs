@@ -46,6 +46,9 @@ internal sealed class NodeStatusPublisher(
 {
     public const string BrokerComponent = "broker";
 
+    /// <summary>How often a node without steps of its own runs its <see cref="ModelBenchmark"/> again.</summary>
+    private static readonly TimeSpan BenchmarkRefresh = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the status loop looks for changes to publish at once (between interval publishes).</summary>
     private static readonly TimeSpan ChangePoll = TimeSpan.FromMilliseconds(500);
 
@@ -59,7 +62,10 @@ internal sealed class NodeStatusPublisher(
     private int _blocks;
     private double _throttle;
     private OnnxRuntime? _runtime;
+    private ModelBenchmark? _benchmark;
+    private long _benchmarkedAt;
     private readonly MedianWindow _decodeSteps = new(StepCostMeter.Window);
+    private readonly HopBook _hops = new();
     private readonly CapacityRepublishRule _republish = new(orchestration.CapacityChange, orchestration.CapacityMinInterval);
     private readonly long _created = time.GetTimestamp();
     private RoleHost? _stage;
@@ -136,6 +142,8 @@ internal sealed class NodeStatusPublisher(
     {
         handle.Completed -= OnCompleted;
         committed.Changed -= OnCommitted;
+        _benchmark?.Dispose();
+        _benchmark = null;
         if (_stage is not { } stage)
         {
             return;
@@ -181,7 +189,7 @@ internal sealed class NodeStatusPublisher(
         {
             if (ActiveChain(stage) is { } chain)
             {
-                _capacity.Steps.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
+                _capacity.SamplePrefill(chain.PrefillTicks, chain.PrefillPositions, Stopwatch.Frequency);
             }
 
             if (node.Stage!.Tuning.Throttle != _throttle)
@@ -189,6 +197,10 @@ internal sealed class NodeStatusPublisher(
                 // A reload changed the throttle: steps measured before no longer say what a step costs.
                 _throttle = node.Stage.Tuning.Throttle;
                 _capacity.Restart(_throttle, node.IsOrchestrated ? EstimateModel() : null);
+            }
+            else if (node.IsOrchestrated && _capacity.Steps.Count == 0 && time.GetElapsedTime(_benchmarkedAt) >= BenchmarkRefresh)
+            {
+                _capacity.Refine(EstimateModel()); // no step of its own yet: the least loaded benchmark run is the best estimate
             }
 
             var connected = stage.Client.IsConnected;
@@ -241,20 +253,24 @@ internal sealed class NodeStatusPublisher(
     private SegmentChain? ActiveChain(RoleHost stage) =>
         node.IsOrchestrated && committed.Layout is null ? null : stage.Gateway?.Chain ?? stage.Peer!.Chain;
 
-    /// <summary>An orchestrated node's <see cref="ModelBenchmark"/> at its current throttle (null without a cost table or runtime).</summary>
-    private (double Decode, double Prefill)? EstimateModel() =>
-        _runtime is { } runtime && _costs is { } costs
-            ? ModelBenchmark.Run(runtime, node.Stage!.ModelDirectory, CostTables.FromModel(costs), _throttle)
-            : null;
+    /// <summary>An orchestrated node's <see cref="ModelBenchmark"/> run at its current throttle (null without a cost table or runtime).</summary>
+    private (double Decode, double Prefill)? EstimateModel()
+    {
+        _benchmarkedAt = time.GetTimestamp();
+        _benchmark ??= _runtime is { } runtime && _costs is { } costs ? ModelBenchmark.Open(runtime, node.Stage!.ModelDirectory, CostTables.FromModel(costs)) : null;
+        return _benchmark?.Run(_throttle);
+    }
 
-    /// <summary>A commit moved this node's range: its costs and its measured steps start over for the new range.</summary>
+    /// <summary>
+    /// A commit moved this node's range: its costs follow; its measured steps stay (they are per compute unit, so they
+    /// still say how fast this node is, also when it is planned out and runs none).
+    /// </summary>
     private void OnCommitted(uint epoch, NodeLayout? layout)
     {
         var hosted = layout is null
             ? new HostedRange(0, 0, false, false)
             : new HostedRange(layout.FirstBlock, layout.EndBlock, Embedding: layout.FirstBlock == 0, Head: layout.EndBlock == _blocks);
         _capacity.Host(hosted, _costs, node.Stage!.Tuning.Throttle);
-        _capacity.Steps.Reset();
         metrics.SetSplit(layout is null ? -1 : layout.FirstBlock == 0 ? layout.EndBlock : layout.FirstBlock);
     }
 
@@ -336,6 +352,7 @@ internal sealed class NodeStatusPublisher(
             inFlightRequests: stage.Gateway is null ? null : handle.InFlight,
             queuedMessages: messages.CanCount ? messages.Count : null,
             _prober?.Estimates() ?? [],
+            Hops(),
             time.GetUtcNow());
     }
 
@@ -352,6 +369,14 @@ internal sealed class NodeStatusPublisher(
             Properties = new MqttMessageProperties { ContentType = "application/json" },
         };
         await stage.Client.PublishAsync(message, stopping).ConfigureAwait(false);
+    }
+
+    private IReadOnlyList<HopEstimate> Hops()
+    {
+        lock (_hops)
+        {
+            return _hops.Estimates();
+        }
     }
 
     private double? MedianStepMs()
@@ -382,7 +407,7 @@ internal sealed class NodeStatusPublisher(
         {
             if (step.Step > 0 && step.Stages.Count > 0)
             {
-                _capacity.Steps.Record(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
+                _capacity.RecordDecode(TimeSpan.FromMicroseconds(step.Stages[0].ComputeUs)); // the gateway's own timing comes first
             }
 
             if (step.Step > 0)
@@ -391,6 +416,8 @@ internal sealed class NodeStatusPublisher(
                 {
                     _decodeSteps.Add(step.Elapsed.TotalMilliseconds);
                 }
+
+                RecordHops(step);
             }
 
             metrics.RecordStage("step", step.Elapsed);
@@ -398,6 +425,22 @@ internal sealed class NodeStatusPublisher(
             {
                 metrics.RecordStage(ComputeStage(t.FirstSegment), TimeSpan.FromMicroseconds(t.ComputeUs));
             }
+        }
+    }
+
+    /// <summary>Gateway: the hops of one decode step's frames, per link of its chain (<see cref="HopBook.RecordStep"/>).</summary>
+    private void RecordHops(GatewayStep step)
+    {
+        var stages = new StageHop[step.Stages.Count];
+        for (var i = 0; i < stages.Length; i++)
+        {
+            var t = step.Stages[i];
+            stages[i] = new StageHop(t.Node, t.HopUs / 1000.0, (t.DecodeUs + t.ComputeUs + t.EncodeUs + t.QueueUs) / 1000.0);
+        }
+
+        lock (_hops)
+        {
+            _hops.RecordStep(node.Stage!.Node, stages, step.Elapsed.TotalMilliseconds);
         }
     }
 
@@ -422,7 +465,7 @@ internal sealed class NodeStatusPublisher(
     {
         if (!prefill && (!node.IsOrchestrated || committed.Layout is { } layout && timing.FirstSegment == layout.FirstBlock + 1))
         {
-            _capacity.Steps.Record(TimeSpan.FromMicroseconds(timing.ComputeUs)); // an orchestrated peer: the active range's steps only
+            _capacity.RecordDecode(TimeSpan.FromMicroseconds(timing.ComputeUs)); // an orchestrated peer: the active range's steps only
         }
 
         metrics.RecordStage(ComputeStage(timing.FirstSegment), TimeSpan.FromMicroseconds(timing.ComputeUs));

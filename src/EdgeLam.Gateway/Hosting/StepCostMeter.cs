@@ -3,9 +3,10 @@ using EdgeLam.Orchestration.Capacity;
 namespace EdgeLam.Gateway.Hosting;
 
 /// <summary>
-/// This node's measured compute over its hosted range: the median compute time of its recent decode steps (the last
-/// <see cref="Window"/>), and the median compute time per position of its recent prefills (sampled from the chain's
-/// running totals, <see cref="SamplePrefill"/>). Thread-safe: steps are recorded on the stage's thread, read on the
+/// This node's measured compute: the median compute time of its recent decode steps (the last <see cref="Window"/>),
+/// and the median compute time per position of its recent prefills (sampled from the chain's running totals,
+/// <see cref="SamplePrefill"/>), each in milliseconds per the caller's unit of work (<see cref="NodeCapacityReport"/>
+/// records them per compute unit of the range that ran them, so they stay valid when the range changes). Thread-safe: steps are recorded on the stage's thread, read on the
 /// status loop; recording allocates nothing.
 /// </summary>
 internal sealed class StepCostMeter
@@ -21,20 +22,21 @@ internal sealed class StepCostMeter
     private long _prefillTicks;
     private long _prefillPositions;
 
-    /// <summary>Records one decode step's compute time on this node.</summary>
-    public void Record(TimeSpan compute)
+    /// <summary>Records one decode step's compute time on this node, divided by <paramref name="units"/> (the caller's unit of work).</summary>
+    public void Record(TimeSpan compute, double units = 1)
     {
         lock (_gate)
         {
-            _decodeMs.Add(compute.TotalMilliseconds);
+            _decodeMs.Add(compute.TotalMilliseconds / units);
         }
     }
 
     /// <summary>
     /// Samples the chain's running prefill totals (Stopwatch ticks and positions): the prefills since the last sample
-    /// become one sample of milliseconds per position. Totals that went down (a new chain) restart the count.
+    /// become one sample of milliseconds per position, divided by <paramref name="units"/> (the caller's unit of work,
+    /// 1 for the whole range). Totals that went down (a new chain) restart the count.
     /// </summary>
-    public void SamplePrefill(long ticks, long positions, long ticksPerSecond)
+    public void SamplePrefill(long ticks, long positions, long ticksPerSecond, double units = 1)
     {
         lock (_gate)
         {
@@ -46,14 +48,14 @@ internal sealed class StepCostMeter
             var newPositions = positions - _prefillPositions;
             if (newPositions > 0)
             {
-                _prefillMsPerPosition.Add((ticks - _prefillTicks) * 1000.0 / ticksPerSecond / newPositions);
+                _prefillMsPerPosition.Add((ticks - _prefillTicks) * 1000.0 / ticksPerSecond / newPositions / units);
             }
 
             (_prefillTicks, _prefillPositions) = (ticks, positions);
         }
     }
 
-    /// <summary>Forgets every step and prefill (the node now hosts another range).</summary>
+    /// <summary>Forgets every step and prefill (the node's speed changed: its throttle).</summary>
     public void Reset()
     {
         lock (_gate)
@@ -88,7 +90,7 @@ internal sealed class StepCostMeter
         }
     }
 
-    /// <summary>The median compute milliseconds of the recent decode steps over the whole hosted range; null before any.</summary>
+    /// <summary>The median compute milliseconds of the recent decode steps per unit of work; null before any.</summary>
     public double? MedianDecodeMs()
     {
         lock (_gate)
@@ -97,7 +99,7 @@ internal sealed class StepCostMeter
         }
     }
 
-    /// <summary>The median compute milliseconds per prefill position over the whole hosted range; null before any prefill.</summary>
+    /// <summary>The median compute milliseconds per prefill position per unit of work; null before any prefill.</summary>
     public double? MedianPrefillMsPerPosition()
     {
         lock (_gate)

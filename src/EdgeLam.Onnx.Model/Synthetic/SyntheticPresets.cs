@@ -85,6 +85,25 @@ public static class SyntheticPresets
         RopeTheta = 500_000.0,
     };
 
+    /// <summary>
+    /// 6 Llama blocks, hidden 512, 8 heads over 4 KV heads, FFN 1408, vocab 512, 1024 positions: a decode step of a few
+    /// milliseconds, so compute, not the loopback hops, decides a split. The model of the re-split tests
+    /// (<c>ResplitSiteFixture</c>) and of <c>bench/EdgeLam.Resplit.Bench</c>; not offered by <c>model build</c>
+    /// (<see cref="All"/>).
+    /// </summary>
+    public static SyntheticModelConfig Resplit6 { get; } = new()
+    {
+        Name = "resplit6",
+        Architecture = SyntheticArchitecture.Llama,
+        Layers = 6,
+        HiddenSize = 512,
+        Heads = 8,
+        KeyValueHeads = 4,
+        IntermediateSize = 1408,
+        VocabSize = 512,
+        MaxPositions = 1024,
+    };
+
     public static IReadOnlyList<SyntheticModelConfig> All { get; } = [Tiny, TinyGpt2, Small, Qwen25_05B, Llama32_1B];
 
     public static IEnumerable<string> Names => All.Select(p => p.Name);

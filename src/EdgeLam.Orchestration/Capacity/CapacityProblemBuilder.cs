@@ -12,8 +12,8 @@ public static class CapacityProblemBuilder
 {
     /// <summary>
     /// The scenario of the usable nodes: online, with a compute figure and a memory figure (the others are in
-    /// <paramref name="leftOut"/>). A node's memory is what is available now plus the weights it hosts now. The link
-    /// a→b is what a measured to b, else what b measured to a (a round trip is the same both ways), else absent.
+    /// <paramref name="leftOut"/>). A node's memory is what is available now plus the weights it hosts now. The links
+    /// are priced by <see cref="LinkPricing"/>: from the hops of real frames where there were any, else from probes.
     /// </summary>
     public static SiteScenario Scenario(
         IEnumerable<NodeCapacity> nodes,
@@ -54,7 +54,7 @@ public static class CapacityProblemBuilder
                     MemoryBytes = n.MemoryAvailableBytes + Math.Max(0, n.HostedWeightBytes),
                 }),
             ],
-            Links = [.. Links(usable)],
+            Links = [.. LinkPricing.Links(usable)],
             Constraints = constraints,
             Objective = objective,
         };
@@ -69,21 +69,4 @@ public static class CapacityProblemBuilder
         out IReadOnlyList<ScenarioProblem> problems,
         out IReadOnlyList<LeftOutNode> leftOut) =>
         ScenarioProblemBuilder.Build(Scenario(nodes, constraints, objective, out leftOut), costs, out problems);
-
-    private static IEnumerable<ScenarioLink> Links(List<NodeCapacity> usable)
-    {
-        foreach (var from in usable)
-        {
-            foreach (var to in usable.Where(to => to.Id != from.Id))
-            {
-                var measured = Measured(from, to.Id) ?? Measured(to, from.Id);
-                if (measured is not null)
-                {
-                    yield return new ScenarioLink { From = from.Id, To = to.Id, RoundTripMs = measured.RoundTripMs, BytesPerSecond = measured.BytesPerSecond };
-                }
-            }
-        }
-    }
-
-    private static LinkMeasurement? Measured(NodeCapacity node, string to) => node.Links.FirstOrDefault(l => l?.To == to);
 }

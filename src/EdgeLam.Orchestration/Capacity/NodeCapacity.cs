@@ -28,6 +28,9 @@ public sealed record NodeCapacity
 
     /// <summary>Links this node measured to other nodes.</summary>
     public IReadOnlyList<LinkMeasurement> Links { get; init; } = [];
+
+    /// <summary>A gateway: the hops its own steps' frames took, per link of its chains (<see cref="HopBook"/>).</summary>
+    public IReadOnlyList<HopMeasurement> Hops { get; init; } = [];
 }
 
 /// <summary>A link as its sending node measured it over the broker.</summary>
@@ -35,6 +38,12 @@ public sealed record NodeCapacity
 /// <param name="RoundTripMs">Median round trip of a small probe, milliseconds.</param>
 /// <param name="BytesPerSecond">Median throughput to <paramref name="To"/>.</param>
 public sealed record LinkMeasurement(string To, double RoundTripMs, double BytesPerSecond);
+
+/// <summary>A link's one-way time as a gateway's real frames took it (median of the recent hops).</summary>
+/// <param name="From">The sending node.</param>
+/// <param name="To">The receiving node.</param>
+/// <param name="OneWayMs">Median time from sending a frame to the receiver taking it, milliseconds.</param>
+public sealed record HopMeasurement(string From, string To, double OneWayMs);
 
 /// <summary>A node the capacity snapshot leaves out of the problem, and why.</summary>
 public sealed record LeftOutNode(string Id, string Reason)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace EdgeLam.Transport.Mqtt;
 
@@ -25,6 +26,7 @@ public readonly struct MqttReceivedMessage : IDisposable
         QualityOfService = qualityOfService;
         Retain = retain;
         Properties = properties;
+        ReceivedAt = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Copies <paramref name="payload"/> into a pooled buffer.</summary>
@@ -45,6 +47,9 @@ public readonly struct MqttReceivedMessage : IDisposable
     public ReadOnlyMemory<byte> Payload => buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length);
 
     public MqttQualityOfService QualityOfService { get; }
+
+    /// <summary>When the message reached this process (<see cref="Stopwatch.GetTimestamp"/>, taken as it was copied out of the client library).</summary>
+    public long ReceivedAt { get; }
 
     /// <summary>True for a retained message delivered on subscribe.</summary>
     public bool Retain { get; }

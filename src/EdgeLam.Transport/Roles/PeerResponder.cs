@@ -48,7 +48,7 @@ internal sealed class PeerResponder : IDisposable
     /// Writes the step's messages into <paramref name="entry"/> and returns this stage's timing; <paramref name="final"/>
     /// is true when the last stage made the request's last token.
     /// </summary>
-    public StageTiming Respond(FrameHeader header, ActivationEnvelope envelope, ReplayCache.Entry entry, long decodeUs, out bool final)
+    public StageTiming Respond(FrameHeader header, ActivationEnvelope envelope, ReplayCache.Entry entry, long decodeUs, HopTiming hop, out bool final)
     {
         var encodeStart = Stopwatch.GetTimestamp();
         var computeUs = RoleClock.Micros(_chain.LastComputeTicks);
@@ -57,7 +57,7 @@ internal sealed class PeerResponder : IDisposable
         if (_outgoing is not null)
         {
             var frame = _outgoing.Encode(_chain.Outgoing, header with { BoundaryIndex = (ushort)_chain.Range.OutgoingBoundary }).ToArray();
-            var forwarded = Timing(computeUs, decodeUs, encodeStart);
+            var forwarded = Timing(computeUs, decodeUs, hop, encodeStart);
             envelope.Timings.Add(forwarded);
             var topic = envelope.Route.Topic(_topics, _model, _chain.Range.OutgoingBoundary);
             entry.Sent.Add(new MqttApplicationMessage(topic, frame) { Properties = envelope.ToProperties(RoleClock.NowUs()) });
@@ -66,7 +66,7 @@ internal sealed class PeerResponder : IDisposable
 
         var token = _sampler!.Sample(_chain.Logits);
         var topK = _topK!.Select(_chain.Logits, _options.Tuning.ResultTopK);
-        var timing = Timing(computeUs, decodeUs, encodeStart);
+        var timing = Timing(computeUs, decodeUs, hop, encodeStart);
         var timings = envelope.Timings;
         timings.Add(timing);
         final = envelope.IsFinal(header.Step, token);
@@ -90,12 +90,17 @@ internal sealed class PeerResponder : IDisposable
 
     public void Dispose() => _outgoing?.Dispose();
 
-    private StageTiming Timing(long computeUs, long decodeUs, long encodeStart) => new()
+    private StageTiming Timing(long computeUs, long decodeUs, HopTiming hop, long encodeStart) => new()
     {
         Node = _options.Node,
         FirstSegment = _chain.Range.First,
         ComputeUs = computeUs,
         DecodeUs = decodeUs,
+        HopUs = hop.HopUs,
+        QueueUs = hop.QueueUs,
         EncodeUs = RoleClock.MicrosSince(encodeStart),
     };
 }
+
+/// <summary>How a frame reached a peer stage: the hop from the previous stage's send to its arrival here, then its wait in this node's queue (µs).</summary>
+internal readonly record struct HopTiming(long HopUs, long QueueUs);

@@ -116,7 +116,9 @@ internal sealed class PeerStage : IDisposable
         entry.Sent.Clear();
         entry.Step = header.Step;
         _envelope.WireUs += Math.Max(0, receivedUs - _envelope.SentAtUs);
-        var timing = _responder.Respond(header, _envelope, entry, decodeUs, out var final);
+        var queuedUs = Math.Max(0, RoleClock.Micros(start - message.ReceivedAt)); // in this node's incoming queue
+        var hop = new HopTiming(Math.Max(0, receivedUs - queuedUs - _envelope.SentAtUs), queuedUs);
+        var timing = _responder.Respond(header, _envelope, entry, decodeUs, hop, out var final);
         if (final || _envelope.IsLastStep(header.Step))
         {
             // The request ends here (the last stage knows its token; every stage knows the token limit). A resent

@@ -11,6 +11,12 @@ public sealed record StageTiming
     /// <summary>First segment the stage hosts.</summary>
     public int FirstSegment { get; init; }
 
+    /// <summary>
+    /// The hop into this stage: from the previous stage sending the frame to its arrival at this node (before it
+    /// waits in the node's queue, <see cref="QueueUs"/>), by the wall clocks of the two nodes; 0 for the gateway's own stage.
+    /// </summary>
+    public long HopUs { get; init; }
+
     /// <summary>Time the frame waited in the node's queue before it was taken.</summary>
     public long QueueUs { get; init; }
 

@@ -56,6 +56,7 @@ public static class ControlMessageCodec
         NodeStatusMessage { Roles: { } roles } when roles.Contains(null!) => "roles[]",
         NodeCapacityMessage m when m.Models.Contains(null!) => "models[]",
         NodeCapacityMessage { Links: { } links } when links.Contains(null!) => "links[]",
+        NodeCapacityMessage { Hops: { } hops } when hops.Any(h => h?.From is null || h.To is null) => "hops[]",
         NodeCapacityMessage m when m.Models.Any(model => model.Layers?.Contains(null!) == true) => "models[].layers[]",
         AgreedPlan m when m.Epoch.Orchestrator is null => "epoch.orchestrator",
         AgreedPlan m when m.Model is null => "model",

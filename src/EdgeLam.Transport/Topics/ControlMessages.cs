@@ -64,6 +64,12 @@ public sealed record NodeCapacityMessage
     /// <summary>The links this node measured to every other online node of the site (its probes, docs/protocol.md "Probe").</summary>
     public IReadOnlyList<LinkCapacity>? Links { get; init; }
 
+    /// <summary>
+    /// Gateways: the hops its own decode steps' frames took, per link of its chains (to each peer stage, and the return
+    /// to the gateway); absent before any step on a peer.
+    /// </summary>
+    public IReadOnlyList<HopCapacity>? Hops { get; init; }
+
     /// <summary>Gateways: median end-to-end decode step (sent to token back) over recent steps, milliseconds (absent before any).</summary>
     public double? DecodeStepMs { get; init; }
 }
@@ -85,6 +91,22 @@ public sealed record LinkCapacity
 
     /// <summary>Probes not answered within one probe interval.</summary>
     public long Lost { get; init; }
+}
+
+/// <summary>A link's one-way time as a gateway's real frames took it.</summary>
+public sealed record HopCapacity
+{
+    /// <summary>The sending node.</summary>
+    public required string From { get; init; }
+
+    /// <summary>The receiving node.</summary>
+    public required string To { get; init; }
+
+    /// <summary>Median time from sending a frame to the receiver taking it, over the recent hops, milliseconds.</summary>
+    public required double OneWayMs { get; init; }
+
+    /// <summary>Hops measured on this link so far.</summary>
+    public long Samples { get; init; }
 }
 
 /// <summary>A contiguous range of layers of one model hosted by a node, with its session capacity.</summary>

@@ -23,18 +23,7 @@ public sealed class ResplitSiteFixture : IDisposable
     public ResplitSiteFixture()
     {
         Runtime = OnnxRuntime.Create(new OnnxRuntimeOptions { LibraryPath = TestPaths.OnnxRuntimeLibrary, IntraOpThreads = 1 });
-        var config = new SyntheticModelConfig
-        {
-            Name = "resplit6",
-            Architecture = SyntheticArchitecture.Llama,
-            Layers = Blocks,
-            HiddenSize = 512,
-            Heads = 8,
-            KeyValueHeads = 4,
-            IntermediateSize = 1408,
-            VocabSize = 512,
-            MaxPositions = 256,
-        };
+        var config = SyntheticPresets.Resplit6;
         Export = _temp.Combine("export");
         SyntheticModelBuilder.Build(config, 13, SyntheticDataType.Float32, Export);
         PerBlock = _temp.Combine("per-block");
