@@ -13,7 +13,8 @@ namespace EdgeLam.Onnx.Model.Tests;
 /// language-model head. Nodes and weights carry no names that say which layer they belong to, unless
 /// <c>named</c>: then nodes are scoped as an exporter scopes them, <c>/model/encoder/layers.N/</c> and
 /// <c>/model/decoder/layers.N/</c>, both counting from 0. Without <c>sharedTable</c> the encoder has its own, larger
-/// table.
+/// table. With <c>cache</c> the decoder's self-attention keys and values extend <c>past_key_values.N.key|value</c>
+/// [batch, past, hidden] into <c>present.N.key|value</c> (cross-attention keys and values are computed each call).
 /// </summary>
 internal static class EncoderDecoderModel
 {
@@ -26,7 +27,7 @@ internal static class EncoderDecoderModel
     public const int DecoderLayers = 3;
 
     /// <summary>The graph and the name of the encoder output tensor.</summary>
-    public static (ModelProto Model, string EncoderOutput) Build(bool named = false, bool sharedTable = true, int seed = 5)
+    public static (ModelProto Model, string EncoderOutput) Build(bool named = false, bool sharedTable = true, bool cache = false, int seed = 5)
     {
         var random = new Random(seed);
         var model = new ModelProto { IrVersion = 8, ProducerName = "pytorch", Graph = new GraphProto { Name = "torch_jit" } };
@@ -63,11 +64,26 @@ internal static class EncoderDecoderModel
         AttributeProto Int(string name, long v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = v };
         var perm = new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 2, 1 } };
 
-        string Attention(string queries, string keysValues)
+        string Cached(string current, string name)
+        {
+            g.Input.Add(new TensorType(1, [Dim.Named("batch"), Dim.Named("past_length"), Dim.Of(Hidden)]).ToValueInfo("past_key_values." + name));
+            g.Output.Add(new TensorType(1, [Dim.Named("batch"), Dim.Named("total_length"), Dim.Of(Hidden)]).ToValueInfo("present." + name));
+            var all = Node("Concat", ["past_key_values." + name, current], Int("axis", 1));
+            g.Node.Add(new NodeProto { OpType = "Identity", Input = { all }, Output = { "present." + name } });
+            return "present." + name;
+        }
+
+        string Attention(string queries, string keysValues, int? cacheLayer = null)
         {
             var q = Node("MatMul", [queries, Weight(Hidden, Hidden)]);
             var k = Node("MatMul", [keysValues, Weight(Hidden, Hidden)]);
             var v = Node("MatMul", [keysValues, Weight(Hidden, Hidden)]);
+            if (cacheLayer is { } layer)
+            {
+                k = Cached(k, string.Create(CultureInfo.InvariantCulture, $"{layer}.key"));
+                v = Cached(v, string.Create(CultureInfo.InvariantCulture, $"{layer}.value"));
+            }
+
             var scores = Node("MatMul", [q, Node("Transpose", [k], perm)]);
             var mixed = Node("MatMul", [Node("Softmax", [scores], Int("axis", -1)), v]);
             return Node("Add", [queries, Node("MatMul", [mixed, Weight(Hidden, Hidden)])]);
@@ -95,13 +111,13 @@ internal static class EncoderDecoderModel
         for (var l = 0; l < DecoderLayers; l++)
         {
             scope = string.Create(CultureInfo.InvariantCulture, $"/model/decoder/layers.{l}");
-            d = Ffn(Attention(Attention(d, d), encoderOutput));
+            d = Ffn(Attention(Attention(d, d, cache ? l : null), encoderOutput));
         }
 
         scope = string.Empty;
 
         g.Node.Add(new NodeProto { OpType = "MatMul", Input = { d, Weight(Hidden, Vocab) }, Output = { "logits" } });
-        g.Output.Add(new TensorType(1, [Dim.Named("batch"), Dim.Named("target_length"), Dim.Of(Vocab)]).ToValueInfo("logits"));
+        g.Output.Insert(0, new TensorType(1, [Dim.Named("batch"), Dim.Named("target_length"), Dim.Of(Vocab)]).ToValueInfo("logits"));
         return (model, encoderOutput);
     }
 }

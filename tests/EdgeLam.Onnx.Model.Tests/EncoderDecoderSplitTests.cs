@@ -65,10 +65,29 @@ public class EncoderDecoderSplitTests(OrtFixture ort)
     public void Split_EncoderDecoderWithItsOwnLargerSourceTable_ChainedSegmentsEqualTheUnsplitModel(string boundaries) =>
         AssertSplitEqualsUnsplit(boundaries, named: false, sharedTable: false);
 
-    private void AssertSplitEqualsUnsplit(string boundaries, bool named, bool sharedTable)
+    [Theory]
+    [InlineData("1")]
+    [InlineData("1,2")]
+    public void Split_EncoderDecoderWithKvCache_KeepsEachCacheInItsBlockAndEqualsTheUnsplitModel(string boundaries)
     {
         using var temp = new TempDirectory();
-        var (model, encoderOutput) = Write(temp, scrambled: false, named, sharedTable);
+        var (model, encoderOutput) = Write(temp, scrambled: false, cache: true);
+        var layout = BlockDetector.Detect(model);
+        for (var b = 0; b < EncoderDecoderModel.DecoderLayers; b++)
+        {
+            Assert.Equal([$"past_key_values.{b}.key", $"past_key_values.{b}.value"], layout.Blocks[b].KvInputs);
+            Assert.Equal([$"present.{b}.key", $"present.{b}.value"], layout.Blocks[b].KvOutputs);
+            Assert.Equal(2, layout.CutTensors(b).Count);
+            Assert.Contains(encoderOutput, layout.CutTensors(b));
+        }
+
+        AssertSplitEqualsUnsplit(boundaries, named: false, sharedTable: true, cache: true);
+    }
+
+    private void AssertSplitEqualsUnsplit(string boundaries, bool named, bool sharedTable, bool cache = false)
+    {
+        using var temp = new TempDirectory();
+        var (model, encoderOutput) = Write(temp, scrambled: false, named, sharedTable, cache);
 
         var manifest = ModelSplitter.Split(model, SplitPlan.ParseBoundaries(boundaries), temp.Combine("split"), ort.Open);
 
@@ -82,12 +101,13 @@ public class EncoderDecoderSplitTests(OrtFixture ort)
         using var whole = ort.Open(model.FilePath!);
         using var chain = SplitModelRunner.Open(temp.Combine("split"), ort.Open, verifyHashes: false);
         var report = SplitVerifier.Verify(whole, chain, InputRoles.Find(model), new VerifyTolerances(1e-6, 1e-3));
+        Assert.Equal(cache ? ["prefill", "decode"] : ["tokens"], report.Cases.Select(c => c.Name));
         Assert.True(report.Passed, string.Join("; ", report.Differences));
     }
 
-    private static (ModelFile Model, string EncoderOutput) Write(TempDirectory temp, bool scrambled, bool named = false, bool sharedTable = true)
+    private static (ModelFile Model, string EncoderOutput) Write(TempDirectory temp, bool scrambled, bool named = false, bool sharedTable = true, bool cache = false)
     {
-        var (proto, encoderOutput) = EncoderDecoderModel.Build(named, sharedTable);
+        var (proto, encoderOutput) = EncoderDecoderModel.Build(named, sharedTable, cache);
         var path = temp.Combine("model", "encoder-decoder.onnx");
         ModelWriter.Write(proto, temp.Path, path, new ModelWriteOptions());
         if (!scrambled)
