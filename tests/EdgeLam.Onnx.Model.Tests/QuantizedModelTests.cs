@@ -192,6 +192,21 @@ public sealed class QuantizedModelTests(OrtFixture ort)
     }
 
     [Fact]
+    public void Generate_ForcedTokens_FeedsThemInsteadOfTheArgmax()
+    {
+        using var temp = new TempDirectory();
+        Assert.True(SyntheticPresets.TryGet("tiny", out var config));
+        var built = SyntheticModelBuilder.Build(config, 5, SyntheticDataType.Float32, temp.Path);
+        using var a = ort.Open(built.ModelPath);
+        using var b = ort.Open(built.ModelPath);
+
+        var result = ModelComparer.Generate(a, b, [1, 2, 3], 4, forced: [7, 9, 11, 13]);
+
+        Assert.Equal([1L, 2, 3, 7, 9, 11, 13], result.Tokens);
+        Assert.Equal(4, result.Decode.Positions);
+    }
+
+    [Fact]
     public void Generate_ModelAgainstItself_AgreesExactly()
     {
         using var temp = new TempDirectory();
