@@ -42,11 +42,22 @@ public sealed class QuantizedModelTests(OrtFixture ort)
         }
     }
 
+    public static TheoryData<string, string> SharedSplits()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (model, blocks) in SharedModelCases.Models)
+        {
+            for (var boundary = 0; boundary <= blocks; boundary++)
+            {
+                data.Add(model, boundary.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData("tiny-llama-fp16/model.onnx", "1")]
-    [InlineData("phi3-torchscript/model.onnx", "1")]
-    [InlineData("phi3-torchscript/model.onnx", "2")]
-    [InlineData("bert-toy/bert_toy_optimized.onnx", "2")]
+    [MemberData(nameof(SharedSplits))]
     public void Split_QuantizedSharedModel_ChainedSegmentsEqualTheUnsplitQuantizedModel(string model, string boundaries)
     {
         using var temp = new TempDirectory();
