@@ -2,7 +2,8 @@
 # Reproduces the table of docs/quantization.md: quantizes a synthetic preset (default `small`, built with
 # `edgelam model build`) and every shared model with `edgelam model quantize` (int8 block 32, int4 block 32 and 128),
 # prints file bytes against the source, and compares each with its source with `edgelam model compare`
-# (decoders: --generate N greedy positions after an 8-token prompt; bert-toy: its cases).
+# (decoders: --generate N positions after an 8-token prompt, greedy and teacher-forced random tokens; bert-toy: its
+# cases).
 # Needs the net10.0 build of src/EdgeLam.Gateway (CONFIGURATION=Debug|Release, as for ./edgelam).
 #
 #   bench/quantization.sh [--preset NAME] [--generate N] [--out DIR] [--shared] [--threads T]
@@ -29,6 +30,7 @@ EDGELAM="$ROOT/edgelam"
 export ORT_DISABLE_TELEMETRY=1
 mkdir -p "$OUT"
 VARIANTS=("8 32" "4 32" "4 128")
+[ -n "${EXTRA_VARIANTS:-}" ] && IFS=';' read -r -a extra <<< "$EXTRA_VARIANTS" && VARIANTS+=("${extra[@]}")
 
 bytes() { du -cb "$@" | tail -1 | cut -f1; }
 
@@ -44,7 +46,14 @@ measure() { # name model-path compare-args...
     "$EDGELAM" model quantize "$model" --out "$q" --bits "$bits" --block "$block" | head -1
     local after; after=$(bytes "$q/$(basename "$model")" $(ls "$q"/*.data 2>/dev/null || true))
     echo "$name int$bits block $block: $before -> $after bytes ($(awk "BEGIN{printf \"%.3f\", $after/$before}")x)"
-    "$EDGELAM" model compare "$model" "$q/$(basename "$model")" --threads "$THREADS" "$@"
+    if [ "$1" = "--generate" ]; then
+      for tokens in greedy random; do
+        echo "-- $tokens"
+        "$EDGELAM" model compare "$model" "$q/$(basename "$model")" --threads "$THREADS" --tokens "$tokens" "$@"
+      done
+    else
+      "$EDGELAM" model compare "$model" "$q/$(basename "$model")" --threads "$THREADS" "$@"
+    fi
   done
 }
 

@@ -42,11 +42,22 @@ public sealed class QuantizedModelTests(OrtFixture ort)
         }
     }
 
+    public static TheoryData<string, string> SharedSplits()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (model, blocks) in SharedModelCases.Models)
+        {
+            for (var boundary = 0; boundary <= blocks; boundary++)
+            {
+                data.Add(model, boundary.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData("tiny-llama-fp16/model.onnx", "1")]
-    [InlineData("phi3-torchscript/model.onnx", "1")]
-    [InlineData("phi3-torchscript/model.onnx", "2")]
-    [InlineData("bert-toy/bert_toy_optimized.onnx", "2")]
+    [MemberData(nameof(SharedSplits))]
     public void Split_QuantizedSharedModel_ChainedSegmentsEqualTheUnsplitQuantizedModel(string model, string boundaries)
     {
         using var temp = new TempDirectory();
@@ -189,6 +200,21 @@ public sealed class QuantizedModelTests(OrtFixture ort)
         Assert.True(int8.All.Top1Agreement >= 0.99, $"int8 top-1 agreement {int8.All.Top1Agreement}");
         Assert.True(int8.All.MeanKlDivergence < int4.All.MeanKlDivergence / 10, $"KL int8 {int8.All.MeanKlDivergence}, int4 {int4.All.MeanKlDivergence}");
         Assert.True(int8.All.MaxAbsDifference < int4.All.MaxAbsDifference);
+    }
+
+    [Fact]
+    public void Generate_ForcedTokens_FeedsThemInsteadOfTheArgmax()
+    {
+        using var temp = new TempDirectory();
+        Assert.True(SyntheticPresets.TryGet("tiny", out var config));
+        var built = SyntheticModelBuilder.Build(config, 5, SyntheticDataType.Float32, temp.Path);
+        using var a = ort.Open(built.ModelPath);
+        using var b = ort.Open(built.ModelPath);
+
+        var result = ModelComparer.Generate(a, b, [1, 2, 3], 4, forced: [7, 9, 11, 13]);
+
+        Assert.Equal([1L, 2, 3, 7, 9, 11, 13], result.Tokens);
+        Assert.Equal(4, result.Decode.Positions);
     }
 
     [Fact]

@@ -48,14 +48,23 @@ public static class ModelComparer
         return model.Outputs.FirstOrDefault(o => o.Name == Logits) is { Rank: > 0 } spec && spec.Shape[^1] > 0 ? spec.Shape[^1] : null;
     }
 
-    /// <summary>Prefills <paramref name="prompt"/>, then decodes <paramref name="steps"/> tokens, each A's argmax.</summary>
-    public static GenerationComparison Generate(IModelRunner a, IModelRunner b, IReadOnlyList<long> prompt, int steps)
+    /// <summary>
+    /// Prefills <paramref name="prompt"/>, then decodes <paramref name="steps"/> tokens, each A's argmax, or, when
+    /// <paramref name="forced"/> is given, its tokens in order (teacher forcing: a random model's greedy output
+    /// soon repeats one token, which would make every later position agree trivially).
+    /// </summary>
+    public static GenerationComparison Generate(IModelRunner a, IModelRunner b, IReadOnlyList<long> prompt, int steps, IReadOnlyList<long>? forced = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentOutOfRangeException.ThrowIfZero(prompt.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        if (forced is not null && forced.Count < steps)
+        {
+            throw new ArgumentException($"{steps} steps need {steps} forced tokens, got {forced.Count}.", nameof(forced));
+        }
+
         var prefill = new LogitComparison();
         var decode = new LogitComparison();
         var tokens = new List<long>(prompt);
@@ -71,7 +80,7 @@ public static class ModelComparer
             var last = AddRows(step == 0 ? prefill : decode, LogitsOf(outA), LogitsOf(outB));
             if (step < steps)
             {
-                tokens.Add(LogitComparison.ArgMax(last));
+                tokens.Add(forced is null ? LogitComparison.ArgMax(last) : forced[step]);
             }
         }
 
