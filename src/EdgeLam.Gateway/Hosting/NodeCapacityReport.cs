@@ -53,7 +53,6 @@ internal sealed class NodeCapacityReport
         _benchmark ??= costs is null ? null : ComputeBenchmark.Run(throttle);
     }
 
-    /// <summary>The capacity message; <paramref name="chain"/> is the range new requests run on (null: none yet).</summary>
     /// <summary>
     /// The node's figures start over (its throttle changed): its steps are forgotten, and the estimate until its next
     /// steps is <paramref name="modelEstimate"/> (an orchestrated node's <see cref="ModelBenchmark"/>, ms per unit)
@@ -82,6 +81,7 @@ internal sealed class NodeCapacityReport
         }
     }
 
+    /// <summary>The capacity message; <paramref name="chain"/> is the range new requests run on (null: none yet).</summary>
     public NodeCapacityMessage Create(
         string node,
         string role,

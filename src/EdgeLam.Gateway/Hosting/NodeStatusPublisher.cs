@@ -375,7 +375,7 @@ internal sealed class NodeStatusPublisher(
     {
         lock (_hops)
         {
-            return _hops.Estimates();
+            return _hops.Estimates(time.GetElapsedTime(_created));
         }
     }
 
@@ -440,7 +440,7 @@ internal sealed class NodeStatusPublisher(
 
         lock (_hops)
         {
-            _hops.RecordStep(node.Stage!.Node, stages, step.Elapsed.TotalMilliseconds);
+            _hops.RecordStep(node.Stage!.Node, stages, step.Elapsed.TotalMilliseconds, step.ReturnUs > 0 ? step.ReturnUs / 1000.0 : null, time.GetElapsedTime(_created));
         }
     }
 

@@ -77,12 +77,20 @@ internal sealed class AgreementService(
                     return;
                 }
 
+                var decide = false;
                 while (_inputs.Reader.TryRead(out var input))
                 {
                     await HandleAsync(input, stopping).ConfigureAwait(false);
+                    decide |= input is AckInput or CapacityInput;
                 }
 
                 read = _inputs.Reader.WaitToReadAsync(stopping).AsTask();
+                if (decide && _orchestrator.Active)
+                {
+                    // At once, not at the next tick: a proposal commits when its last ack arrives, and a changed
+                    // capacity starts (or breaks) the hysteresis when it arrives.
+                    await DecideAsync(stopping).ConfigureAwait(false);
+                }
             }
 
             if (tick.IsCompleted)

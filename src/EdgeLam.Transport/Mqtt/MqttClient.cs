@@ -144,12 +144,16 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
             throw new ArgumentException($"'{filter}' is not a valid MQTT topic filter.", nameof(filter));
         }
 
+        bool connected;
         lock (subscriptions)
         {
+            // Under the lock OnConnected takes its snapshot and opens the gate in: either the snapshot has this
+            // filter or the gate is open here (a check outside lost a filter added between the two).
             subscriptions.Add((filter, qualityOfService));
+            connected = IsConnected;
         }
 
-        if (!IsConnected)
+        if (!connected)
         {
             return;
         }
@@ -356,22 +360,19 @@ public sealed class MqttClient : IMqttChannelHandler, IAsyncDisposable, IDisposa
 
         // A resumed session keeps its subscriptions, except shared ones: mosquitto 2.0 does not restore $share
         // subscriptions from its persistence file after a restart, so those are always made again (idempotent).
-        (string Filter, MqttQualityOfService Qos)[] again;
         lock (subscriptions)
         {
-            again = [.. subscriptions.Where(s => !sessionPresent || s.Filter.StartsWith("$share/", StringComparison.Ordinal))];
-        }
-
-        foreach (var (filter, qos) in again)
-        {
-            lock (publishSync)
+            foreach (var (filter, qos) in subscriptions.Where(s => !sessionPresent || s.Filter.StartsWith("$share/", StringComparison.Ordinal)))
             {
-                var mid = channel.Subscribe(filter, qos);
-                pendingSubscribes[mid] = (filter, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                lock (publishSync)
+                {
+                    var mid = channel.Subscribe(filter, qos);
+                    pendingSubscribes[mid] = (filter, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                }
             }
-        }
 
-        connectedGate.Open();
+            connectedGate.Open(); // inside the lock: a SubscribeAsync after the snapshot sees the gate open (it subscribes itself)
+        }
     }
 
     void IMqttChannelHandler.OnDisconnected(int reasonCode)

@@ -271,7 +271,7 @@ public sealed class GatewayRole : IDisposable
                     _handover?.Meter.RecordPrefill(local.Positions, elapsed.TotalMilliseconds);
                 }
 
-                steps.Add(new GatewayStep(step, reply.Token, elapsed, reply.Stages));
+                steps.Add(new GatewayStep(step, reply.Token, elapsed, reply.Stages, reply.ReturnUs));
                 var final = tokens.Count >= maxNewTokens || envelope.StopTokens.Contains(reply.Token);
                 await PublishResultAsync(reply, conversation, tokens, final, layout.Epoch, elapsed, envelope, cancellationToken).ConfigureAwait(false);
                 if (final)

@@ -80,6 +80,7 @@ internal sealed class PeerResponder : IDisposable
             TopK = topK,
             Stages = timings,
             WireUs = envelope.WireUs,
+            SentUs = RoleClock.NowUs(),
         };
         entry.Sent.Add(new MqttApplicationMessage(envelope.ResponseTopic!, JsonSerializer.SerializeToUtf8Bytes(reply, RoleJsonContext.Default.StepReply))
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using EdgeLam.Inference;
 using EdgeLam.Transport.Envelope;
@@ -109,6 +110,12 @@ internal sealed class StepDispatcher(MqttClient client, TopicScheme topics, stri
             RoleLog.Rejected(logger, message.Topic, "unreadable reply: " + ex.Message, n);
             Traffic?.Invoke(RoleTrafficKind.Rejected, message.Payload.Length);
             return;
+        }
+
+        if (reply is { SentUs: > 0 })
+        {
+            var arrivedUs = RoleClock.NowUs() - RoleClock.Micros(Stopwatch.GetTimestamp() - message.ReceivedAt);
+            reply = reply with { ReturnUs = Math.Max(0, arrivedUs - reply.SentUs) };
         }
 
         if (reply is null || !_pending.TryGetValue((reply.Conversation, reply.Step), out var waiter) || !waiter.TrySetResult(reply))

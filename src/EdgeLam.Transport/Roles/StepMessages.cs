@@ -64,6 +64,13 @@ public sealed record StepReply
 
     /// <summary>Microseconds between each hop's send and receive up to the last stage, summed (wall clocks).</summary>
     public long WireUs { get; init; }
+
+    /// <summary>When the last stage sent this reply (µs, Unix epoch, its wall clock); 0 from a peer that does not say.</summary>
+    public long SentUs { get; init; }
+
+    /// <summary>Set by the gateway on receipt: from <see cref="SentUs"/> to the reply's arrival there (µs); 0 when unknown.</summary>
+    [JsonIgnore]
+    public long ReturnUs { get; init; }
 }
 
 /// <summary>An inference result on <c>…/results/{gateway}</c> (schema: docs/results-schema.md).</summary>
