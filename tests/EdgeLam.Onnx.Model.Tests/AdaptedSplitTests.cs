@@ -4,6 +4,7 @@ using EdgeLam.Inference.Chain;
 using EdgeLam.Onnx.Model.Adapt;
 using EdgeLam.Onnx.Model.Split;
 using EdgeLam.Onnx.Model.Synthetic;
+using EdgeLam.Onnx.Model.Verify;
 using EdgeLam.Testing;
 
 namespace EdgeLam.Onnx.Model.Tests;
@@ -135,6 +136,22 @@ public sealed class AdaptedSplitTests(OrtFixture ort, AdaptedModelsFixture model
             Assert.DoesNotContain(session.Inputs, s => expected.Contains(s.Name));
             Assert.DoesNotContain(segment.BoundaryOutputs, t => adapted.Adapters.Any(a => a.Name == t.Name));
         }
+    }
+
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("tiny-llama-fp16/model.onnx")]
+    public void Verify_AdaptedModelSplitThreeWays_GeneratesNoAdapterValuesAndPasses(string model)
+    {
+        var adapted = models.Get(model);
+        using var temp = new TempDirectory();
+        using var chain = SplitAndOpen(adapted, "1,2", temp.Path);
+        using var whole = ort.Open(adapted.ModelPath);
+
+        var report = SplitVerifier.Verify(whole, chain, InputRoles.Find(ModelFile.Load(adapted.ModelPath)), VerifyTolerances.Default);
+
+        Assert.All(report.Cases, c => Assert.DoesNotContain(c.Inputs.Keys, name => adapted.Adapters.Any(a => a.Name == name)));
+        Assert.True(report.Passed, string.Join("; ", report.Differences.Where(d => !d.Within)));
     }
 
     private SplitModelRunner SplitAndOpen(AdaptedModel adapted, string boundaries, string directory)
