@@ -72,48 +72,13 @@ public sealed class AdaptedSplitTests(OrtFixture ort, AdaptedModelsFixture model
 
     [Theory]
     [MemberData(nameof(Splits))]
-    public void Split_AdaptedModelAtDefaults_ChainEqualsUnsplit(string model, string boundaries)
-    {
-        var adapted = models.Get(model);
-        using var temp = new TempDirectory();
-        using var chain = SplitAndOpen(adapted, boundaries, temp.Path);
-        using var whole = ort.Open(adapted.ModelPath);
-
-        foreach (var inputs in CaseInputs(adapted))
-        {
-            AssertSame(whole.Run(inputs), chain.Run(inputs), $"{model} at {boundaries}");
-        }
-    }
+    public void Split_AdaptedModelAtDefaults_ChainEqualsUnsplit(string model, string boundaries) =>
+        AssertChainEqualsUnsplit(model, boundaries, feedLoraB: false);
 
     [Theory]
     [MemberData(nameof(Splits))]
-    public void Split_AdaptedModelFedLoraB_ChainEqualsUnsplitFedTheSame(string model, string boundaries)
-    {
-        var adapted = models.Get(model);
-        using var temp = new TempDirectory();
-        using var chain = SplitAndOpen(adapted, boundaries, temp.Path);
-        using var whole = ort.Open(adapted.ModelPath);
-
-        foreach (var inputs in CaseInputs(adapted))
-        {
-            var fed = new Dictionary<string, NpyArray>(inputs);
-            foreach (var b in adapted.Adapters.Where(a => a.Kind == AdapterKind.LoraB))
-            {
-                var values = new float[b.ElementCount];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = ((i % 7) - 3) * 0.02f;
-                }
-
-                fed[b.Name] = NpyArray.Create<float>(values, b.Shape);
-            }
-
-            var want = whole.Run(fed);
-            var moved = want["logits"].ToDoubleArray().Zip(whole.Run(inputs)["logits"].ToDoubleArray(), (x, y) => Math.Abs(x - y)).Max();
-            Assert.True(moved > 1e-3, $"the fed LoRA B values move the logits of {model} (by {moved})");
-            AssertSame(want, chain.Run(fed), $"{model} at {boundaries} with fed LoRA B");
-        }
-    }
+    public void Split_AdaptedModelFedLoraB_ChainEqualsUnsplitFedTheSame(string model, string boundaries) =>
+        AssertChainEqualsUnsplit(model, boundaries, feedLoraB: true);
 
     [Theory]
     [MemberData(nameof(Splits))]
@@ -152,6 +117,42 @@ public sealed class AdaptedSplitTests(OrtFixture ort, AdaptedModelsFixture model
 
         Assert.All(report.Cases, c => Assert.DoesNotContain(c.Inputs.Keys, name => adapted.Adapters.Any(a => a.Name == name)));
         Assert.True(report.Passed, string.Join("; ", report.Differences.Where(d => !d.Within)));
+    }
+
+    /// <summary>
+    /// Runs every case through the chained segments and the unsplit adapted model, at the adapters' defaults or with
+    /// the same non-zero values fed to every LoRA B (which must move the logits), and asserts equal outputs.
+    /// </summary>
+    private void AssertChainEqualsUnsplit(string model, string boundaries, bool feedLoraB)
+    {
+        var adapted = models.Get(model);
+        using var temp = new TempDirectory();
+        using var chain = SplitAndOpen(adapted, boundaries, temp.Path);
+        using var whole = ort.Open(adapted.ModelPath);
+
+        foreach (var inputs in CaseInputs(adapted))
+        {
+            var fed = new Dictionary<string, NpyArray>(inputs);
+            foreach (var b in adapted.Adapters.Where(a => feedLoraB && a.Kind == AdapterKind.LoraB))
+            {
+                var values = new float[b.ElementCount];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = ((i % 7) - 3) * 0.02f;
+                }
+
+                fed[b.Name] = NpyArray.Create<float>(values, b.Shape);
+            }
+
+            var want = whole.Run(fed);
+            if (feedLoraB)
+            {
+                var moved = want["logits"].ToDoubleArray().Zip(whole.Run(inputs)["logits"].ToDoubleArray(), (x, y) => Math.Abs(x - y)).Max();
+                Assert.True(moved > 1e-3, $"the fed LoRA B values move the logits of {model} (by {moved})");
+            }
+
+            AssertSame(want, chain.Run(fed), $"{model} at {boundaries}" + (feedLoraB ? " with fed LoRA B" : string.Empty));
+        }
     }
 
     private SplitModelRunner SplitAndOpen(AdaptedModel adapted, string boundaries, string directory)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using EdgeLam.Onnx.Model.Graph;
 using EdgeLam.Onnx.Model.Protos;
-using Google.Protobuf;
 
 namespace EdgeLam.Onnx.Model.Tests;
 
