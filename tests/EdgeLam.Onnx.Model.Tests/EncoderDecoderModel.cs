@@ -1,7 +1,6 @@
 using System.Globalization;
 using EdgeLam.Onnx.Model.Graph;
 using EdgeLam.Onnx.Model.Protos;
-using Google.Protobuf;
 
 namespace EdgeLam.Onnx.Model.Tests;
 
@@ -29,39 +28,14 @@ internal static class EncoderDecoderModel
     /// <summary>The graph and the name of the encoder output tensor.</summary>
     public static (ModelProto Model, string EncoderOutput) Build(bool named = false, bool sharedTable = true, bool cache = false, int seed = 5)
     {
-        var random = new Random(seed);
-        var model = new ModelProto { IrVersion = 8, ProducerName = "pytorch", Graph = new GraphProto { Name = "torch_jit" } };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
+        var export = new ExportGraph(seed, 0.6);
+        var model = export.Model;
         var g = model.Graph;
-        var counter = 0;
         var scope = string.Empty;
-        string Node(string op, string[] inputs, params AttributeProto[] attributes)
-        {
-            var output = (counter++).ToString(CultureInfo.InvariantCulture);
-            var node = new NodeProto { OpType = op, Output = { output }, Name = named && scope.Length > 0 ? $"{scope}/{op}_{output}" : string.Empty };
-            node.Input.AddRange(inputs);
-            node.Attribute.AddRange(attributes);
-            g.Node.Add(node);
-            return output;
-        }
+        string Node(string op, string[] inputs, params AttributeProto[] attributes) => export.Node(op, inputs, output => named && scope.Length > 0 ? $"{scope}/{op}_{output}" : string.Empty, attributes);
+        string Weight(params long[] dims) => export.Weight(dims);
+        static AttributeProto Int(string name, long v) => ExportGraph.Int(name, v);
 
-        string Weight(params long[] dims)
-        {
-            var name = "onnx::Weight_" + g.Initializer.Count;
-            var count = dims.Aggregate(1L, (a, b) => a * b);
-            var bytes = new byte[count * 4];
-            for (var i = 0; i < count; i++)
-            {
-                BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (float)((random.NextDouble() - 0.5) * 0.6));
-            }
-
-            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(bytes) };
-            t.Dims.AddRange(dims);
-            g.Initializer.Add(t);
-            return name;
-        }
-
-        AttributeProto Int(string name, long v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = v };
         var perm = new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 2, 1 } };
 
         string Cached(string current, string name)

@@ -12,16 +12,7 @@ namespace EdgeLam.Onnx.Model.Tests;
 [Collection(nameof(OrtCollection))]
 public class ScrambledNameSplitTests(OrtFixture ort, ITestOutputHelper output)
 {
-    public static TheoryData<string, int> Models()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var (model, blocks) in SharedModelCases.Models)
-        {
-            data.Add(model, blocks);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, int> Models() => SharedModelCases.ModelData();
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -21,6 +21,18 @@ internal static class SharedModelCases
         ("qwen2-torch-functions/model.onnx", 4),
     ];
 
+    /// <summary><see cref="Models"/> as theory data (model, blocks).</summary>
+    public static TheoryData<string, int> ModelData()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var (model, blocks) in Models)
+        {
+            data.Add(model, blocks);
+        }
+
+        return data;
+    }
+
     public static double ReferenceTolerance(TensorElementType type) => type switch
     {
         TensorElementType.Float32 or TensorElementType.Float64 => 1e-4,

@@ -152,7 +152,8 @@ public class SplitErrorTests
         // The source generator sets absent init-only members to null, over their "= []" defaults; the setters restore [].
         const string json = """
             { "source": { "fileName": "model.onnx", "sha256": "00" }, "inputs": [], "outputs": [],
-              "blocks": [ { "index": 0 } ], "segments": [] }
+              "blocks": [ { "index": 0 } ],
+              "segments": [ { "files": [], "originalInputs": [], "originalOutputs": [], "boundaryInputs": [], "boundaryOutputs": [] } ] }
             """;
 
         var manifest = ModelSplitter.ParseManifest(System.Text.Encoding.UTF8.GetBytes(json), "m.json");
@@ -161,6 +162,7 @@ public class SplitErrorTests
         Assert.Empty(manifest.Source.Opsets);
         Assert.Empty(manifest.Blocks[0].KvInputs);
         Assert.Empty(manifest.Blocks[0].KvOutputs);
+        Assert.Empty(manifest.Segments[0].OverridableInputs);
     }
 
     [Fact]

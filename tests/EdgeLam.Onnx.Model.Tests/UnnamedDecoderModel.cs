@@ -17,36 +17,12 @@ internal static class UnnamedDecoderModel
 
     public static ModelProto Build(int seed = 7)
     {
-        var random = new Random(seed);
-        var model = new ModelProto { IrVersion = 8, ProducerName = "pytorch", Graph = new GraphProto { Name = "torch_jit" } };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
+        var export = new ExportGraph(seed, 0.5);
+        var model = export.Model;
         var g = model.Graph;
-        var counter = 0;
-        string Node(string op, string[] inputs, params AttributeProto[] attributes)
-        {
-            var output = (counter++).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var node = new NodeProto { OpType = op, Output = { output } };
-            node.Input.AddRange(inputs);
-            node.Attribute.AddRange(attributes);
-            g.Node.Add(node);
-            return output;
-        }
-
-        string Weight(params long[] dims)
-        {
-            var name = "onnx::Weight_" + g.Initializer.Count;
-            var count = dims.Aggregate(1L, (a, b) => a * b);
-            var bytes = new byte[count * 4];
-            for (var i = 0; i < count; i++)
-            {
-                BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (float)((random.NextDouble() - 0.5) * 0.5));
-            }
-
-            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(bytes) };
-            t.Dims.AddRange(dims);
-            g.Initializer.Add(t);
-            return name;
-        }
+        string Node(string op, string[] inputs, params AttributeProto[] attributes) => export.Node(op, inputs, null, attributes);
+        string Weight(params long[] dims) => export.Weight(dims);
+        static AttributeProto Int(string name, long v) => ExportGraph.Int(name, v);
 
         string Int64(long value)
         {
@@ -55,8 +31,6 @@ internal static class UnnamedDecoderModel
             g.Initializer.Add(t);
             return name;
         }
-
-        AttributeProto Int(string name, long v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = v };
 
         g.Input.Add(new TensorType(7, [Dim.Named("batch"), Dim.Named("seq")]).ToValueInfo("input_ids"));
         for (var l = 0; l < Layers; l++)

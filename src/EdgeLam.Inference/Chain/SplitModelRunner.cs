@@ -10,16 +10,20 @@ namespace EdgeLam.Inference.Chain;
 /// Runs the segments of a split folder one after another in-process on given tensors (<c>edgelam model run</c>): any
 /// split model, one stateless call, no KV cache of its own. It takes exactly the source model's inputs and gives
 /// exactly its outputs; tensors go from segment to segment by name with the chain's rule (<see cref="ChainWiring"/>).
+/// A segment's overridable inputs (manifest <c>overridableInputs</c>, the adapters of <c>model adapt</c>) keep their
+/// defaults unless the inputs name them; then each segment declaring one gets the given value.
 /// </summary>
 public sealed class SplitModelRunner : IModelRunner
 {
     private readonly IModelRunner[] _segments;
     private readonly TensorSource[][] _sources;
+    private readonly string[][] _overridable;
 
     private SplitModelRunner(SplitManifest manifest, IModelRunner[] segments)
     {
         Manifest = manifest;
         _segments = segments;
+        _overridable = [.. manifest.Segments.OrderBy(s => s.Index).Select(s => s.OverridableInputs.Select(t => t.Name).ToArray())];
         var inputs = new Dictionary<string, TensorSpec>(StringComparer.Ordinal);
         var outputs = new Dictionary<string, TensorSpec>(StringComparer.Ordinal);
         foreach (var s in segments)
@@ -119,6 +123,15 @@ public sealed class SplitModelRunner : IModelRunner
                 }
 
                 feed[name] = value;
+            }
+
+            foreach (var name in _overridable[i])
+            {
+                // A default the caller replaced (an adapter): it goes to every segment declaring it.
+                if (inputs.TryGetValue(name, out var value))
+                {
+                    feed[name] = value;
+                }
             }
 
             produced[i] = segment.Run(feed);

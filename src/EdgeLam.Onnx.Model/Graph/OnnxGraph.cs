@@ -38,6 +38,10 @@ public sealed class OnnxGraph
                 Inputs.Add(input.Name);
                 InputInfo[input.Name] = input;
             }
+            else
+            {
+                InitializerInputs.Add(input.Name);
+            }
         }
 
         foreach (var output in graph.Output)
@@ -93,6 +97,12 @@ public sealed class OnnxGraph
 
     /// <summary>Graph inputs that are not initializers, in declaration order.</summary>
     public List<string> Inputs { get; } = [];
+
+    /// <summary>
+    /// Graph inputs that are also initializers, in declaration order: from IR 4 on, defaults a run may override (the
+    /// adapters of <c>model adapt</c>); before IR 4 every initializer is listed so. Not among <see cref="Inputs"/>.
+    /// </summary>
+    public List<string> InitializerInputs { get; } = [];
 
     /// <summary>Declared type of each graph input.</summary>
     public Dictionary<string, ValueInfoProto> InputInfo { get; } = new(StringComparer.Ordinal);

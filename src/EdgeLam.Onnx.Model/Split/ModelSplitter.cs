@@ -113,6 +113,7 @@ public static class ModelSplitter
                 BoundaryInputs = SegmentBuilder.OrderedBoundary(graph, content.BoundaryInputs).Select(t => Tensor(prepared.Types, t)).ToList(),
                 BoundaryOutputs = SegmentBuilder.OrderedBoundary(graph, content.BoundaryOutputs).Select(t => Tensor(prepared.Types, t)).ToList(),
                 Forwarded = SegmentBuilder.OrderedBoundary(graph, content.Forwarded),
+                OverridableInputs = SegmentBuilder.Overridable(source.Proto, graph, content).Select(t => Tensor(prepared.Types, t)).ToList(),
                 KvInputs = graph.Inputs.Where(i => owners.TryGetValue(i, out var o) && o == content.Index).ToList(),
                 KvOutputs = content.OriginalOutputs.Where(BlockNamePatterns.IsKvName).ToList(),
                 Nodes = content.Nodes.Count,

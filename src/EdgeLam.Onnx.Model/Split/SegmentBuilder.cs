@@ -211,6 +211,15 @@ internal static class SegmentBuilder
             g.Input.Add(Declare(types, t, segment.Index, "input"));
         }
 
+        var overridable = Overridable(source, graph, segment).ToHashSet(StringComparer.Ordinal);
+        foreach (var input in graph.Proto.Input)
+        {
+            if (overridable.Contains(input.Name))
+            {
+                g.Input.Add(input.Clone()); // stays input + initializer: a default the node may override per run
+            }
+        }
+
         if (source.IrVersion < 4)
         {
             // Before IR 4 every initializer had to be listed as a graph input too.
@@ -249,6 +258,14 @@ internal static class SegmentBuilder
         model.Graph = g;
         return model;
     }
+
+    /// <summary>
+    /// The segment's overridable inputs, in the source's declaration order: initializers it reads that the source
+    /// (IR ≥ 4) also lists as graph inputs. They stay inputs with their default (never constants, never cut tensors),
+    /// so a node feeds them between runs (adapters of <c>model adapt</c>) without rebuilding its session.
+    /// </summary>
+    public static IEnumerable<string> Overridable(ModelProto source, OnnxGraph graph, SegmentContent segment) =>
+        source.IrVersion >= 4 ? graph.InitializerInputs.Where(segment.Initializers.Contains) : [];
 
     /// <summary>Boundary tensors in the order their producers run.</summary>
     public static List<string> OrderedBoundary(OnnxGraph graph, IEnumerable<string> tensors)

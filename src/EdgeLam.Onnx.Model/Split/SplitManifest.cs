@@ -131,6 +131,12 @@ public sealed record SegmentDescription
     /// <summary>Tensors an earlier segment produced that this one passes on unchanged to a later one.</summary>
     public IReadOnlyList<string> Forwarded { get; init; } = [];
 
+    /// <summary>
+    /// Initializers the segment keeps as inputs with a default (the source's overridable inputs it reads, such as the
+    /// adapters of <c>model adapt</c>): a run may feed them by name; absent in manifests written before them.
+    /// </summary>
+    public IReadOnlyList<TensorDescription> OverridableInputs { get; init => field = value ?? []; } = [];
+
     public IReadOnlyList<string> KvInputs { get; init; } = [];
 
     public IReadOnlyList<string> KvOutputs { get; init; } = [];

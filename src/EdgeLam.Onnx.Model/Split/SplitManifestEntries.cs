@@ -29,7 +29,8 @@ internal static class SplitManifestEntries
     private static string? Segments(IReadOnlyList<SegmentDescription> segments) =>
         Find("segments", segments) ?? Each("segments", segments, s =>
             Find("files", s.Files) ?? Find("originalInputs", s.OriginalInputs) ?? Find("originalOutputs", s.OriginalOutputs)
-            ?? Tensors("boundaryInputs", s.BoundaryInputs) ?? Tensors("boundaryOutputs", s.BoundaryOutputs));
+            ?? Tensors("boundaryInputs", s.BoundaryInputs) ?? Tensors("boundaryOutputs", s.BoundaryOutputs)
+            ?? Tensors("overridableInputs", s.OverridableInputs));
 
     private static string? Costs(ModelCostTable c) =>
         (c.Embedding is null ? "costs.embedding" : null)
