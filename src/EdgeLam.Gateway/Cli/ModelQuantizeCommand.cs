@@ -7,7 +7,7 @@ using EdgeLam.Onnx.Model.Quantization;
 namespace EdgeLam.Gateway.Cli;
 
 /// <summary>
-/// <c>edgelam model quantize MODEL --out DIR --bits 4|8 [--block N] [--symmetric] [--exclude REGEX] [--accuracy-level N]</c>:
+/// <c>edgelam model quantize MODEL --out DIR --bits 4|8 [--block N] [--symmetric] [--exclude GLOB] [--accuracy-level N]</c>:
 /// replaces constant MatMul/Gemm weights by ONNX Runtime's MatMulNBits, file to file (see docs/quantization.md).
 /// </summary>
 internal static class ModelQuantizeCommand
@@ -19,7 +19,7 @@ internal static class ModelQuantizeCommand
         var bits = new Option<int>("--bits") { Description = "Bits per weight: 4 or 8.", Required = true };
         var block = new Option<int>("--block") { Description = "Weights per block along K, each with its own scale: 16, 32, 64, 128 or 256.", DefaultValueFactory = _ => 32 };
         var symmetric = new Option<bool>("--symmetric") { Description = "No zero points (smaller; ONNX Runtime assumes the middle code)." };
-        var exclude = new Option<string[]>("--exclude") { Description = "Regular expression on node or weight names to leave unquantized (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var exclude = new Option<string[]>("--exclude") { Description = "Glob (* any run, ? one character) found in a node or weight name to leave unquantized (repeatable).", AllowMultipleArgumentsPerToken = true };
         var accuracy = new Option<int>("--accuracy-level") { Description = "MatMulNBits accuracy_level: 0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations." };
         var command = new Command("quantize", "Quantize MatMul/Gemm weights to 4 or 8 bits (com.microsoft MatMulNBits).");
         command.Arguments.Add(model);

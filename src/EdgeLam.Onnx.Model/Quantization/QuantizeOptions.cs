@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace EdgeLam.Onnx.Model.Quantization;
 
 /// <summary>What <see cref="ModelQuantizer"/> does; checked by <see cref="Validate"/> before any file is read.</summary>
@@ -20,7 +18,7 @@ public sealed class QuantizeOptions
     /// <summary>MatMulNBits <c>accuracy_level</c>: the minimum precision of A in the product (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8).</summary>
     public int AccuracyLevel { get; init; }
 
-    /// <summary>Regular expressions; a node whose name or weight name matches one of them is left as it is.</summary>
+    /// <summary>Globs (<see cref="NamePattern"/>); a node whose name or weight name contains a match is left as it is.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
     /// <summary>Every problem with these options, empty when they are usable.</summary>
@@ -42,16 +40,9 @@ public sealed class QuantizeOptions
             problems.Add($"accuracy level must be 0..4 (got {AccuracyLevel}).");
         }
 
-        foreach (var pattern in Exclude)
+        foreach (var pattern in Exclude.Where(p => p.Length == 0 || p.All(c => c == '*')))
         {
-            try
-            {
-                _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException e)
-            {
-                problems.Add($"exclude pattern '{pattern}' is not a regular expression: {e.Message}");
-            }
+            problems.Add($"exclude pattern '{pattern}' would leave every weight unquantized.");
         }
 
         return problems;
@@ -59,5 +50,5 @@ public sealed class QuantizeOptions
 
     /// <summary>True when <paramref name="name"/> matches an exclude pattern.</summary>
     internal bool Excludes(string name) =>
-        Exclude.Any(p => Regex.IsMatch(name, p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+        Exclude.Any(p => NamePattern.IsFoundIn(p, name));
 }
