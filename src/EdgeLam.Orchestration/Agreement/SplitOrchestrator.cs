@@ -20,6 +20,7 @@ public sealed class SplitOrchestrator(string self, ulong incarnation, string mod
     private readonly Dictionary<string, NodeCapacity> _capacities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _memoryLimits = new(StringComparer.Ordinal);
     private readonly HashSet<string> _excluded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _silent = new(StringComparer.Ordinal);
     private readonly Hysteresis _gain = new(options.HoldFor);
     private readonly Hysteresis _qos = new(options.HoldFor);
     private Proposal? _proposal;
@@ -43,6 +44,7 @@ public sealed class SplitOrchestrator(string self, ulong incarnation, string mod
         if (status.Online && (!_statuses.TryGetValue(status.Id, out var was) || !was.Online))
         {
             _excluded.Remove(status.Id);
+            _silent.Remove(status.Id);
             _memoryLimits.Remove(status.Id);
         }
 
@@ -70,6 +72,11 @@ public sealed class SplitOrchestrator(string self, ulong incarnation, string mod
     public void Ack(PlanAck ack)
     {
         _proposer.Observe(ack.Held);
+        if (ack.Accepted)
+        {
+            _silent.Remove(ack.Node); // a late ack of an abandoned plan: slow, not gone; planned with again
+        }
+
         if (_proposal is { } p && ack.Epoch == p.Plan.Epoch && p.Plan.NodeIds().Contains(ack.Node))
         {
             if (ack.Accepted)
@@ -167,7 +174,14 @@ public sealed class SplitOrchestrator(string self, ulong incarnation, string mod
         }
 
         var silent = nodes.Where(n => !p.Acked.Contains(n)).ToList();
-        _excluded.UnionWith(silent);
+        if (silent.Any(IsOnlineGateway))
+        {
+            // No plan runs without its gateway: one that is online but still preparing (a large range on a busy
+            // board) is waited for rather than left out, which would leave the site with no plan at all.
+            return true;
+        }
+
+        _silent.UnionWith(silent);
         decisions.Add(new AbandonPlan(p.Plan, $"no acknowledgement within {options.PrepareTimeout.TotalSeconds:0.#} s", silent));
         forced = p.Reason;
         return false;
@@ -277,10 +291,13 @@ public sealed class SplitOrchestrator(string self, ulong incarnation, string mod
 
     private bool IsOnline(string node) => _statuses.TryGetValue(node, out var s) && s.Online;
 
+    private bool IsOnlineGateway(string node) =>
+        IsOnline(node) && (_statuses[node].Gateway || (_capacities.TryGetValue(node, out var c) && c.Gateway));
+
     /// <summary>Every known capacity with its status folded in, less the left-out nodes, capped by reported memory.</summary>
     private IEnumerable<NodeCapacity> Usable() =>
         _capacities.Values
-            .Where(c => !_excluded.Contains(c.Id))
+            .Where(c => !_excluded.Contains(c.Id) && !_silent.Contains(c.Id))
             .Select(c =>
             {
                 _statuses.TryGetValue(c.Id, out var s);

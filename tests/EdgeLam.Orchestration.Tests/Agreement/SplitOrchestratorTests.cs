@@ -101,6 +101,41 @@ public class SplitOrchestratorTests
     }
 
     [Fact]
+    public void Decide_GatewaySilentPastPrepareTimeout_WaitsForItAndCommitsOnItsLateAck()
+    {
+        var site = new OrchestratorSite();
+        var plan = Assert.IsType<ProposePlan>(Assert.Single(site.At(1))).Plan;
+        site.Orchestrator.Ack(new PlanAck("a", plan.Epoch, true, plan.Epoch));
+
+        var pastTimeout = site.At(1 + (2 * site.Options.PrepareTimeout.TotalSeconds));
+        site.Orchestrator.Ack(new PlanAck("gw", plan.Epoch, true, plan.Epoch));
+        var acked = site.At(2 + (2 * site.Options.PrepareTimeout.TotalSeconds));
+
+        Assert.Empty(pastTimeout);
+        Assert.Equal(plan.Epoch, Assert.IsType<CommitPlan>(Assert.Single(acked)).Plan.Epoch);
+    }
+
+    [Fact]
+    public void Decide_SilentPeerAcksLate_PlannedWithAgain()
+    {
+        var site = new OrchestratorSite();
+        var plan = Assert.IsType<ProposePlan>(Assert.Single(site.At(1))).Plan;
+        site.Orchestrator.Ack(new PlanAck("gw", plan.Epoch, true, plan.Epoch));
+        var replan = Assert.IsType<ProposePlan>(site.At(1 + site.Options.PrepareTimeout.TotalSeconds)[1]).Plan;
+        Assert.Equal(0, Blocks(replan, "a"));
+
+        site.Orchestrator.Ack(new PlanAck("a", plan.Epoch, true, plan.Epoch)); // the abandoned plan's ack, late
+        site.Orchestrator.Ack(new PlanAck("gw", replan.Epoch, true, replan.Epoch));
+        site.Orchestrator.Ack(new PlanAck("b", replan.Epoch, true, replan.Epoch));
+        var decisions = Enumerable.Range(100, 20).SelectMany(t => site.At(t)).ToList();
+
+        Assert.IsType<CommitPlan>(decisions[0]);
+        var back = Assert.Single(decisions.OfType<ProposePlan>());
+        Assert.Equal(ResplitReason.NodeJoined, back.Reason);
+        Assert.Equal(7, Blocks(back.Plan, "a"));
+    }
+
+    [Fact]
     public void Decide_PeerOfPlanInForceGoesOffline_ReplansAtOnceNamingItLost()
     {
         var site = new OrchestratorSite();
@@ -182,7 +217,7 @@ public class SplitOrchestratorTests
         var back = Assert.IsType<ProposePlan>(Assert.Single(site.At(9)));
 
         Assert.Empty(early);
-        Assert.Equal(ResplitReason.CapacityGain, back.Reason);
+        Assert.Equal(ResplitReason.NodeJoined, back.Reason);
         Assert.Equal(7, Blocks(back.Plan, "a"));
     }
 
