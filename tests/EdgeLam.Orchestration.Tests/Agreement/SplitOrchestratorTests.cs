@@ -217,7 +217,7 @@ public class SplitOrchestratorTests
         var back = Assert.IsType<ProposePlan>(Assert.Single(site.At(9)));
 
         Assert.Empty(early);
-        Assert.Equal(ResplitReason.NodeJoined, back.Reason);
+        Assert.Equal(ResplitReason.CapacityGain, back.Reason);
         Assert.Equal(7, Blocks(back.Plan, "a"));
     }
 
